@@ -1,0 +1,262 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Phase says which pass a step belongs to.
+type Phase int
+
+const (
+	PhaseForward  Phase = iota // computing values, inputs to loss
+	PhaseBackward              // computing gradients, loss to inputs
+)
+
+// String returns "forward" or "backward".
+func (p Phase) String() string {
+	if p == PhaseBackward {
+		return "backward"
+	}
+	return "forward"
+}
+
+// GradWrite records one gradient written by a backward step into an input.
+type GradWrite struct {
+	Node  int // ID of the input whose gradient grew
+	Count int // how many of the input's users have now added to it (1..Users)
+	Users int // how many users the input has; Count < Users means more is to come
+}
+
+// Accumulated reports whether this write added to a gradient that already
+// held another user's contribution (the += of a fan-out).
+func (w GradWrite) Accumulated() bool { return w.Count > 1 }
+
+// Event tells what one step ran.
+type Event struct {
+	Index  int       // 1-based position on the timeline after this step; 0 means reset
+	Total  int       // number of steps in a full forward and backward run
+	Phase  Phase     // the pass this step belongs to
+	Node   int       // ID of the node that ran, -1 after a reset
+	Name   string    // its name
+	Op     string    // its op name
+	Writes []GradWrite // backward only: the input gradients this step added to
+	Done   bool      // true when the cursor is at the end of the timeline
+}
+
+// Stepper is a cursor over one run of a graph: first every op node forward
+// in topological order, then every op node backward in reverse order.
+// Stepping to the end gives exactly the values and gradients of
+// Graph.Forward followed by Graph.Backward, because it runs the same code in
+// the same order.
+type Stepper struct {
+	g     *Graph
+	order []*Node // op and loss nodes in topological order
+	index []int   // per node ID, its position in order, or -1 for leaves
+	pos   int     // steps done: 0..2*len(order)
+	// contributions counts, per node ID, the users whose backward step has
+	// run in the current backward pass.
+	contributions []int
+}
+
+// NewStepper returns a stepper at the start of the timeline.
+func NewStepper(g *Graph) *Stepper {
+	s := &Stepper{g: g, contributions: make([]int, len(g.Nodes)), index: make([]int, len(g.Nodes))}
+	for _, n := range g.Nodes {
+		s.index[n.ID] = -1
+		if n.Op != nil {
+			s.index[n.ID] = len(s.order)
+			s.order = append(s.order, n)
+		}
+	}
+	return s
+}
+
+// Graph returns the graph the stepper runs.
+func (s *Stepper) Graph() *Graph { return s.g }
+
+// Pos returns the number of steps done.
+func (s *Stepper) Pos() int { return s.pos }
+
+// Total returns the number of steps in a full run: each op node once
+// forward, and once backward if the graph has a loss.
+func (s *Stepper) Total() int {
+	if s.g.loss == nil {
+		return len(s.order)
+	}
+	return 2 * len(s.order)
+}
+
+// Phase returns the phase of the next step (or of the last one at the end).
+func (s *Stepper) Phase() Phase {
+	if s.pos < len(s.order) {
+		return PhaseForward
+	}
+	return PhaseBackward
+}
+
+// Done reports whether the cursor is at the end of the timeline.
+func (s *Stepper) Done() bool { return s.pos >= s.Total() }
+
+// ForwardDone reports whether node n has its value for the current run.
+func (s *Stepper) ForwardDone(n *Node) bool {
+	if n.Op == nil {
+		return true
+	}
+	return s.pos > s.index[n.ID]
+}
+
+// GradKnown reports whether node n's gradient is complete: every user has
+// pushed its part into it (for the loss, once the backward pass has begun).
+func (s *Stepper) GradKnown(n *Node) bool {
+	if n.Grad == nil || s.pos < len(s.order) || s.g.loss == nil {
+		return false
+	}
+	if n == s.g.loss {
+		return true
+	}
+	return len(n.Users) > 0 && s.contributions[n.ID] == len(n.Users)
+}
+
+// Contributions returns how many users of n have added to its gradient in
+// the current backward pass.
+func (s *Stepper) Contributions(n *Node) int { return s.contributions[n.ID] }
+
+// Reset moves the cursor to the start. Values are kept until recomputed;
+// gradients are zeroed.
+func (s *Stepper) Reset() Event {
+	s.pos = 0
+	clear(s.contributions)
+	s.g.ZeroGrad()
+	return Event{Index: 0, Total: s.Total(), Node: -1}
+}
+
+// Forward runs the next step, forward or backward as the timeline says. At
+// the end it returns an event with Done set and runs nothing.
+func (s *Stepper) Forward() Event {
+	if s.Done() {
+		return s.endEvent()
+	}
+	nf := len(s.order)
+	if s.pos < nf {
+		n := s.order[s.pos]
+		s.g.ForwardNode(n)
+		s.pos++
+		return s.event(n, PhaseForward, nil)
+	}
+	if s.pos == nf {
+		s.g.SeedGrad()
+		clear(s.contributions)
+	}
+	n := s.order[2*nf-1-s.pos]
+	s.g.BackwardNode(n)
+	var writes []GradWrite
+	if n.Grad != nil {
+		for i, in := range n.Inputs {
+			if in.Grad == nil || slices.Contains(n.Inputs[:i], in) {
+				continue
+			}
+			s.contributions[in.ID]++
+			writes = append(writes, GradWrite{Node: in.ID, Count: s.contributions[in.ID], Users: len(in.Users)})
+		}
+	}
+	s.pos++
+	return s.event(n, PhaseBackward, writes)
+}
+
+// Backward is an alias of Forward taken in the backward phase: it runs the
+// next backward step, first finishing the forward pass if needed. It exists
+// so that a UI's "step backward" button reads as what it does.
+func (s *Stepper) Backward() Event {
+	for s.pos < len(s.order) {
+		s.Forward()
+	}
+	return s.Forward()
+}
+
+// Back steps back in time by one step. Values are kept, so going back over
+// a forward step is a cursor move; going back over a backward step replays
+// the backward pass up to the new cursor, so gradients are exactly what
+// they were.
+func (s *Stepper) Back() Event {
+	if s.pos == 0 {
+		return Event{Index: 0, Total: s.Total(), Node: -1}
+	}
+	target := s.pos - 1
+	nf := len(s.order)
+	if target >= nf {
+		s.pos = nf
+		for s.pos < target {
+			s.Forward()
+		}
+		if target == nf {
+			s.g.ZeroGrad()
+			clear(s.contributions)
+		}
+	} else {
+		s.pos = target
+		s.g.ZeroGrad()
+		clear(s.contributions)
+	}
+	if s.pos == 0 {
+		return Event{Index: 0, Total: s.Total(), Node: -1}
+	}
+	n, ph := s.nodeAt(s.pos - 1)
+	return s.event(n, ph, nil)
+}
+
+// nodeAt returns the node and phase of step i (0-based).
+func (s *Stepper) nodeAt(i int) (*Node, Phase) {
+	nf := len(s.order)
+	if i < nf {
+		return s.order[i], PhaseForward
+	}
+	return s.order[2*nf-1-i], PhaseBackward
+}
+
+// Seek moves the cursor to pos (0..Total) by resetting and stepping, and
+// returns the event of the last step run.
+func (s *Stepper) Seek(pos int) Event {
+	if pos < 0 || pos > s.Total() {
+		panic(fmt.Sprintf("engine: seek to %d outside 0..%d", pos, s.Total()))
+	}
+	ev := s.Reset()
+	for s.pos < pos {
+		ev = s.Forward()
+	}
+	return ev
+}
+
+// RunForward runs the rest of the forward pass.
+func (s *Stepper) RunForward() Event {
+	ev := s.endEvent()
+	for s.pos < len(s.order) {
+		ev = s.Forward()
+	}
+	return ev
+}
+
+// RunToEnd runs every remaining step.
+func (s *Stepper) RunToEnd() Event {
+	ev := s.endEvent()
+	for !s.Done() {
+		ev = s.Forward()
+	}
+	return ev
+}
+
+func (s *Stepper) endEvent() Event {
+	if s.pos == 0 {
+		return Event{Index: 0, Total: s.Total(), Node: -1, Done: s.Done()}
+	}
+	n, ph := s.nodeAt(s.pos - 1)
+	return s.event(n, ph, nil)
+}
+
+func (s *Stepper) event(n *Node, ph Phase, writes []GradWrite) Event {
+	return Event{
+		Index: s.pos, Total: s.Total(), Phase: ph,
+		Node: n.ID, Name: n.Name, Op: n.Op.Info().Name,
+		Writes: writes, Done: s.Done(),
+	}
+}
