@@ -34,14 +34,14 @@ func (w GradWrite) Accumulated() bool { return w.Count > 1 }
 
 // Event tells what one step ran.
 type Event struct {
-	Index  int       // 1-based position on the timeline after this step; 0 means reset
-	Total  int       // number of steps in a full forward and backward run
-	Phase  Phase     // the pass this step belongs to
-	Node   int       // ID of the node that ran, -1 after a reset
-	Name   string    // its name
-	Op     string    // its op name
+	Index  int         // 1-based position on the timeline after this step; 0 means reset
+	Total  int         // number of steps in a full forward and backward run
+	Phase  Phase       // the pass this step belongs to
+	Node   int         // ID of the node that ran, -1 after a reset
+	Name   string      // its name
+	Op     string      // its op name
 	Writes []GradWrite // backward only: the input gradients this step added to
-	Done   bool      // true when the cursor is at the end of the timeline
+	Done   bool        // true when the cursor is at the end of the timeline
 }
 
 // Stepper is a cursor over one run of a graph: first every op node forward

@@ -113,7 +113,9 @@ func Op(op engine.Op, seed uint32, h float64, inputs []*engine.Tensor, constant 
 // weightedSum is the loss L = sum_i w_i y_i, whose gradient is w.
 type weightedSum struct{ w *engine.Tensor }
 
-func (*weightedSum) Info() engine.OpInfo { return engine.OpInfo{Name: "weighted sum", Formula: `L = \sum_i w_i y_i`} }
+func (*weightedSum) Info() engine.OpInfo {
+	return engine.OpInfo{Name: "weighted sum", Formula: `L = \sum_i w_i y_i`}
+}
 func (*weightedSum) Shape(in ...[]int) []int { return []int{} }
 func (l *weightedSum) Forward(out *engine.Tensor, in ...*engine.Tensor) {
 	s := 0.0
