@@ -59,3 +59,17 @@ func TestCoreOpGradients(t *testing.T) {
 		{"add/rows", &engine.Add{}, []*engine.Tensor{r(11, 1, 2, 3, 4), r(12, 1, 3, 4)}, nil},
 	})
 }
+
+func TestActivationAndLossGradients(t *testing.T) {
+	r := gradcheck.Random
+	// Targets are integer class ids stored as float64.
+	targets := engine.FromData([]float64{0, 3, 2, 1, 4, 0}, 2, 3)
+	runOpCases(t, []opCase{
+		// ReLU's kink at 0 is never hit by random inputs.
+		{"relu", engine.ReLU(), []*engine.Tensor{r(20, 1, 3, 4)}, nil},
+		{"gelu", engine.GELU(), []*engine.Tensor{r(21, 3, 3, 4)}, nil},
+		{"tanh", engine.Tanh(), []*engine.Tensor{r(22, 2, 3, 4)}, nil},
+		{"sigmoid", engine.Sigmoid(), []*engine.Tensor{r(23, 3, 3, 4)}, nil},
+		{"cross-entropy", &engine.CrossEntropy{}, []*engine.Tensor{r(24, 2, 2, 3, 5), targets}, []int{1}},
+	})
+}
