@@ -7,8 +7,6 @@ import (
 	"stepgraph/engine"
 )
 
-
-
 func TestOptimizersMinimiseAQuadratic(t *testing.T) {
 	for _, name := range []string{"sgd", "adam"} {
 		t.Run(name, func(t *testing.T) {
