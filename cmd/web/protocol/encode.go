@@ -1,0 +1,32 @@
+package protocol
+
+import "encoding/json"
+
+// wireRequest is the JSON form of a Request, as a client sends it.
+type wireRequest struct {
+	Type    string            `json:"type"`
+	Widget  string            `json:"widget"`
+	ID      int64             `json:"id,omitempty"`
+	Kind    string            `json:"kind,omitempty"`
+	Options map[string]string `json:"options,omitempty"`
+	Dir     string            `json:"dir,omitempty"`
+	Count   int               `json:"count,omitempty"`
+	To      string            `json:"to,omitempty"`
+	Name    string            `json:"name,omitempty"`
+	Value   *string           `json:"value,omitempty"`
+	Node    string            `json:"node,omitempty"`
+	Action  string            `json:"action,omitempty"`
+}
+
+// Encode returns the JSON frame a client sends for r: the inverse of Decode
+// for a valid request. Go clients (the tests) use it.
+func Encode(r *Request) ([]byte, error) {
+	w := wireRequest{
+		Type: r.Type, Widget: r.Widget, ID: r.ID, Kind: r.Kind, Options: r.Options,
+		Dir: r.Dir, Count: r.Count, To: r.To, Name: r.Name, Node: r.Node, Action: r.Action,
+	}
+	if r.Type == TypeSet {
+		w.Value = &r.Value
+	}
+	return json.Marshal(w)
+}

@@ -1,0 +1,38 @@
+package protocol
+
+import "fmt"
+
+// Code names what was wrong with a request. The client may branch on it; the
+// message that goes with it is for people.
+type Code string
+
+// The error codes of version 1.
+const (
+	CodeBadJSON        Code = "bad_json"         // the frame is not one JSON object (or is binary)
+	CodeUnknownType    Code = "unknown_type"     // "type" is missing or not a client message type
+	CodeMissingField   Code = "missing_field"    // a required field is absent
+	CodeBadField       Code = "bad_field"        // a field has the wrong JSON type or a value outside its set
+	CodeOutOfRange     Code = "out_of_range"     // a number or a length outside its documented bounds
+	CodeUnknownWidget  Code = "unknown_widget"   // no widget with this id was configured on the connection
+	CodeUnknownKind    Code = "unknown_kind"     // configure names a widget kind the server does not have
+	CodeTooManyWidgets Code = "too_many_widgets" // configure would exceed MaxWidgets
+	CodeUnknownParam   Code = "unknown_param"    // set names a hyperparameter the widget does not have
+	CodeUnknownNode    Code = "unknown_node"     // select names a node the widget's graph does not have
+	CodeBusy           Code = "busy"             // the widget is training; stop it first
+	CodeUnsupported    Code = "unsupported"      // the widget kind does not answer this request type
+	CodeInternal       Code = "internal"         // a bug on the server; the widget was dropped
+)
+
+// Error is a request the server refuses, with the code and a reason.
+type Error struct {
+	Code    Code
+	Message string
+}
+
+// Error returns "code: message".
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}

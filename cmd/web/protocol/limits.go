@@ -1,0 +1,54 @@
+package protocol
+
+// Version is the protocol version announced in every hello message.
+const Version = 1
+
+// Limits of version 1. They are sent to the client in the hello message.
+const (
+	// MaxMessageBytes is the largest client frame the server reads. A larger
+	// frame closes the connection with status 1009 (message too big).
+	MaxMessageBytes = 64 << 10
+	// MaxWidgets is how many widgets one connection may configure.
+	MaxWidgets = 8
+	// MaxStepCount is the largest count of a step or back request.
+	MaxStepCount = 1000
+	// MaxOptions is the largest number of options in a configure request.
+	MaxOptions = 32
+	// MaxStringBytes bounds every string field: names, option keys and values.
+	MaxStringBytes = 256
+	// MaxWidgetIDBytes bounds a widget id, which uses [A-Za-z0-9_-] only.
+	MaxWidgetIDBytes = 32
+	// MaxRequestID is the largest request id: 2^53, the largest integer a
+	// JavaScript number holds exactly.
+	MaxRequestID = 1 << 53
+	// MaxQueuedMessages is how many server messages may wait for a slow
+	// client after coalescing. A client that falls further behind is
+	// disconnected.
+	MaxQueuedMessages = 256
+)
+
+// Limits is the limits object of the hello message.
+type Limits struct {
+	MaxMessageBytes   int   `json:"maxMessageBytes"`
+	MaxWidgets        int   `json:"maxWidgets"`
+	MaxStepCount      int   `json:"maxStepCount"`
+	MaxOptions        int   `json:"maxOptions"`
+	MaxStringBytes    int   `json:"maxStringBytes"`
+	MaxWidgetIDBytes  int   `json:"maxWidgetIdBytes"`
+	MaxRequestID      int64 `json:"maxRequestId"`
+	MaxQueuedMessages int   `json:"maxQueuedMessages"`
+}
+
+// CurrentLimits returns the limits of this version.
+func CurrentLimits() Limits {
+	return Limits{
+		MaxMessageBytes:   MaxMessageBytes,
+		MaxWidgets:        MaxWidgets,
+		MaxStepCount:      MaxStepCount,
+		MaxOptions:        MaxOptions,
+		MaxStringBytes:    MaxStringBytes,
+		MaxWidgetIDBytes:  MaxWidgetIDBytes,
+		MaxRequestID:      MaxRequestID,
+		MaxQueuedMessages: MaxQueuedMessages,
+	}
+}

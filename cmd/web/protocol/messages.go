@@ -1,0 +1,252 @@
+package protocol
+
+// Client message types: what a page may send.
+const (
+	TypeConfigure = "configure" // create or replace a widget: kind and options
+	TypeStep      = "step"      // step the widget's graph: dir forward|backward, count
+	TypeBack      = "back"      // step back in time: count
+	TypeRun       = "run"       // run to the end of the forward pass or of the timeline
+	TypeReset     = "reset"     // move the cursor to the start
+	TypeSet       = "set"       // change one hyperparameter: name, value
+	TypeSelect    = "select"    // inspect one node: node
+	TypeTrain     = "train"     // start or stop training: action start|stop
+)
+
+// Server message types: what the server sends.
+const (
+	TypeHello     = "hello"     // first message of every connection: version, limits, kinds
+	TypeGraph     = "graph"     // a widget's graph: nodes, edges, scopes and their layout
+	TypeNode      = "node"      // the highlighted node's value and gradient, and the cursor
+	TypeAttention = "attention" // attention maps per layer and head
+	TypeMetrics   = "metrics"   // named numbers such as loss and accuracy
+	TypePlot      = "plot"      // a chart rendered on the server, as SVG text
+	TypeError     = "error"     // a refused request: code, message, and the request's id and type
+)
+
+// Step directions and other enumerations.
+const (
+	DirForward  = "forward"
+	DirBackward = "backward"
+
+	RunToEnd     = "end"     // run every remaining step
+	RunToForward = "forward" // finish the forward pass only
+
+	TrainStart = "start"
+	TrainStop  = "stop"
+)
+
+// ClientTypes lists the client message types in documentation order.
+var ClientTypes = []string{TypeConfigure, TypeStep, TypeBack, TypeRun, TypeReset, TypeSet, TypeSelect, TypeTrain}
+
+// Request is one decoded and validated client message. Only the fields of
+// its Type are set; the decoder fills defaults (count 1, run to the end).
+type Request struct {
+	Type   string // one of ClientTypes
+	Widget string // widget id, 1..MaxWidgetIDBytes of [A-Za-z0-9_-]
+	ID     int64  // request id chosen by the client, 0..MaxRequestID; 0 if absent
+
+	Kind    string            // configure: widget kind, e.g. "mlp"
+	Options map[string]string // configure: options, each value as text
+	Dir     string            // step: DirForward or DirBackward
+	Count   int               // step, back: 1..MaxStepCount
+	To      string            // run: RunToEnd or RunToForward
+	Name    string            // set: hyperparameter name
+	Value   string            // set: value as text ("0.01", "tanh")
+	Node    string            // select: node name
+	Action  string            // train: TrainStart or TrainStop
+}
+
+// Message is a server message. Every server message embeds a Header, which
+// gives it this method.
+type Message interface {
+	Head() *Header
+}
+
+// Header is the part every server message shares.
+type Header struct {
+	Type   string `json:"type"`
+	Widget string `json:"widget,omitempty"` // absent on hello and on errors about unparsable frames
+	ID     int64  `json:"id,omitempty"`     // the request this answers; absent when unsolicited
+}
+
+// Head returns the header.
+func (h *Header) Head() *Header { return h }
+
+// Hello is the first message on every connection.
+type Hello struct {
+	Header
+	Version int      `json:"version"`
+	Limits  Limits   `json:"limits"`
+	Kinds   []string `json:"kinds"` // widget kinds the server can configure
+}
+
+// NewHello returns the hello message for the given widget kinds.
+func NewHello(kinds []string) *Hello {
+	return &Hello{Header: Header{Type: TypeHello}, Version: Version, Limits: CurrentLimits(), Kinds: kinds}
+}
+
+// ErrorMsg answers a refused request. Request and ID echo the request's type
+// and id when the frame could be read that far.
+type ErrorMsg struct {
+	Header
+	Request string `json:"request,omitempty"`
+	Code    Code   `json:"code"`
+	Message string `json:"message"`
+}
+
+// NewError returns the error message that answers req (which may be partly
+// filled, or nil for an unreadable frame).
+func NewError(req *Request, err *Error) *ErrorMsg {
+	m := &ErrorMsg{Header: Header{Type: TypeError}, Code: err.Code, Message: err.Message}
+	if req != nil {
+		m.Widget, m.ID, m.Request = req.Widget, req.ID, req.Type
+	}
+	return m
+}
+
+// Graph describes a widget's computational graph and its layout, computed on
+// the server. Coordinates are in SVG user units, y growing downward.
+type Graph struct {
+	Header
+	Kind   string      `json:"kind"` // the widget kind
+	Width  float64     `json:"width"`
+	Height float64     `json:"height"`
+	Nodes  []GraphNode `json:"nodes"` // in topological order
+	Edges  []GraphEdge `json:"edges"`
+	Scopes []Scope     `json:"scopes"`
+	Steps  int         `json:"steps"` // steps in a full forward and backward run
+}
+
+// GraphNode is one node of the graph with its box.
+type GraphNode struct {
+	ID      int     `json:"id"`
+	Name    string  `json:"name"`    // hierarchical, e.g. "layers.0.attn.head.1.probs"
+	Label   string  `json:"label"`   // short text drawn in the box
+	Op      string  `json:"op"`      // op name; "input" or "parameter" for leaves
+	Formula string  `json:"formula"` // TeX of the op, empty for leaves
+	Kind    string  `json:"kind"`    // input, parameter, op or loss
+	Scope   string  `json:"scope"`   // the name without its last part
+	Shape   []int   `json:"shape"`
+	X       float64 `json:"x"` // top-left corner
+	Y       float64 `json:"y"`
+	W       float64 `json:"w"`
+	H       float64 `json:"h"`
+}
+
+// GraphEdge is a tensor flowing from one node into another.
+type GraphEdge struct {
+	From   int          `json:"from"`
+	To     int          `json:"to"`
+	Label  string       `json:"label"`  // the tensor's shape, e.g. "4×3"
+	Points [][2]float64 `json:"points"` // polyline from the source box to the target box
+}
+
+// Scope is the frame around a group of nodes that share a name prefix.
+type Scope struct {
+	Name string  `json:"name"`
+	Kind string  `json:"kind"` // embeddings, block, attention, head, ffn, loss or other
+	X    float64 `json:"x"`
+	Y    float64 `json:"y"`
+	W    float64 `json:"w"`
+	H    float64 `json:"h"`
+}
+
+// Node is the state of the widget's highlighted node after a request: the
+// node that just ran, or the node the client selected.
+type Node struct {
+	Header
+	Step     Cursor    `json:"step"`
+	Node     *NodeView `json:"node"`     // null when nothing is highlighted (after a reset)
+	Forward  []int     `json:"forward"`  // ids of op nodes computed in the current run
+	Backward []int     `json:"backward"` // ids of nodes whose gradient is complete
+}
+
+// Cursor is the stepper's position on the timeline.
+type Cursor struct {
+	Index  int         `json:"index"` // steps done, 0..Total
+	Total  int         `json:"total"`
+	Phase  string      `json:"phase"` // "forward" or "backward"
+	Done   bool        `json:"done"`
+	Node   int         `json:"node"` // id of the node of the last step, -1 at the start
+	Writes []GradWrite `json:"writes,omitempty"`
+}
+
+// GradWrite is one gradient that a backward step added to. Count of Users
+// tells how many of the node's users have now contributed (the += of a
+// fan-out).
+type GradWrite struct {
+	Node  int `json:"node"`
+	Count int `json:"count"`
+	Users int `json:"users"`
+}
+
+// NodeView is one node with its tensors.
+type NodeView struct {
+	ID        int      `json:"id"`
+	Name      string   `json:"name"`
+	Op        string   `json:"op"`
+	Formula   string   `json:"formula"`
+	Kind      string   `json:"kind"`
+	Shape     []int    `json:"shape"`
+	Computed  bool     `json:"computed"`  // its value belongs to the current run
+	GradKnown bool     `json:"gradKnown"` // its gradient is complete
+	Value     *Heatmap `json:"value"`
+	Grad      *Heatmap `json:"grad"` // null when the node takes no gradient
+}
+
+// Heatmap is a 2-D view of a tensor: rank 0 and 1 become one row, higher
+// ranks show their last two axes for the first index of the leading ones.
+// JSON has no infinity, so masked (-inf) cells hold 0 in Data and true in
+// Masked.
+type Heatmap struct {
+	Rows      int       `json:"rows"`
+	Cols      int       `json:"cols"`
+	Data      []float64 `json:"data"` // row-major, Rows*Cols values
+	Masked    []bool    `json:"masked,omitempty"`
+	Min       float64   `json:"min"` // over the finite cells
+	Max       float64   `json:"max"`
+	Mean      float64   `json:"mean"`
+	Norm      float64   `json:"norm"`
+	RowLabels []string  `json:"rowLabels,omitempty"`
+	ColLabels []string  `json:"colLabels,omitempty"`
+	Caption   string    `json:"caption,omitempty"` // which slice of a larger tensor this is
+}
+
+// Attention holds the attention maps of a transformer widget.
+type Attention struct {
+	Header
+	Tokens    []string         `json:"tokens"`              // the query sequence
+	SrcTokens []string         `json:"srcTokens,omitempty"` // the key sequence of cross-attention
+	Layers    []AttentionLayer `json:"layers"`
+}
+
+// AttentionLayer is one attention block: self- or cross-attention of a layer.
+type AttentionLayer struct {
+	Name  string          `json:"name"` // scope, e.g. "layers.0.attn"
+	Layer int             `json:"layer"`
+	Heads []AttentionHead `json:"heads"`
+}
+
+// AttentionHead is one head: raw scores QK^T/sqrt(d), the mask, and the
+// probabilities after the softmax. Keys are columns, queries rows.
+type AttentionHead struct {
+	Head   int      `json:"head"`
+	Scores *Heatmap `json:"scores"`
+	Mask   [][]bool `json:"mask,omitempty"` // true where the key is hidden from the query
+	Probs  *Heatmap `json:"probs"`
+}
+
+// Metrics carries named numbers, for example loss and accuracy, at a step
+// of training.
+type Metrics struct {
+	Header
+	Step   int                `json:"step"`
+	Values map[string]float64 `json:"values"`
+}
+
+// Plot is a chart rendered on the server.
+type Plot struct {
+	Header
+	Name string `json:"name"` // e.g. "loss"
+	SVG  string `json:"svg"`
+}
