@@ -1,0 +1,93 @@
+package transformer
+
+import (
+	"strconv"
+	"strings"
+
+	"stepgraph/engine"
+)
+
+// AttnRef names the nodes of one attention head in a built graph.
+type AttnRef struct {
+	Scope  string // the attention's scope, e.g. "layers.0.attn" or "dec.layers.1.cross_attn"
+	Stack  string // "" for encoder-only and decoder-only models, else "enc" or "dec"
+	Layer  int    // layer index within its stack
+	Kind   string // "self" or "cross"
+	Causal bool   // whether the scores are masked
+	Head   int    // head index j
+	Scores string // scaled Q K^T [B, Tq, Tk]
+	Masked string // the masked scores, or "" when not causal
+	Probs  string // softmax probabilities [B, Tq, Tk]
+}
+
+// AttentionNodes lists every attention head of g in execution order: layer
+// by layer (for the encoder-decoder, all encoder layers first, then each
+// decoder layer's self-attention before its cross-attention), heads in
+// order within an attention.
+func AttentionNodes(g *engine.Graph) []AttnRef {
+	var refs []AttnRef
+	for _, n := range g.Nodes {
+		scope, ok := strings.CutSuffix(n.Name, ".probs")
+		if !ok {
+			continue
+		}
+		i := strings.LastIndex(scope, ".head.")
+		if i < 0 {
+			continue
+		}
+		head, err := strconv.Atoi(scope[i+len(".head."):])
+		if err != nil {
+			continue
+		}
+		r := AttnRef{Scope: scope[:i], Head: head, Kind: "self", Scores: scope + ".scores", Probs: n.Name}
+		if g.Node(scope+".masked") != nil {
+			r.Causal, r.Masked = true, scope+".masked"
+		}
+		if strings.HasSuffix(r.Scope, ".cross_attn") {
+			r.Kind = "cross"
+		}
+		// Scope is [stack.]layers.l.<attn>.
+		parts := strings.Split(r.Scope, ".")
+		if parts[0] == "enc" || parts[0] == "dec" {
+			r.Stack, parts = parts[0], parts[1:]
+		}
+		if len(parts) >= 2 && parts[0] == "layers" {
+			r.Layer, _ = strconv.Atoi(parts[1])
+		}
+		refs = append(refs, r)
+	}
+	return refs
+}
+
+// Predictions returns, for each of the B*T positions of g's "logits" node
+// (after Forward), the index of the largest logit (the first one on a tie).
+func Predictions(g *engine.Graph) []int {
+	z := g.MustNode("logits").Value
+	v := z.Dim(-1)
+	preds := make([]int, z.Size()/v)
+	for r := range preds {
+		row := z.Data[r*v : (r+1)*v]
+		best := 0
+		for j, x := range row {
+			if x > row[best] {
+				best = j
+			}
+		}
+		preds[r] = best
+	}
+	return preds
+}
+
+// Accuracy returns the fraction of positions whose prediction equals the
+// target in "target_ids", after Forward.
+func Accuracy(g *engine.Graph) float64 {
+	preds := Predictions(g)
+	targets := g.MustNode("target_ids").Value.Data
+	hit := 0
+	for i, p := range preds {
+		if float64(p) == targets[i] {
+			hit++
+		}
+	}
+	return float64(hit) / float64(len(preds))
+}
