@@ -1,15 +1,68 @@
 package engine
 
 import (
+	"runtime"
+	"sync"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // gemm computes C = A' B' + beta C for row-major C [m, n], where A' is A
 // ([m, k]) or, with transA, A^T for A [k, m]; B' is B ([k, n]) or, with
-// transB, B^T for B [n, k].
+// transB, B^T for B [n, k]. With beta 0, C is only written, never read.
+//
+// Every matrix product of the engine goes through here. On CPUs with AVX2
+// and FMA the work is done by the blocked product of gemm_blocked.go with
+// the assembly micro-kernel, split across cores when it is large enough to
+// pay for it: 5 to 7 times gonum's rate on the shapes of a transformer (see
+// docs/perf.md). Elsewhere gonum's Dgemm runs, as it beats the blocked
+// product with the portable Go kernel by 2 to 3 times.
 func gemm(transA, transB bool, m, n, k int, a, b []float64, beta float64, c []float64) {
+	if kern, ok := asmKernel(); ok {
+		gemmWith(kern, transA, transB, m, n, k, a, b, beta, c)
+		return
+	}
+	gonumGemm(transA, transB, m, n, k, a, b, beta, c)
+}
+
+// gemmWith is gemm with the given micro-kernel, so that tests can check
+// every kernel on this machine.
+func gemmWith(kern microKernel, transA, transB bool, m, n, k int, a, b []float64, beta float64, c []float64) {
 	if m == 0 || n == 0 {
+		return
+	}
+	c = c[:m*n]
+	switch beta {
+	case 0:
+		clear(c)
+	case 1:
+	default:
+		for i := range c {
+			c[i] *= beta
+		}
+	}
+	if k == 0 {
+		return
+	}
+	A := operand{data: a, ld: k, trans: transA} // storage [m, k], or [k, m]
+	if transA {
+		A.ld = m
+	}
+	B := operand{data: b, ld: n, trans: transB} // storage [k, n], or [n, k]
+	if transB {
+		B.ld = k
+	}
+	gemmAdd(kern, m, n, k, A, B, c, n)
+}
+
+// gonumGemm is the same product through gonum's blas64 Dgemm.
+func gonumGemm(transA, transB bool, m, n, k int, a, b []float64, beta float64, c []float64) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		gemmWith(kernelGo, transA, transB, m, n, k, a, b, beta, c) // only scales C
 		return
 	}
 	ta, tb := blas.NoTrans, blas.NoTrans
@@ -20,12 +73,6 @@ func gemm(transA, transB bool, m, n, k int, a, b []float64, beta float64, c []fl
 	if transB {
 		tb, ldb = blas.Trans, k
 	}
-	if k == 0 {
-		for i := range c[:m*n] {
-			c[i] *= beta
-		}
-		return
-	}
 	blas64.Implementation().Dgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, n)
 }
 
@@ -33,3 +80,61 @@ func gemm(transA, transB bool, m, n, k int, a, b []float64, beta float64, c []fl
 func gemmTA(m, n, k int, a, b, c []float64) {
 	gemm(true, false, m, n, k, a, b, 1, c)
 }
+
+// gemmSmall is the size, in multiply-adds (m*n*k), below which packing
+// costs more than it saves and a plain loop is used.
+const gemmSmall = 4 * 4 * 4
+
+// gemmParallel is the size, in multiply-adds, above which the product is
+// split across cores. Starting a goroutine and waiting for it costs a few
+// microseconds, about the time of 2^16 multiply-adds on one core.
+const gemmParallel = 1 << 17
+
+// gemmAdd adds A B into C [m, n] (rows ldc apart). A large product is cut
+// into one strip of C per core, along its longer side, and the strips run
+// at once: a fork-join in which every goroutine ends before gemmAdd returns.
+func gemmAdd(kern microKernel, m, n, k int, a, b operand, c []float64, ldc int) {
+	if m*n*k <= gemmSmall {
+		gemmLoop(m, n, k, a, b, c, ldc)
+		return
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || m*n*k < gemmParallel {
+		gemmBlocked(kern, m, n, k, a, b, c, ldc)
+		return
+	}
+	var wg sync.WaitGroup
+	if m >= n {
+		// Strips of rows: worker w gets rows [i0, i1) of A and C, all of B.
+		step := roundUp((m+workers-1)/workers, mr)
+		for i0 := step; i0 < m; i0 += step {
+			i1 := min(i0+step, m)
+			wg.Go(func() { gemmBlocked(kern, i1-i0, n, k, a.sub(i0, 0), b, c[i0*ldc:], ldc) })
+		}
+		gemmBlocked(kern, min(step, m), n, k, a, b, c, ldc)
+	} else {
+		// Strips of columns: worker w gets columns [j0, j1) of B and C.
+		step := roundUp((n+workers-1)/workers, nr)
+		for j0 := step; j0 < n; j0 += step {
+			j1 := min(j0+step, n)
+			wg.Go(func() { gemmBlocked(kern, m, j1-j0, k, a, b.sub(0, j0), c[j0:], ldc) })
+		}
+		gemmBlocked(kern, m, min(step, n), k, a, b, c, ldc)
+	}
+	wg.Wait()
+}
+
+// gemmLoop adds A B into C with the textbook triple loop, for tiny sizes.
+func gemmLoop(m, n, k int, a, b operand, c []float64, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				s += a.at(i, p) * b.at(p, j)
+			}
+			c[i*ldc+j] += s
+		}
+	}
+}
+
+func roundUp(x, to int) int { return (x + to - 1) / to * to }

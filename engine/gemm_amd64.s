@@ -1,0 +1,118 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func kernelAVX2FMA(kc int, a, b, c *float64, ldc int)
+//
+// C[6, 8] += Apanel^T Bpanel, where Apanel is kc x 6 and Bpanel is kc x 8,
+// both p-major (see gemm_kernel.go). Registers:
+//
+//	Y0..Y11   the 6 x 8 tile: row i of C is Y(2i) (columns 0-3), Y(2i+1) (4-7)
+//	Y12, Y13  row p of the B panel
+//	Y14, Y15  A[i, p] broadcast to all four lanes
+//
+// Each step p does 12 fused multiply-adds: C[i, :] += A[i, p] * B[p, :].
+// Go assembly lists operands source first: VFMADD231PD Y12, Y14, Y0 means
+// Y0 += Y14 * Y12.
+TEXT ·kernelAVX2FMA(SB), NOSPLIT, $0-40
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8 // ldc in bytes
+
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	VXORPD Y10, Y10, Y10
+	VXORPD Y11, Y11, Y11
+
+	TESTQ CX, CX
+	JEQ   store
+
+loop:
+	VMOVUPD      0(DI), Y12
+	VMOVUPD      32(DI), Y13
+	VBROADCASTSD 0(SI), Y14
+	VBROADCASTSD 8(SI), Y15
+	VFMADD231PD  Y12, Y14, Y0
+	VFMADD231PD  Y13, Y14, Y1
+	VFMADD231PD  Y12, Y15, Y2
+	VFMADD231PD  Y13, Y15, Y3
+	VBROADCASTSD 16(SI), Y14
+	VBROADCASTSD 24(SI), Y15
+	VFMADD231PD  Y12, Y14, Y4
+	VFMADD231PD  Y13, Y14, Y5
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VBROADCASTSD 32(SI), Y14
+	VBROADCASTSD 40(SI), Y15
+	VFMADD231PD  Y12, Y14, Y8
+	VFMADD231PD  Y13, Y14, Y9
+	VFMADD231PD  Y12, Y15, Y10
+	VFMADD231PD  Y13, Y15, Y11
+	ADDQ         $48, SI // next column of the A panel: 6 float64
+	ADDQ         $64, DI // next row of the B panel: 8 float64
+	DECQ         CX
+	JNE          loop
+
+store:
+	// C[i, :] += tile row i, one row of C every ldc elements.
+	VADDPD  0(DX), Y0, Y0
+	VADDPD  32(DX), Y1, Y1
+	VMOVUPD Y0, 0(DX)
+	VMOVUPD Y1, 32(DX)
+	ADDQ    R8, DX
+	VADDPD  0(DX), Y2, Y2
+	VADDPD  32(DX), Y3, Y3
+	VMOVUPD Y2, 0(DX)
+	VMOVUPD Y3, 32(DX)
+	ADDQ    R8, DX
+	VADDPD  0(DX), Y4, Y4
+	VADDPD  32(DX), Y5, Y5
+	VMOVUPD Y4, 0(DX)
+	VMOVUPD Y5, 32(DX)
+	ADDQ    R8, DX
+	VADDPD  0(DX), Y6, Y6
+	VADDPD  32(DX), Y7, Y7
+	VMOVUPD Y6, 0(DX)
+	VMOVUPD Y7, 32(DX)
+	ADDQ    R8, DX
+	VADDPD  0(DX), Y8, Y8
+	VADDPD  32(DX), Y9, Y9
+	VMOVUPD Y8, 0(DX)
+	VMOVUPD Y9, 32(DX)
+	ADDQ    R8, DX
+	VADDPD  0(DX), Y10, Y10
+	VADDPD  32(DX), Y11, Y11
+	VMOVUPD Y10, 0(DX)
+	VMOVUPD Y11, 32(DX)
+	VZEROUPPER
+	RET
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax, edx uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL   $0, CX
+	XGETBV
+	MOVL   AX, eax+0(FP)
+	MOVL   DX, edx+4(FP)
+	RET
