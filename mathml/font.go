@@ -5,14 +5,14 @@ package mathml
 type font int
 
 const (
-	fontItalic font = iota // the default for letters: each letter its own <mi>
-	fontRoman              // \mathrm: upright; a run of letters is one <mi>
-	fontBold               // \mathbf: upright bold
-	fontItalicWord         // \mathit: italic, a run of letters is one <mi>
-	fontDouble             // \mathbb: double-struck (blackboard bold)
-	fontScript             // \mathcal: calligraphic
-	fontSans               // \mathsf: sans-serif
-	fontMono               // \mathtt: monospace
+	fontItalic     font = iota // the default for letters: each letter its own <mi>
+	fontRoman                  // \mathrm: upright; a run of letters is one <mi>
+	fontBold                   // \mathbf: upright bold
+	fontItalicWord             // \mathit: italic, a run of letters is one <mi>
+	fontDouble                 // \mathbb: double-struck (blackboard bold)
+	fontScript                 // \mathcal: calligraphic
+	fontSans                   // \mathsf: sans-serif
+	fontMono                   // \mathtt: monospace
 )
 
 // fontCommands maps the font commands to their font.
