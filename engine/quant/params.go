@@ -42,7 +42,7 @@ func ParamsFor(x *engine.Tensor, s Scheme) Params {
 // Symmetric: s = absmax / qmax with absmax = max(|lo|, |hi|), z = 0.
 // Asymmetric: the range is stretched to include 0, s = (hi - lo) / (qmax -
 // qmin) and z = qmin - round(lo / s), so that the real 0 is exactly an
-// integer. Both compute in float32 and use s = 1 for a range of zeros.
+// integer. Both compute in float32; a range of zeros gets s = 1 and z = 0.
 func ParamsFromRange(lo, hi []float64, s Scheme, axis int) Params {
 	if len(lo) != len(hi) {
 		panic(fmt.Sprintf("quant: range with %d lows and %d highs", len(lo), len(hi)))
@@ -59,8 +59,9 @@ func ParamsFromRange(lo, hi []float64, s Scheme, axis int) Params {
 			continue
 		}
 		scale := (h - l) / float32(qmax-qmin)
-		if scale == 0 {
-			scale = 1
+		if scale == 0 { // a range of zeros: keep the zero point at 0
+			p.Scale[g] = 1
+			continue
 		}
 		z := float64(qmin) - math.RoundToEven(float64(l/scale))
 		p.Scale[g] = scale
