@@ -240,8 +240,9 @@ type AttentionHead struct {
 // of training.
 type Metrics struct {
 	Header
-	Step   int                `json:"step"`
-	Values map[string]float64 `json:"values"`
+	Step    int                `json:"step"`    // training steps done so far
+	Running bool               `json:"running"` // whether training goes on after this message
+	Values  map[string]float64 `json:"values"`  // e.g. "loss", "accuracy"; finite numbers only
 }
 
 // Plot is a chart rendered on the server.

@@ -1,0 +1,143 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"stepgraph/cmd/web/pool"
+	"stepgraph/cmd/web/protocol"
+	"stepgraph/cmd/web/widget"
+)
+
+// readTimeout bounds how long a test waits for the next message, so that a
+// bug fails the test instead of hanging it. It is never reached when the
+// server works: every wait is for a message that is on its way.
+const readTimeout = 30 * time.Second
+
+// testServer is a session manager behind a real HTTP server.
+type testServer struct {
+	srv  *httptest.Server
+	m    *Manager
+	pool *pool.Pool
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	p := pool.New(2, 16)
+	m := NewManager(widget.Default(), p, slog.New(slog.DiscardHandler))
+	srv := httptest.NewServer(m)
+	ts := &testServer{srv: srv, m: m, pool: p}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+		defer cancel()
+		if err := m.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		srv.Close()
+		p.Close()
+	})
+	return ts
+}
+
+func (ts *testServer) wsURL() string { return "ws" + strings.TrimPrefix(ts.srv.URL, "http") }
+
+// client is a test's websocket client.
+type client struct {
+	t    *testing.T
+	conn *websocket.Conn
+}
+
+// dial connects with the server's own origin and reads the hello message.
+func (ts *testServer) dial(t *testing.T) (*client, *protocol.Hello) {
+	t.Helper()
+	h := http.Header{"Origin": {ts.srv.URL}}
+	conn, _, err := websocket.DefaultDialer.Dial(ts.wsURL(), h)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	c := &client{t: t, conn: conn}
+	var hello protocol.Hello
+	c.decode(c.next(), &hello)
+	if hello.Type != protocol.TypeHello {
+		t.Fatalf("first message type = %q, want hello", hello.Type)
+	}
+	return c, &hello
+}
+
+// send writes one text frame.
+func (c *client) send(frame string) {
+	c.t.Helper()
+	if err := c.conn.WriteMessage(websocket.TextMessage, []byte(frame)); err != nil {
+		c.t.Fatalf("write: %v", err)
+	}
+}
+
+// request encodes and sends req.
+func (c *client) request(req protocol.Request) {
+	c.t.Helper()
+	b, err := protocol.Encode(&req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.send(string(b))
+}
+
+// msg is one server message: its header and its raw JSON.
+type msg struct {
+	protocol.Header
+	raw []byte
+}
+
+// next reads the next message.
+func (c *client) next() msg {
+	c.t.Helper()
+	c.conn.SetReadDeadline(time.Now().Add(readTimeout))
+	_, data, err := c.conn.ReadMessage()
+	if err != nil {
+		c.t.Fatalf("read: %v", err)
+	}
+	var m msg
+	c.decode(data, &m.Header)
+	m.raw = data
+	return m
+}
+
+// expect reads messages until one of type typ arrives, and decodes it into
+// v. An error message on the way fails the test, unless typ is "error".
+// Metrics messages are skipped, as they come with several requests.
+func (c *client) expect(typ string, v any) msg {
+	c.t.Helper()
+	for {
+		m := c.next()
+		if m.Type == typ {
+			c.decode(m.raw, v)
+			return m
+		}
+		if m.Type == protocol.TypeError {
+			c.t.Fatalf("got error %s while waiting for %s", m.raw, typ)
+		}
+	}
+}
+
+func (c *client) decode(data any, v any) {
+	c.t.Helper()
+	var b []byte
+	switch d := data.(type) {
+	case []byte:
+		b = d
+	case msg:
+		b = d.raw
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		c.t.Fatalf("decode %s: %v", b, err)
+	}
+}

@@ -1,0 +1,92 @@
+package session
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gorilla/websocket"
+
+	"stepgraph/cmd/web/pool"
+	"stepgraph/cmd/web/widget"
+)
+
+// Manager accepts websocket connections and keeps track of their sessions.
+type Manager struct {
+	reg      *widget.Registry
+	pool     *pool.Pool
+	log      *slog.Logger
+	upgrader websocket.Upgrader
+
+	ctx    context.Context // canceled by Shutdown: every session ends
+	cancel context.CancelFunc
+
+	mu      sync.Mutex // guards closing and wg.Add against Shutdown's Wait
+	closing bool
+	wg      sync.WaitGroup // one count per session, held until all its goroutines end
+	active  atomic.Int64
+}
+
+// NewManager returns a manager whose sessions build widgets from reg and
+// run heavy work on p.
+func NewManager(reg *widget.Registry, p *pool.Pool, log *slog.Logger) *Manager {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Manager{
+		reg: reg, pool: p, log: log, ctx: ctx, cancel: cancel,
+		// CheckOrigin is left nil: gorilla then refuses a browser request
+		// whose Origin host differs from the request's Host (403).
+		upgrader: websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 16384},
+	}
+}
+
+// ServeHTTP upgrades the request to a websocket and serves it until the
+// connection ends and every goroutine of its session is gone.
+func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m.mu.Lock()
+	if m.closing {
+		m.mu.Unlock()
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	m.wg.Add(1)
+	m.mu.Unlock()
+	defer m.wg.Done()
+
+	conn, err := m.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		// Upgrade has answered with an HTTP error (403 for another origin).
+		m.log.Debug("websocket upgrade refused", "err", err, "origin", r.Header.Get("Origin"))
+		return
+	}
+	m.active.Add(1)
+	defer m.active.Add(-1)
+	s := newSession(m, conn, m.log.With("remote", r.RemoteAddr))
+	s.run()
+}
+
+// Active returns the number of open sessions.
+func (m *Manager) Active() int { return int(m.active.Load()) }
+
+// Wait blocks until no session is left.
+func (m *Manager) Wait() { m.wg.Wait() }
+
+// Shutdown refuses new connections, asks every session to close (with
+// status 1001, going away) and waits for them or for ctx to end. The
+// server's own Shutdown does not do this, because it does not track
+// hijacked connections.
+func (m *Manager) Shutdown(ctx context.Context) error {
+	m.mu.Lock()
+	m.closing = true
+	m.mu.Unlock()
+	m.cancel()
+	done := make(chan struct{})
+	go func() { m.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

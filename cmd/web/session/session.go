@@ -1,0 +1,222 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/gorilla/websocket"
+
+	"stepgraph/cmd/web/protocol"
+	"stepgraph/cmd/web/widget"
+)
+
+// session is one websocket connection and its widgets.
+type session struct {
+	m    *Manager
+	conn *websocket.Conn
+	log  *slog.Logger
+	out  *outbox
+
+	ctx    context.Context // ends when the connection ends
+	cancel context.CancelFunc
+
+	widgets map[string]*entry // touched by the reader goroutine only
+
+	goMu    sync.Mutex // guards closing against wg.Add after wg.Wait began
+	closing bool
+	wg      sync.WaitGroup // the writer and the widgets' goroutines
+}
+
+// entry is a configured widget and the cancel func of its context.
+type entry struct {
+	w      widget.Widget
+	cancel context.CancelFunc
+}
+
+func newSession(m *Manager, conn *websocket.Conn, log *slog.Logger) *session {
+	ctx, cancel := context.WithCancel(m.ctx)
+	return &session{
+		m: m, conn: conn, log: log, out: newOutbox(protocol.MaxQueuedMessages),
+		ctx: ctx, cancel: cancel, widgets: map[string]*entry{},
+	}
+}
+
+// run serves the connection and returns when every goroutine of the
+// session has ended.
+func (s *session) run() {
+	s.spawn(s.writePump)
+	s.send(protocol.NewHello(s.m.reg.Kinds()))
+	s.readPump()
+
+	s.cancel()
+	for id := range s.widgets {
+		s.drop(id)
+	}
+	s.goMu.Lock()
+	s.closing = true
+	s.goMu.Unlock()
+	s.wg.Wait()
+	s.conn.Close()
+}
+
+// spawn runs f on a goroutine the session waits for. It returns false once
+// the session is closing.
+func (s *session) spawn(f func()) bool {
+	s.goMu.Lock()
+	defer s.goMu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f()
+	}()
+	return true
+}
+
+// handle answers one frame.
+func (s *session) handle(kind int, data []byte) {
+	if kind != websocket.TextMessage {
+		s.refuse(nil, protocol.Errorf(protocol.CodeBadJSON, "binary frames are not accepted; send JSON text"))
+		return
+	}
+	req, perr := protocol.Decode(data)
+	if perr == nil {
+		perr = s.dispatch(req)
+	}
+	if perr != nil {
+		s.refuse(req, perr)
+	}
+}
+
+// dispatch runs a valid request.
+func (s *session) dispatch(req *protocol.Request) *protocol.Error {
+	if req.Type == protocol.TypeConfigure {
+		return s.configure(req)
+	}
+	e := s.widgets[req.Widget]
+	if e == nil {
+		return protocol.Errorf(protocol.CodeUnknownWidget, "no widget %q on this connection; configure it first", req.Widget)
+	}
+	var perr *protocol.Error
+	if s.work(func() { perr = e.w.Handle(req) }) {
+		s.drop(req.Widget)
+		return protocol.Errorf(protocol.CodeInternal, "widget %q failed and was removed; configure it again", req.Widget)
+	}
+	return perr
+}
+
+// configure builds a widget, replacing one with the same id.
+func (s *session) configure(req *protocol.Request) *protocol.Error {
+	factory := s.m.reg.Factory(req.Kind)
+	if factory == nil {
+		return protocol.Errorf(protocol.CodeUnknownKind, "unknown widget kind %q (have %s)", req.Kind, strings.Join(s.m.reg.Kinds(), ", "))
+	}
+	if _, replacing := s.widgets[req.Widget]; replacing {
+		s.drop(req.Widget)
+	} else if len(s.widgets) >= protocol.MaxWidgets {
+		return protocol.Errorf(protocol.CodeTooManyWidgets, "at most %d widgets per connection", protocol.MaxWidgets)
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	env := widget.Env{Ctx: ctx, Emit: s.emitter(ctx, req.Widget), Go: s.spawn, Pool: s.m.pool, Log: s.log.With("widget", req.Widget)}
+	var w widget.Widget
+	var perr *protocol.Error
+	failed := s.work(func() {
+		if w, perr = factory(env, req.Options); perr == nil {
+			w.Start(req.ID)
+		}
+	})
+	if !failed && perr == nil && w == nil {
+		cancel() // the session ended before a worker was free
+		return nil
+	}
+	if failed || perr != nil {
+		cancel()
+		if w != nil {
+			w.Close()
+		}
+		if failed {
+			return protocol.Errorf(protocol.CodeInternal, "widget %q of kind %q failed to start", req.Widget, req.Kind)
+		}
+		return perr
+	}
+	s.widgets[req.Widget] = &entry{w: w, cancel: cancel}
+	return nil
+}
+
+// drop closes a widget and forgets it.
+func (s *session) drop(id string) {
+	e := s.widgets[id]
+	delete(s.widgets, id)
+	e.cancel()
+	e.w.Close()
+}
+
+// work runs fn on the shared pool and reports whether it panicked. A
+// panic is a bug: it is logged with its stack, and the caller drops the
+// widget. If the session ends first, fn may not run at all.
+func (s *session) work(fn func()) (panicked bool) {
+	s.m.pool.Do(s.ctx, func() {
+		defer func() {
+			if r := recover(); r != nil {
+				panicked = true
+				s.log.Error("widget panic", "panic", r, "stack", string(debug.Stack()))
+			}
+		}()
+		fn()
+	})
+	return panicked
+}
+
+// emitter returns the Emit func of widget id: it stamps the header and
+// drops messages once the widget's context has ended.
+func (s *session) emitter(ctx context.Context, id string) func(int64, protocol.Message) {
+	return func(reqID int64, m protocol.Message) {
+		if ctx.Err() != nil {
+			return
+		}
+		h := m.Head()
+		h.Widget, h.ID = id, reqID
+		s.send(m)
+	}
+}
+
+// refuse answers req with an error message.
+func (s *session) refuse(req *protocol.Request, perr *protocol.Error) {
+	s.send(protocol.NewError(req, perr))
+}
+
+// send encodes m and queues it.
+func (s *session) send(m protocol.Message) {
+	data, err := json.Marshal(m)
+	if err != nil {
+		// A bug (a NaN that escaped the views): tell the client, keep going.
+		s.log.Error("encode message", "type", m.Head().Type, "err", err)
+		h := m.Head()
+		data, _ = json.Marshal(protocol.NewError(&protocol.Request{Widget: h.Widget, ID: h.ID},
+			protocol.Errorf(protocol.CodeInternal, "could not encode a %s message", h.Type)))
+		s.out.push("", data)
+		return
+	}
+	s.out.push(coalesceKey(m), data)
+}
+
+// coalesceKey returns the key under which newer messages replace older
+// ones: type and widget (and a plot's name). Hello and error messages are
+// never replaced.
+func coalesceKey(m protocol.Message) string {
+	h := m.Head()
+	switch h.Type {
+	case protocol.TypeHello, protocol.TypeError:
+		return ""
+	case protocol.TypePlot:
+		return fmt.Sprintf("%s\x00%s\x00%s", h.Type, h.Widget, m.(*protocol.Plot).Name)
+	}
+	return h.Type + "\x00" + h.Widget
+}

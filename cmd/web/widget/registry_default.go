@@ -1,0 +1,8 @@
+package widget
+
+// Default returns a registry with every widget kind of this package.
+func Default() *Registry {
+	r := NewRegistry()
+	r.Register("mlp", NewMLP)
+	return r
+}
