@@ -76,7 +76,9 @@ func TestOutboxSignals(t *testing.T) {
 
 // TestCoalesceKey checks which messages replace each other.
 func TestCoalesceKey(t *testing.T) {
-	node := func(w string) protocol.Message { return &protocol.Node{Header: protocol.Header{Type: "node", Widget: w}} }
+	node := func(w string) protocol.Message {
+		return &protocol.Node{Header: protocol.Header{Type: "node", Widget: w}}
+	}
 	plot := func(w, name string) protocol.Message {
 		return &protocol.Plot{Header: protocol.Header{Type: "plot", Widget: w}, Name: name}
 	}
