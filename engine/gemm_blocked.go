@@ -5,31 +5,34 @@ import "sync"
 // The blocked matrix product, after Goto and van de Geijn ("Anatomy of
 // High-Performance Matrix Multiplication", 2008) and the BLIS framework.
 //
-// A naive triple loop reads each element of A and B from memory n or m
-// times. The blocked product instead copies ("packs") blocks of A and B
-// into small contiguous buffers sized for the caches, and then runs a tiny
-// register-tiled micro-kernel (gemm_kernel.go) over them:
+// A naive triple loop streams all of B through the cache for every row of
+// A. The blocked product cuts the work into blocks that fit the caches and
+// runs a tiny register-tiled micro-kernel (gemm_kernel.go) over them:
 //
 //	for jc in steps of ncBlock:            columns of B and C
 //	  for pc in steps of kcBlock:          the shared dimension k
-//	    pack B[pc:pc+kc, jc:jc+nc] -> bpack   (kc x nc: stays in L3)
+//	    pack B[pc:pc+kc, jc:jc+nc] -> bpack   (kc x nc: stays in L2/L3)
 //	    for ic in steps of mcBlock:        rows of A and C
-//	      pack A[ic:ic+mc, pc:pc+kc] -> apack (mc x kc: stays in L2)
+//	      A block = A[ic:ic+mc, pc:pc+kc]     (mc x kc: stays in L2)
 //	      for jr in steps of nr:           one B panel (kc x nr: stays in L1)
-//	        for ir in steps of mr:         one A panel
-//	          C[ic+ir:+mr, jc+jr:+nr] += Apanel Bpanel   (micro-kernel)
+//	        for ir in steps of mr:         mr rows of the A block
+//	          C[ic+ir:+mr, jc+jr:+nr] += A[ir:ir+mr, :] Bpanel   (micro-kernel)
 //
-// Packing also absorbs the transposes: whatever the layout of A and B, the
-// micro-kernel always reads its panels front to back, p-major. Tiles at the
-// right and bottom edges are padded with zeros in the packed panels, so the
-// kernel always computes a full mr x nr tile; an edge tile is computed into
-// a scratch tile and only its valid part is added into C.
+// "Packing" copies B into panels of nr columns laid out p-major, so that
+// the kernel reads each panel front to back from L1 whatever the layout of
+// B; the copy also absorbs B's transpose. A is read in place when it is
+// row-major: the kernel follows mr rows side by side, one cache line each.
+// A transposed A (A^T stored row-major) is packed too, into panels of mr
+// rows, because following its columns would touch a new cache line at
+// every step. Panels cut by the right or bottom edge are padded with zeros,
+// so the kernel always computes a full mr x nr tile; an edge tile goes to a
+// scratch tile and only its valid part is added into C.
 
 // Cache block sizes, in elements. They suit the AMD EPYC the project runs on
 // (32 KiB L1d and 1 MiB L2 per core) and most other x86 cores.
 const (
 	kcBlock = 256 // depth of a pass: one B panel is kc*nr*8 B = 16 KiB
-	mcBlock = 96  // rows of A per pack: mc*kc*8 B = 192 KiB
+	mcBlock = 96  // rows of A per block: mc*kc*8 B = 192 KiB
 	ncBlock = 512 // columns of B per pack: kc*nc*8 B = 1 MiB
 )
 
@@ -61,9 +64,10 @@ func (o operand) sub(i, j int) operand {
 
 // gemmScratch holds the packing buffers of one worker.
 type gemmScratch struct {
-	apack []float64 // mcBlock x kcBlock, as mr-row panels
-	bpack []float64 // kcBlock x ncBlock, as nr-column panels
-	tile  [mr * nr]float64
+	apack []float64             // mcBlock x kcBlock: a transposed A block, as mr-row panels
+	bpack []float64             // kcBlock x ncBlock: a B block, as nr-column panels
+	edge  [mr * kcBlock]float64 // the last, partial mr-row panel of a row-major A block
+	tile  [mr * nr]float64      // an edge tile of C
 }
 
 // scratchPool recycles packing buffers (about 1.2 MiB each) between calls,
@@ -88,29 +92,49 @@ func gemmBlocked(kern microKernel, m, n, k int, a, b operand, c []float64, ldc i
 			packB(s.bpack, b.sub(pc, jc), kc, nc)
 			for ic := 0; ic < m; ic += mcBlock {
 				mc := min(mcBlock, m-ic)
-				packA(s.apack, a.sub(ic, pc), mc, kc)
-				macroKernel(kern, mc, nc, kc, s.apack, s.bpack, c[ic*ldc+jc:], ldc, &s.tile)
+				blk := a.sub(ic, pc) // the A block [mc, kc]
+				if blk.trans {
+					packA(s.apack, blk, mc, kc)
+				}
+				macroKernel(kern, mc, nc, kc, blk, s, c[ic*ldc+jc:], ldc)
 			}
 		}
 	}
 }
 
-// macroKernel runs the micro-kernel over every mr x nr tile of one packed
-// block: C[mc, nc] += apack bpack.
-func macroKernel(kern microKernel, mc, nc, kc int, apack, bpack, c []float64, ldc int, tile *[mr * nr]float64) {
+// macroKernel runs the micro-kernel over every mr x nr tile of one block:
+// C[mc, nc] += A[mc, kc] B, with B packed in s.bpack and, if a is
+// transposed, A packed in s.apack.
+func macroKernel(kern microKernel, mc, nc, kc int, a operand, s *gemmScratch, c []float64, ldc int) {
 	for jr := 0; jr < nc; jr += nr {
 		cols := min(nr, nc-jr)
-		bp := bpack[jr*kc : jr*kc+nr*kc] // panel jr/nr: [kc, nr]
+		bp := s.bpack[jr*kc : jr*kc+nr*kc] // panel jr/nr: [kc, nr]
 		for ir := 0; ir < mc; ir += mr {
 			rows := min(mr, mc-ir)
-			ap := apack[ir*kc : ir*kc+mr*kc] // panel ir/mr: [kc, mr]
+			// The kernel reads A[ir+i, p] at ap[i*rs + p*cs].
+			var ap []float64
+			var rs, cs int
+			switch {
+			case a.trans:
+				ap, rs, cs = s.apack[ir*kc:ir*kc+mr*kc], 1, mr // packed panel ir/mr
+			case rows < mr:
+				// Fewer than mr rows are left: pack them, padded with zeros,
+				// once per block (jr == 0) into the scratch panel.
+				ap, rs, cs = s.edge[:mr*kc], 1, mr
+				if jr == 0 {
+					packEdge(ap, a.sub(ir, 0), rows, mr, kc, false)
+				}
+			default:
+				ap, rs, cs = a.data[ir*a.ld:], a.ld, 1 // in place, row-major
+			}
 			cij := c[ir*ldc+jr:]
 			if rows == mr && cols == nr {
-				kern(kc, ap, bp, cij, ldc)
+				kern(kc, ap, rs, cs, bp, cij, ldc)
 				continue
 			}
-			clear(tile[:])
-			kern(kc, ap, bp, tile[:], nr)
+			tile := s.tile[:]
+			clear(tile)
+			kern(kc, ap, rs, cs, bp, tile, nr)
 			for i := 0; i < rows; i++ {
 				ci := cij[i*ldc : i*ldc+cols]
 				for j := range ci {
@@ -126,27 +150,26 @@ func macroKernel(kern microKernel, mc, nc, kc int, apack, bpack, c []float64, ld
 // mc are zero.
 func packA(dst []float64, a operand, mc, kc int) {
 	for ir := 0; ir < mc; ir += mr {
-		rows := min(mr, mc-ir)
 		panel := dst[ir*kc : ir*kc+mr*kc]
-		if a.trans {
-			// Storage is A^T: column p of A is a contiguous row.
+		switch {
+		case mc-ir < mr:
+			packEdge(panel, a.sub(ir, 0), mc-ir, mr, kc, false)
+		case a.trans:
+			// Storage is A^T: column p of the panel is a contiguous run.
 			for p := 0; p < kc; p++ {
-				src := a.data[p*a.ld+ir : p*a.ld+ir+rows]
-				d := panel[p*mr : p*mr+mr]
-				copy(d, src)
-				clear(d[rows:])
+				*(*[mr]float64)(panel[p*mr:]) = [mr]float64(a.data[p*a.ld+ir:])
 			}
-			continue
-		}
-		for i := 0; i < rows; i++ {
-			src := a.data[(ir+i)*a.ld : (ir+i)*a.ld+kc] // row ir+i of A
-			for p, v := range src {
-				panel[p*mr+i] = v
+		default:
+			// Take column p of the panel from each of its mr rows.
+			var rows [mr][]float64
+			for i := range rows {
+				rows[i] = a.data[(ir+i)*a.ld:][:kc]
 			}
-		}
-		for i := rows; i < mr; i++ {
 			for p := 0; p < kc; p++ {
-				panel[p*mr+i] = 0
+				d := (*[mr]float64)(panel[p*mr:])
+				for i := range d {
+					d[i] = rows[i][p]
+				}
 			}
 		}
 	}
@@ -157,28 +180,46 @@ func packA(dst []float64, a operand, mc, kc int) {
 // columns past nc are zero.
 func packB(dst []float64, b operand, kc, nc int) {
 	for jr := 0; jr < nc; jr += nr {
-		cols := min(nr, nc-jr)
 		panel := dst[jr*kc : jr*kc+nr*kc]
-		if !b.trans {
-			// Row p of the panel is a contiguous piece of row p of B.
+		switch {
+		case nc-jr < nr:
+			packEdge(panel, b.sub(0, jr), nc-jr, nr, kc, true)
+		case !b.trans:
+			// Row p of the panel is a contiguous run of row p of B.
 			for p := 0; p < kc; p++ {
-				src := b.data[p*b.ld+jr : p*b.ld+jr+cols]
-				d := panel[p*nr : p*nr+nr]
-				copy(d, src)
-				clear(d[cols:])
+				*(*[nr]float64)(panel[p*nr:]) = [nr]float64(b.data[p*b.ld+jr:])
 			}
-			continue
-		}
-		// Storage is B^T: column j of B is a contiguous row.
-		for j := 0; j < cols; j++ {
-			src := b.data[(jr+j)*b.ld : (jr+j)*b.ld+kc]
-			for p, v := range src {
-				panel[p*nr+j] = v
+		default:
+			// Storage is B^T: take row p of the panel from nr storage rows.
+			var cols [nr][]float64
+			for j := range cols {
+				cols[j] = b.data[(jr+j)*b.ld:][:kc]
 			}
-		}
-		for j := cols; j < nr; j++ {
 			for p := 0; p < kc; p++ {
-				panel[p*nr+j] = 0
+				d := (*[nr]float64)(panel[p*nr:])
+				for j := range d {
+					d[j] = cols[j][p]
+				}
+			}
+		}
+	}
+}
+
+// packEdge packs a panel cut by the edge of the matrix: only n of its
+// width lines exist, the rest are zero. For an A panel (bPanel false) the
+// lines are rows and element (i, p) is x.at(i, p); for a B panel they are
+// columns and element (p, j) is x.at(p, j).
+func packEdge(panel []float64, x operand, n, width, kc int, bPanel bool) {
+	for p := 0; p < kc; p++ {
+		d := panel[p*width : p*width+width]
+		for i := range d {
+			switch {
+			case i >= n:
+				d[i] = 0
+			case bPanel:
+				d[i] = x.at(p, i)
+			default:
+				d[i] = x.at(i, p)
 			}
 		}
 	}
