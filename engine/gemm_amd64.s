@@ -2,25 +2,33 @@
 
 #include "textflag.h"
 
-// func kernelAVX2FMA(kc int, a, b, c *float64, ldc int)
+// func kernelAVX2FMA(kc int, a *float64, rsa, csa int, b, c *float64, ldc int)
 //
-// C[6, 8] += Apanel^T Bpanel, where Apanel is kc x 6 and Bpanel is kc x 8,
-// both p-major (see gemm_kernel.go). Registers:
+// C[6, 8] += A[6, kc] Bpanel[kc, 8]. A[i, p] is at a + 8*(i*rsa + p*csa);
+// the B panel is p-major (see gemm_kernel.go). Registers:
 //
 //	Y0..Y11   the 6 x 8 tile: row i of C is Y(2i) (columns 0-3), Y(2i+1) (4-7)
 //	Y12, Y13  row p of the B panel
 //	Y14, Y15  A[i, p] broadcast to all four lanes
+//	SI, R11   address of A[0, p] and A[3, p]; R9 = row stride in bytes, so
+//	          rows 1, 2 are (SI)(R9*1), (SI)(R9*2) and rows 4, 5 likewise from R11
 //
 // Each step p does 12 fused multiply-adds: C[i, :] += A[i, p] * B[p, :].
 // Go assembly lists operands source first: VFMADD231PD Y12, Y14, Y0 means
 // Y0 += Y14 * Y12.
-TEXT ·kernelAVX2FMA(SB), NOSPLIT, $0-40
+TEXT ·kernelAVX2FMA(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
-	SHLQ $3, R8 // ldc in bytes
+	MOVQ rsa+16(FP), R9
+	MOVQ csa+24(FP), R10
+	MOVQ b+32(FP), DI
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $3, R9           // row stride of A in bytes
+	SHLQ $3, R10          // column stride of A in bytes
+	SHLQ $3, R8           // row stride of C in bytes
+	LEAQ (SI)(R9*2), R11
+	ADDQ R9, R11          // R11 = address of A[3, 0]
 
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
@@ -41,26 +49,27 @@ TEXT ·kernelAVX2FMA(SB), NOSPLIT, $0-40
 loop:
 	VMOVUPD      0(DI), Y12
 	VMOVUPD      32(DI), Y13
-	VBROADCASTSD 0(SI), Y14
-	VBROADCASTSD 8(SI), Y15
+	VBROADCASTSD (SI), Y14
+	VBROADCASTSD (SI)(R9*1), Y15
 	VFMADD231PD  Y12, Y14, Y0
 	VFMADD231PD  Y13, Y14, Y1
 	VFMADD231PD  Y12, Y15, Y2
 	VFMADD231PD  Y13, Y15, Y3
-	VBROADCASTSD 16(SI), Y14
-	VBROADCASTSD 24(SI), Y15
+	VBROADCASTSD (SI)(R9*2), Y14
+	VBROADCASTSD (R11), Y15
 	VFMADD231PD  Y12, Y14, Y4
 	VFMADD231PD  Y13, Y14, Y5
 	VFMADD231PD  Y12, Y15, Y6
 	VFMADD231PD  Y13, Y15, Y7
-	VBROADCASTSD 32(SI), Y14
-	VBROADCASTSD 40(SI), Y15
+	VBROADCASTSD (R11)(R9*1), Y14
+	VBROADCASTSD (R11)(R9*2), Y15
 	VFMADD231PD  Y12, Y14, Y8
 	VFMADD231PD  Y13, Y14, Y9
 	VFMADD231PD  Y12, Y15, Y10
 	VFMADD231PD  Y13, Y15, Y11
-	ADDQ         $48, SI // next column of the A panel: 6 float64
-	ADDQ         $64, DI // next row of the B panel: 8 float64
+	ADDQ         R10, SI  // next column of A
+	ADDQ         R10, R11
+	ADDQ         $64, DI  // next row of the B panel: 8 float64
 	DECQ         CX
 	JNE          loop
 
