@@ -31,6 +31,13 @@ func ParamsFor(x *engine.Tensor, s Scheme) Params {
 	if s.PerChannel && x.Rank() > 0 {
 		axis = x.Rank() - 1
 	}
+	return ParamsAlong(x, s, axis)
+}
+
+// ParamsAlong chooses the grid from x's own range with one group per index
+// of the given axis (PerTensor for one group), whatever the scheme's
+// PerChannel says. It panics if the axis is out of range.
+func ParamsAlong(x *engine.Tensor, s Scheme, axis int) Params {
 	lo, hi := groupRange(x.Data, x.Shape, axis)
 	return ParamsFromRange(lo, hi, s, axis)
 }

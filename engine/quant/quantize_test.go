@@ -168,3 +168,22 @@ func TestMeasure(t *testing.T) {
 		}
 	}
 }
+
+func TestParamsAlongAnyAxis(t *testing.T) {
+	// One grid per row (axis 0): each row's largest |x| lands on ±127.
+	x := randTensor(22, 1, 3, 4, 2)
+	p := ParamsAlong(x, Int8Sym, 0)
+	if len(p.Scale) != 3 {
+		t.Fatalf("ParamsAlong(axis 0) has %d scales, want 3", len(p.Scale))
+	}
+	q := Quantize(x, p)
+	for r := 0; r < 3; r++ {
+		top := 0
+		for _, v := range q[r*8 : (r+1)*8] {
+			top = max(top, int(v), -int(v))
+		}
+		if top != 127 {
+			t.Errorf("row %d: largest |q| = %d, want 127", r, top)
+		}
+	}
+}
