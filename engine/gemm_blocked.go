@@ -145,32 +145,23 @@ func macroKernel(kern microKernel, mc, nc, kc int, a operand, s *gemmScratch, c 
 	}
 }
 
-// packA copies A[0:mc, 0:kc] into panels of mr rows. Panel q holds rows
-// q*mr.. q*mr+mr-1 at dst[q*mr*kc:], element (i, p) at p*mr + i; rows past
-// mc are zero.
+// packA copies a transposed A block, A[0:mc, 0:kc] stored as A^T, into
+// panels of mr rows. Panel q holds rows q*mr.. q*mr+mr-1 at dst[q*mr*kc:],
+// element (i, p) at p*mr + i; rows past mc are zero. (A row-major A needs
+// no packing: the micro-kernel reads it in place.)
 func packA(dst []float64, a operand, mc, kc int) {
+	if !a.trans {
+		panic("engine: packA of a row-major block")
+	}
 	for ir := 0; ir < mc; ir += mr {
 		panel := dst[ir*kc : ir*kc+mr*kc]
-		switch {
-		case mc-ir < mr:
+		if mc-ir < mr {
 			packEdge(panel, a.sub(ir, 0), mc-ir, mr, kc, false)
-		case a.trans:
-			// Storage is A^T: column p of the panel is a contiguous run.
-			for p := 0; p < kc; p++ {
-				*(*[mr]float64)(panel[p*mr:]) = [mr]float64(a.data[p*a.ld+ir:])
-			}
-		default:
-			// Take column p of the panel from each of its mr rows.
-			var rows [mr][]float64
-			for i := range rows {
-				rows[i] = a.data[(ir+i)*a.ld:][:kc]
-			}
-			for p := 0; p < kc; p++ {
-				d := (*[mr]float64)(panel[p*mr:])
-				for i := range d {
-					d[i] = rows[i][p]
-				}
-			}
+			continue
+		}
+		// Column p of the panel is a contiguous run of storage row p.
+		for p := 0; p < kc; p++ {
+			*(*[mr]float64)(panel[p*mr:]) = [mr]float64(a.data[p*a.ld+ir:])
 		}
 	}
 }
