@@ -1,5 +1,7 @@
 package viz
 
+import "math"
+
 // Spacing of the layout, in px.
 const (
 	gapBox    = 20.0 // between two boxes of a row
@@ -10,6 +12,7 @@ const (
 	edgeSpace = 40.0 // between rows, for edge curves and shape labels
 	margin    = 16.0 // around the drawing
 	passes    = 4    // down-and-up passes of x placement
+	sepPasses = 1    // of which the last ones end by separating frames
 )
 
 // sep returns the least distance between the centres of a and b when a
@@ -45,8 +48,9 @@ func (l *layouter) placeX() {
 			l.verts[v].x -= x / 2
 		}
 	}
+	fs := l.frameSeparator()
 	var want, weight []float64
-	for range passes {
+	for pass := range passes {
 		for r := 1; r < len(l.rows); r++ {
 			want, weight = l.targets(l.rows[r], true, want, weight)
 			l.placeRow(l.rows[r], want, weight)
@@ -55,53 +59,48 @@ func (l *layouter) placeX() {
 			want, weight = l.targets(l.rows[r], false, want, weight)
 			l.placeRow(l.rows[r], want, weight)
 		}
-		l.separateFrames()
+		if pass >= passes-sepPasses {
+			l.separateFrames(fs)
+		}
 	}
 }
 
-// separateFrames moves vertices so that every scope frame, as a rectangle
-// over all its rows, holds its members and nothing else. Each frame F gets
-// two more variables, its left and right sides L and R, and these
-// constraints join the row gaps:
+// frameSeparator builds the constraints that keep scope frames apart:
+// every scope frame, as a rectangle over all its rows, must hold its
+// members and nothing else. Each frame F gets two more variables, its left
+// and right sides L and R, and these constraints join the row gaps:
 //
 //	L + half width + padding <= x <= R - half width - padding   for a member x
 //	x + half width + frameGap <= L                              for x just left of F in a row
 //	R + frameGap <= x - half width                              for x just right of F in a row
 //
-// (and frame to frame when two frames meet in a row). The separator then
-// finds positions close to the current ones that meet them all.
-func (l *layouter) separateFrames() {
+// (and side to side when two frames meet in a row). Each pass of placeX
+// then asks the separator for positions close to the current ones that
+// meet them all.
+func (l *layouter) frameSeparator() *separator {
 	nv := len(l.verts)
-	side := make([]int, len(l.scopes.names)) // per frame scope, index of its L variable (R is next); 0 if none
-	s := &separator{}
-	for v := range l.verts {
-		s.want = append(s.want, l.verts[v].x)
-		s.weight = append(s.weight, 1)
-	}
+	side := make([]int, len(l.scopes.names)) // per frame scope, its L variable (R is next), or 0
+	n := nv
 	for v := range l.verts {
 		for _, f := range l.verts[v].frames {
 			if side[f] == 0 {
-				side[f] = len(s.want)
-				s.want = append(s.want, 0, 0)
-				s.weight = append(s.weight, 1e-4, 1e-4)
+				side[f] = n
+				n += 2
 			}
 		}
 	}
-	// A frame's sides start where its members put them.
-	first := make([]bool, len(s.want))
+	s := &separator{want: make([]float64, n), weight: make([]float64, n), cons: make([]separation, 0, 4*nv)}
+	for v := range n {
+		s.weight[v] = 1
+		if v >= nv {
+			s.weight[v] = 1e-4 // a frame side goes where its members push it
+		}
+	}
 	for v := range l.verts {
 		vx := &l.verts[v]
 		for j, f := range vx.frames {
 			ext := vx.w/2 + framePad*float64(len(vx.frames)-j)
-			L, R := side[f], side[f]+1
-			if !first[L] || vx.x-ext < s.want[L] {
-				s.want[L] = vx.x - ext
-			}
-			if !first[R] || vx.x+ext > s.want[R] {
-				s.want[R] = vx.x + ext
-			}
-			first[L], first[R] = true, true
-			s.cons = append(s.cons, separation{L, v, ext}, separation{v, R, ext})
+			s.cons = append(s.cons, separation{side[f], v, ext}, separation{v, side[f] + 1, ext})
 		}
 	}
 	for _, row := range l.rows {
@@ -126,8 +125,31 @@ func (l *layouter) separateFrames() {
 			s.cons = append(s.cons, separation{left, right, gap})
 		}
 	}
-	x, ok := s.solve()
-	if !ok {
+	s.prepare()
+	return s
+}
+
+// separateFrames moves the vertices as little as it can so that the
+// constraints of frameSeparator hold. A frame side wants to be where its
+// members put it.
+func (l *layouter) separateFrames(s *separator) {
+	nv := len(l.verts)
+	for v := range nv {
+		s.want[v] = l.verts[v].x
+	}
+	for v := nv; v < len(s.want); v += 2 {
+		s.want[v], s.want[v+1] = math.Inf(1), math.Inf(-1)
+	}
+	for _, c := range s.cons {
+		switch {
+		case c.left >= nv && c.right < nv && (c.left-nv)%2 == 0: // L before a member
+			s.want[c.left] = min(s.want[c.left], l.verts[c.right].x-c.gap)
+		case c.right >= nv && c.left < nv && (c.right-nv)%2 == 1: // a member before R
+			s.want[c.right] = max(s.want[c.right], l.verts[c.left].x+c.gap)
+		}
+	}
+	x := s.solve()
+	if x == nil {
 		return // scopes out of order; keep the row-by-row placement
 	}
 	for v := range nv {

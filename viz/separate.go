@@ -17,17 +17,26 @@ type separation struct {
 // current variable has a violated incoming constraint, the most violated
 // one is made tight by merging the block on its left into this block, and
 // the merged block moves to the weighted mean of its members' wishes.
+//
+// Set want, weight and cons, call prepare once, then solve as often as
+// want changes.
 type separator struct {
 	want, weight []float64
 	cons         []separation
-	in           [][]int   // per variable, the constraints it is the right side of
-	blockOf      []int     // per variable, its block
-	offset       []float64 // per variable, its offset in its block
-	blocks       []sblock
+
+	inStart []int // constraints into variable v: inList[inStart[v]:inStart[v+1]]
+	inList  []int
+	order   []int // topological order of the variables
+	acyclic bool
+
+	blockOf []int     // per variable, its block
+	offset  []float64 // per variable, its offset in its block
+	blocks  []sblock
 }
 
 type sblock struct {
 	vars       []int
+	in         []int   // constraints into the block from outside (some may have become internal)
 	wsum, wpos float64 // sum of weights, and of weight * (want - offset)
 }
 
@@ -35,22 +44,72 @@ func (b *sblock) pos() float64 { return b.wpos / b.wsum }
 
 func (s *separator) x(v int) float64 { return s.blocks[s.blockOf[v]].pos() + s.offset[v] }
 
-// solve returns positions that satisfy every constraint, or ok = false
-// (and nil) when the constraints form a cycle.
-func (s *separator) solve() (x []float64, ok bool) {
+// prepare indexes the constraints and orders the variables (Kahn's
+// algorithm). The constraints must not change afterwards.
+func (s *separator) prepare() {
 	n := len(s.want)
-	order, ok := s.topo()
-	if !ok {
-		return nil, false
+	s.inStart = make([]int, n+1)
+	outStart := make([]int, n+1)
+	for _, c := range s.cons {
+		s.inStart[c.right+1]++
+		outStart[c.left+1]++
 	}
+	for v := range n {
+		s.inStart[v+1] += s.inStart[v]
+		outStart[v+1] += outStart[v]
+	}
+	s.inList = make([]int, len(s.cons))
+	outList := make([]int, len(s.cons))
+	nextIn := append([]int(nil), s.inStart[:n]...)
+	nextOut := append([]int(nil), outStart[:n]...)
+	for ci, c := range s.cons {
+		s.inList[nextIn[c.right]] = ci
+		nextIn[c.right]++
+		outList[nextOut[c.left]] = c.right
+		nextOut[c.left]++
+	}
+	indeg := make([]int, n)
+	for v := range n {
+		indeg[v] = s.inStart[v+1] - s.inStart[v]
+	}
+	s.order = make([]int, 0, n)
+	for v := range n {
+		if indeg[v] == 0 {
+			s.order = append(s.order, v)
+		}
+	}
+	for i := 0; i < len(s.order); i++ {
+		v := s.order[i]
+		for _, w := range outList[outStart[v]:outStart[v+1]] {
+			if indeg[w]--; indeg[w] == 0 {
+				s.order = append(s.order, w)
+			}
+		}
+	}
+	s.acyclic = len(s.order) == n
+}
+
+// solve returns positions that satisfy every constraint, or nil when the
+// constraints form a cycle.
+func (s *separator) solve() []float64 {
+	if !s.acyclic {
+		return nil
+	}
+	n := len(s.want)
 	s.blockOf = make([]int, n)
 	s.offset = make([]float64, n)
 	s.blocks = make([]sblock, n)
+	// Each block starts with its own copies of its variable and of the
+	// constraints into it, which mostViolated filters in place.
+	vars := make([]int, n)
+	in := append([]int(nil), s.inList...)
 	for v := range n {
 		s.blockOf[v] = v
-		s.blocks[v] = sblock{vars: []int{v}, wsum: s.weight[v], wpos: s.weight[v] * s.want[v]}
+		vars[v] = v
+		lo, hi := s.inStart[v], s.inStart[v+1]
+		s.blocks[v] = sblock{vars: vars[v : v+1 : v+1], in: in[lo:hi:hi], wsum: s.weight[v], wpos: s.weight[v] * s.want[v]}
 	}
-	for _, v := range order {
+	for _, v := range s.order {
 		for {
 			c, ok := s.mostViolated(s.blockOf[v])
 			if !ok {
@@ -59,11 +118,19 @@ func (s *separator) solve() (x []float64, ok bool) {
 			s.merge(c)
 		}
 	}
-	x = make([]float64, n)
+	x := make([]float64, n)
 	for v := range n {
 		x[v] = s.x(v)
 	}
-	return x, true
+	// Merging can leave a constraint between two finished blocks slightly
+	// short; one pass in topological order closes any such gap.
+	for _, v := range s.order {
+		for _, ci := range s.inList[s.inStart[v]:s.inStart[v+1]] {
+			c := s.cons[ci]
+			x[v] = max(x[v], x[c.left]+c.gap)
+		}
+	}
+	return x
 }
 
 // violationTol ignores violations below a millionth of a pixel, left by
@@ -71,20 +138,23 @@ func (s *separator) solve() (x []float64, ok bool) {
 const violationTol = 1e-6
 
 // mostViolated returns the most violated constraint coming into block b
-// from another block.
+// from another block. It drops the constraints that merges made internal.
 func (s *separator) mostViolated(b int) (int, bool) {
 	best, worst := -1, violationTol
-	for _, v := range s.blocks[b].vars {
-		for _, ci := range s.in[v] {
-			c := s.cons[ci]
-			if s.blockOf[c.left] == b {
-				continue
-			}
-			if d := s.x(c.left) + c.gap - s.x(c.right); d > worst {
-				best, worst = ci, d
-			}
+	blk := &s.blocks[b]
+	pos := blk.pos()
+	in := blk.in[:0]
+	for _, ci := range blk.in {
+		c := s.cons[ci]
+		if s.blockOf[c.left] == b {
+			continue
+		}
+		in = append(in, ci)
+		if d := s.x(c.left) + c.gap - pos - s.offset[c.right]; d > worst {
+			best, worst = ci, d
 		}
 	}
+	blk.in = in
 	return best, best >= 0
 }
 
@@ -100,6 +170,7 @@ func (s *separator) merge(ci int) {
 		from, into, d = br, bl, -d
 	}
 	dst, src := &s.blocks[into], &s.blocks[from]
+	dst.in = append(dst.in, src.in...)
 	for _, v := range src.vars {
 		s.offset[v] += d
 		s.blockOf[v] = into
@@ -108,33 +179,4 @@ func (s *separator) merge(ci int) {
 		dst.wsum += s.weight[v]
 	}
 	*src = sblock{}
-}
-
-// topo orders the variables so that every constraint's left side comes
-// before its right side (Kahn's algorithm), and records incoming
-// constraints.
-func (s *separator) topo() ([]int, bool) {
-	n := len(s.want)
-	s.in = make([][]int, n)
-	out := make([][]int, n)
-	indeg := make([]int, n)
-	for ci, c := range s.cons {
-		s.in[c.right] = append(s.in[c.right], ci)
-		out[c.left] = append(out[c.left], c.right)
-		indeg[c.right]++
-	}
-	order := make([]int, 0, n)
-	for v := range n {
-		if indeg[v] == 0 {
-			order = append(order, v)
-		}
-	}
-	for i := 0; i < len(order); i++ {
-		for _, w := range out[order[i]] {
-			if indeg[w]--; indeg[w] == 0 {
-				order = append(order, w)
-			}
-		}
-	}
-	return order, len(order) == n
 }
