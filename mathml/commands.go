@@ -72,6 +72,8 @@ func (p *parser) command(t token) (atom, error) {
 		return atom{n: tok("mtext", s)}, err
 	case "operatorname":
 		return p.operatorname(t)
+	case "mathrel", "mathbin":
+		return p.operatorClass(t)
 	case "left":
 		return p.fenced(t)
 	case "begin":
@@ -221,6 +223,31 @@ func (p *parser) operatorname(t token) (atom, error) {
 	return atom{n: n, limits: limits, fn: true}, nil
 }
 
+// operatorClass reads \mathrel{...} or \mathbin{...}. When the argument is
+// all operators, as in \mathrel{+=}, they become one <mo>, which MathML
+// spaces as a single operator; otherwise the argument is kept as it is.
+func (p *parser) operatorClass(t token) (atom, error) {
+	n, err := p.arg(t)
+	if err != nil {
+		return atom{}, err
+	}
+	kids := []*node{n}
+	if n.tag == "mrow" {
+		kids = n.kids
+	}
+	var text strings.Builder
+	for _, k := range kids {
+		if k.tag != "mo" {
+			return atom{n: n}, nil
+		}
+		text.WriteString(k.text)
+	}
+	if text.Len() == 0 {
+		return atom{n: n}, nil
+	}
+	return atom{n: tok("mo", text.String())}, nil
+}
+
 // delimiter reads the delimiter after \left, \right or \big; "." is none.
 func (p *parser) delimiter(cmd token) (string, error) {
 	t := p.next()
@@ -270,6 +297,9 @@ func fence(open string, kids []*node, closing string) *node {
 	all = append(all, kids...)
 	if closing != "" {
 		all = append(all, tok("mo", closing).with("stretchy", "true"))
+	}
+	if open != "" && len(kids) > 0 {
+		markPrefix(all[:2]) // a sign right after the opening fence
 	}
 	return el("mrow", all...)
 }

@@ -79,6 +79,7 @@ func (p *parser) parseList(inBracket bool) ([]*node, error) {
 	for {
 		t := p.peek()
 		if endsList(t, inBracket) {
+			markPrefix(out)
 			return out, nil
 		}
 		if t.isCmd("displaystyle") || t.isCmd("textstyle") {
@@ -91,6 +92,7 @@ func (p *parser) parseList(inBracket bool) ([]*node, error) {
 			if err != nil {
 				return nil, err
 			}
+			markPrefix(out)
 			return append(out, el("mstyle", rest...).with("displaystyle", fmt.Sprint(t.name == "displaystyle"))), nil
 		}
 		ns, err := p.parseItem()
@@ -346,4 +348,27 @@ func (p *parser) letters(t token, single bool) *node {
 		n.with("mathvariant", "normal")
 	}
 	return n
+}
+
+// signs are the operators that TeX reads as unary after another operator:
+// "= -x", "(-1", ", +2".
+var signs = map[string]bool{"−": true, "+": true, "±": true, "∓": true}
+
+// closers are the operators after which a sign is binary again: "(a) - b".
+var closers = map[string]bool{
+	")": true, "]": true, "}": true, "|": true, "‖": true, "⟩": true,
+	"⌋": true, "⌉": true, "!": true, "′": true, "″": true, "‴": true,
+}
+
+// markPrefix gives a sign that follows another operator the form
+// "prefix", so that MathML sets it tight against its operand as TeX does,
+// instead of spacing it as a binary operator. (A sign first in a row is
+// prefix already: MathML infers that from its position.)
+func markPrefix(ns []*node) {
+	for i := 1; i < len(ns); i++ {
+		prev, n := ns[i-1], ns[i]
+		if n.tag == "mo" && signs[n.text] && prev.tag == "mo" && !closers[prev.text] {
+			n.with("form", "prefix")
+		}
+	}
 }

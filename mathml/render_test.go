@@ -48,6 +48,13 @@ var renderCases = []struct {
 	{`\infty \partial \nabla`, false, `<mi mathvariant="normal">∞</mi><mi mathvariant="normal">∂</mi><mi mathvariant="normal">∇</mi>`},
 	{`1, \ldots, n \cdots \dots`, false, `<mn>1</mn><mo>,</mo><mo>…</mo><mo>,</mo><mi>n</mi><mo>⋯</mo><mo>…</mo>`},
 	{`→`, false, `<mo>→</mo>`},
+	{`-x`, false, `<mo>−</mo><mi>x</mi>`},
+	{`a = -b`, false, `<mi>a</mi><mo>=</mo><mo form="prefix">−</mo><mi>b</mi>`},
+	{`[-1, +2]`, false, `<mo stretchy="false">[</mo><mo form="prefix">−</mo><mn>1</mn><mo>,</mo><mo form="prefix">+</mo><mn>2</mn><mo stretchy="false">]</mo>`},
+	{`(a) - b`, false, `<mo stretchy="false">(</mo><mi>a</mi><mo stretchy="false">)</mo><mo>−</mo><mi>b</mi>`},
+	{`x \pm -1`, false, `<mi>x</mi><mo>±</mo><mo form="prefix">−</mo><mn>1</mn>`},
+	{`\left(-x\right)`, false, `<mrow><mo stretchy="true">(</mo><mo form="prefix">−</mo><mi>x</mi><mo stretchy="true">)</mo></mrow>`},
+	{`a \displaystyle = -b`, false, `<mi>a</mi><mstyle displaystyle="true"><mo>=</mo><mo form="prefix">−</mo><mi>b</mi></mstyle>`},
 
 	// Greek.
 	{`\alpha\beta`, false, `<mi>α</mi><mi>β</mi>`},
@@ -131,6 +138,11 @@ var renderCases = []struct {
 	// Spacing.
 	{`a\,b\;c\quad d\qquad e\!f`, false, `<mi>a</mi><mspace width="0.167em"/><mi>b</mi><mspace width="0.278em"/><mi>c</mi><mspace width="1em"/><mi>d</mi><mspace width="2em"/><mi>e</mi><mspace width="-0.167em"/><mi>f</mi>`},
 	{`a~b`, false, `<mi>a</mi><mtext>` + "\u00a0" + `</mtext><mi>b</mi>`},
+
+	// Operator classes.
+	{`a \mathrel{+=} b`, false, `<mi>a</mi><mo>+=</mo><mi>b</mi>`},
+	{`\mathbin{\odot}`, false, `<mo>⊙</mo>`},
+	{`\mathrel{x}`, false, `<mi>x</mi>`},
 
 	// Style switches.
 	{`\displaystyle \sum_i`, false, `<mstyle displaystyle="true"><munder><mo>∑</mo><mi>i</mi></munder></mstyle>`},
