@@ -2,6 +2,7 @@ package quant
 
 import (
 	"math"
+	"sync"
 	"testing"
 
 	"stepgraph/engine"
@@ -13,26 +14,41 @@ import (
 // spiralCfg is the MLP of the model-level tests: 2 -> 32 -> 32 -> 3, ReLU.
 var spiralCfg = mlp.Config{Inputs: 2, Hidden: []int{32, 32}, Classes: 3, Act: "relu"}
 
-// trainSpiral trains a fresh MLP (seed 1) on 600 spiral points (noise 0.05,
-// seed 1) with the recipe of the MLP package's test: Adam, lr 0.01 for 1500
-// steps then 0.001 for 500, batches of 64 drawn with replacement. It
-// returns the model, the training set and 600 held-out points.
+// spiral is the trained float model the model-level tests share (read
+// only: tests that train copy it first).
+var spiral struct {
+	once        sync.Once
+	m           *mlp.Model
+	train, test *data.Set
+	err         error
+}
+
+// trainSpiral returns an MLP (seed 1) trained on 600 spiral points (noise
+// 0.05, seed 1) with the recipe of the MLP package's test: Adam, lr 0.01
+// for 1500 steps then 0.001 for 500, batches of 64 drawn with replacement.
+// It also returns the training set and 600 held-out points. The model is
+// trained once and shared; callers must not change it.
 func trainSpiral(t *testing.T) (m *mlp.Model, train, test *data.Set) {
 	t.Helper()
-	train, test, err := data.PointSplit("spiral", 600, 600, 0.05, 1)
-	if err != nil {
-		t.Fatal(err)
+	spiral.once.Do(func() {
+		s := &spiral
+		if s.train, s.test, s.err = data.PointSplit("spiral", 600, 600, 0.05, 1); s.err != nil {
+			return
+		}
+		if s.m, s.err = mlp.New(spiralCfg, 1); s.err != nil {
+			return
+		}
+		g, err := s.m.Build(64)
+		if s.err = err; err != nil {
+			return
+		}
+		trainSteps(g, s.train, optim.NewAdam(0.01), 1500, 101)
+		trainSteps(g, s.train, optim.NewAdam(0.001), 500, 102)
+	})
+	if spiral.err != nil {
+		t.Fatal(spiral.err)
 	}
-	if m, err = mlp.New(spiralCfg, 1); err != nil {
-		t.Fatal(err)
-	}
-	g, err := m.Build(64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	trainSteps(g, train, optim.NewAdam(0.01), 1500, 101)
-	trainSteps(g, train, optim.NewAdam(0.001), 500, 102)
-	return m, train, test
+	return spiral.m, spiral.train, spiral.test
 }
 
 // trainSteps runs steps training steps of g on batches drawn from set with
@@ -217,5 +233,46 @@ func TestMemory(t *testing.T) {
 	odd.Apply("y", &engine.MatMul{}, x, odd.Param("w", engine.New(3, 3)))
 	if got := MemoryOf(odd, Int4Sym).Weights; got != 5 {
 		t.Errorf("MemoryOf(9 int4 values).Weights = %d, want 5", got)
+	}
+}
+
+// TestStaticObservers calibrates the int8 spiral model with each observer
+// on four batches of 600 training points drawn with replacement (seed 8)
+// and checks it stays within 1% of the float model's held-out accuracy.
+// Measured (float 99.0%, loss 0.0337): min/max 99.3%, loss 0.0336, logits
+// SQNR 32.6 dB; moving average 99.3%, 0.0323, 32.7 dB; 99.9th percentile
+// 99.2%, 0.0345, 28.4 dB (clamping the rare largest activations costs a
+// little here, where nothing is an outlier).
+func TestStaticObservers(t *testing.T) {
+	m, train, test := trainSpiral(t)
+	ref := fresh(t, m, test, test.Len())
+	ref.Forward()
+	fl := Evaluate(ref)
+	calibrate := func(g *engine.Graph) error {
+		rng := engine.NewMulberry32(8)
+		for range 4 {
+			train.Sample(rng, g.MustNode("x").Value, g.MustNode("y").Value)
+			g.Forward()
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		name string
+		mk   func() Observer
+	}{
+		{"minmax", NewMinMax},
+		{"ema", func() Observer { return NewMovingAverage(0.9) }},
+		{"percentile", func() Observer { return NewPercentile(99.9) }},
+	} {
+		g, err := Static(fresh(t, m, test, test.Len()), Int8SymChannel, c.mk, calibrate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.Forward()
+		e := Evaluate(g)
+		t.Logf("static int8, %s observer: loss %.4f (float %.4f), accuracy %.4f (float %.4f), logits %v", c.name, e.Loss, fl.Loss, e.Accuracy, fl.Accuracy, logitsError(t, ref, g))
+		if e.Accuracy < fl.Accuracy-0.01 {
+			t.Errorf("static int8 with %s: accuracy %.4f, want within 1%% of %.4f", c.name, e.Accuracy, fl.Accuracy)
+		}
 	}
 }
