@@ -1,6 +1,9 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Softmax normalises each row of the last axis into probabilities:
 //
@@ -30,7 +33,33 @@ func (*Softmax) Forward(out *Tensor, in ...*Tensor) {
 	n := in[0].Dim(-1)
 	x := in[0].Data
 	for r := 0; r < len(x); r += n {
-		softmaxRow(out.Data[r:r+n], x[r:r+n])
+		softmaxInto(out.Data[r:r+n], x[r:r+n])
+	}
+}
+
+// softmaxInto writes softmax(x) into y for one row. Masked entries (-inf)
+// are set to 0 directly, which skips half the exponentials of a causal
+// attention map.
+func softmaxInto(y, x []float64) {
+	m := math.Inf(-1)
+	for _, v := range x {
+		if v > m {
+			m = v
+		}
+	}
+	sum := 0.0
+	for j, v := range x {
+		if math.IsInf(v, -1) {
+			y[j] = 0
+			continue
+		}
+		e := math.Exp(v - m)
+		y[j] = e
+		sum += e
+	}
+	inv := 1 / sum
+	for j := range y {
+		y[j] *= inv
 	}
 }
 
