@@ -8,6 +8,7 @@ import (
 	"stepgraph/engine"
 	"stepgraph/engine/gradcheck"
 	"stepgraph/engine/mlp"
+	"stepgraph/engine/transformer"
 )
 
 // models returns a teacher (2 -> 8 -> 8 -> 3) and a smaller student
@@ -208,6 +209,56 @@ func TestBuildErrors(t *testing.T) {
 		_, err := Build(tg(), sg(), c.cfg)
 		if err == nil || !strings.Contains(err.Error(), c.wantInErr) {
 			t.Errorf("Build(%s) error = %v, want one mentioning %q", c.name, err, c.wantInErr)
+		}
+	}
+}
+
+func TestBuildOnTransformers(t *testing.T) {
+	// A wider teacher and a narrower student of the same task: the graphs
+	// join on their inputs (ids, targets, positions) whatever the model.
+	for _, variant := range []string{transformer.Decoder, transformer.EncDec} {
+		tcfg := transformer.Config{Variant: variant, V: 7, VSrc: 6, D: 8, Heads: 2, DFF: 16, Layers: 2, LEnc: 1, LDec: 1, MaxLen: 6, Act: "relu"}
+		scfg := tcfg
+		scfg.D, scfg.DFF, scfg.Layers = 4, 8, 1
+		teacher, err := transformer.New(tcfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		student, err := transformer.New(scfg, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tSrc := 0
+		if variant == transformer.EncDec {
+			tSrc = 4
+		}
+		tg, _ := teacher.Build(2, 5, tSrc)
+		sg, _ := student.Build(2, 5, tSrc)
+		g, err := Build(tg, sg, Config{Alpha: 0.5, T: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := student.Feed(g, transformer.DrawBatch(scfg, engine.NewMulberry32(3), 2, 5, tSrc)); err != nil {
+			t.Fatal(err)
+		}
+		// The student's own graph on the same batch gives the hard term.
+		own, _ := student.Build(2, 5, tSrc)
+		for _, in := range []string{"input_ids", "target_ids", "src_ids"} {
+			if n := g.Node(in); n != nil {
+				own.MustNode(in).Value.CopyFrom(n.Value)
+			}
+		}
+		loss, ce := g.Forward(), own.Forward()
+		// 1e-12: the same float64 computation in both graphs.
+		if got := g.MustNode("distill.ce").Value.Data[0]; math.Abs(got-ce) > 1e-12 {
+			t.Errorf("%s: distill.ce = %v, student's own loss %v", variant, got, ce)
+		}
+		kl := g.MustNode("distill.kl").Value.Data[0]
+		if want := 0.5*kl + 0.5*ce; math.Abs(loss-want) > 1e-12 || !(kl > 0) {
+			t.Errorf("%s: loss %v, kl %v, ce %v; want loss = (kl + ce)/2 with kl > 0", variant, loss, kl, ce)
+		}
+		if g.MustNode("positions").Value.Data[4] != 4 {
+			t.Errorf("%s: positions input lost its values", variant)
 		}
 	}
 }
