@@ -143,15 +143,18 @@ func (mathBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Conte
 		return nil, parser.NoChildren
 	}
 	rest := bytes.TrimRight(line[pos+2:], " \t\r\n")
-	n := &mathBlock{start: seg.Start + pos}
+	// line[i] is source[at+i]: the line may start with padding, spaces that
+	// stand for part of a tab and are not in the source.
+	at := seg.Start - seg.Padding
+	n := &mathBlock{start: at + pos}
 	if i := bytes.Index(rest, []byte("$$")); i >= 0 {
 		if i != len(rest)-2 {
 			return nil, parser.NoChildren // text after the closing $$: a paragraph
 		}
-		n.Lines().Append(text.NewSegment(seg.Start+pos+2, seg.Start+pos+2+i))
+		n.Lines().Append(text.NewSegment(at+pos+2, at+pos+2+i))
 		n.closed = true
 	} else {
-		n.Lines().Append(text.NewSegment(seg.Start+pos+2, seg.Start+pos+2+len(rest)))
+		n.Lines().Append(text.NewSegment(at+pos+2, at+pos+2+len(rest)))
 	}
 	reader.AdvanceToEOL()
 	return n, parser.NoChildren
@@ -166,7 +169,8 @@ func (mathBlockParser) Continue(node ast.Node, reader text.Reader, pc parser.Con
 	line, seg := reader.PeekLine()
 	body := bytes.TrimRight(line, " \t\r\n")
 	if bytes.HasSuffix(body, []byte("$$")) {
-		n.Lines().Append(text.NewSegment(seg.Start, seg.Start+len(body)-2))
+		// body may start with padding that is not in the source.
+		n.Lines().Append(text.NewSegment(seg.Start, seg.Start-seg.Padding+len(body)-2))
 		n.closed = true
 		reader.AdvanceToEOL()
 		return parser.Close

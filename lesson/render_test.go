@@ -45,6 +45,10 @@ var renderCases = []struct {
 		"<ul>\n<li>\n<p>one " + m("<mi>x</mi>", false) + "</p>\n</li>\n<li>\n<p>two</p>\n" + block("<mi>y</mi>") + "</li>\n</ul>\n"},
 	{"math in a nested list", "1. a\n   - $$z$$\n",
 		"<ol>\n<li>a\n<ul>\n<li>\n" + block("<mi>z</mi>") + "</li>\n</ul>\n</li>\n</ol>\n"},
+	{"math in a list indented by tabs", "- a\n\n\t$$\n\tb\n\tc $$\n",
+		"<ul>\n<li>\n<p>a</p>\n" + block("<mi>b</mi><mi>c</mi>") + "</li>\n</ul>\n"},
+	{"one-line math in a list indented by a tab", "- a\n\n\t$$x+1$$\n",
+		"<ul>\n<li>\n<p>a</p>\n" + block("<mi>x</mi><mo>+</mo><mn>1</mn>") + "</li>\n</ul>\n"},
 	{"math in a quote", "> $x$", "<blockquote>\n<p>" + m("<mi>x</mi>", false) + "</p>\n</blockquote>\n"},
 	{"math in a table", "| a | b |\n|---|--:|\n| $x_1$ | $\\|y\\|$ |",
 		"<table>\n<thead>\n<tr>\n<th>a</th>\n<th align=\"right\">b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>" +
