@@ -247,3 +247,41 @@ func TestCNNOpShapePanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestConv2DChunks runs a batch big enough to be split into chunks (each
+// 16x32x32 image with 5x5 kernels needs 400 x 1024 columns, so two images
+// fill a chunk and five make chunks of 2, 2 and 1), and checks forward and
+// backward against the same op run on each image alone.
+func TestConv2DChunks(t *testing.T) {
+	r := gradcheck.Random
+	x, w, b := r(70, 1, 5, 16, 32, 32), r(71, 1, 3, 16, 5, 5), r(72, 1, 3)
+	dout := r(73, 1, 5, 3, 32, 32)
+	op := &engine.Conv2D{Stride: 1, Pad: 2}
+	out := engine.New(op.Shape(x.Shape, w.Shape, b.Shape)...)
+	op.Forward(out, x, w, b)
+	din := []*engine.Tensor{engine.New(x.Shape...), engine.New(w.Shape...), engine.New(b.Shape...)}
+	op.Backward(din, dout, out, x, w, b)
+
+	want := []*engine.Tensor{engine.New(x.Shape...), engine.New(w.Shape...), engine.New(b.Shape...)}
+	wantOut := engine.New(out.Shape...)
+	inSize, outSize := 16*32*32, 3*32*32
+	for i := range 5 {
+		xi := engine.FromData(x.Data[i*inSize:(i+1)*inSize], 1, 16, 32, 32)
+		gi := engine.FromData(dout.Data[i*outSize:(i+1)*outSize], 1, 3, 32, 32)
+		oi := engine.FromData(wantOut.Data[i*outSize:(i+1)*outSize], 1, 3, 32, 32)
+		one := &engine.Conv2D{Stride: 1, Pad: 2}
+		one.Forward(oi, xi, w, b)
+		dxi := engine.FromData(want[0].Data[i*inSize:(i+1)*inSize], 1, 16, 32, 32)
+		one.Backward([]*engine.Tensor{dxi, want[1], want[2]}, gi, oi, xi, w, b)
+	}
+	for k, pair := range [][2]*engine.Tensor{{out, wantOut}, {din[0], want[0]}, {din[1], want[1]}, {din[2], want[2]}} {
+		for j := range pair[1].Data {
+			// The same products summed in another grouping: the gradients
+			// of W and b add up to 5*1024 terms of size < 1, so rounding
+			// stays far below 1e-10.
+			if math.Abs(pair[0].Data[j]-pair[1].Data[j]) > 1e-10 {
+				t.Fatalf("Conv2D chunked result %d [%d] = %v, want %v (image by image)", k, j, pair[0].Data[j], pair[1].Data[j])
+			}
+		}
+	}
+}

@@ -13,16 +13,22 @@ import "fmt"
 // [Cout]. The output is [B, Cout, Ho, Wo] with Ho = (H + 2p - kh)/s + 1
 // (rounded down) and likewise Wo.
 //
-// The op computes the sum as one matrix product per image ("im2col"): each
-// output position's input patch is copied into a column of a matrix, so the
+// The op computes the sum as a matrix product ("im2col"): each output
+// position's input patch is copied into a column of a matrix, so the
 // convolution becomes W [Cout, Cin*kh*kw] times the columns [Cin*kh*kw,
-// Ho*Wo]. The backward pass runs the same product transposed.
+// Ho*Wo]. The columns of several images sit side by side, so one product
+// serves a chunk of the batch. The backward pass runs the same product
+// transposed.
 type Conv2D struct {
 	Stride int // step between neighbouring windows, >= 1
 	Pad    int // zeros added on every side of the image, >= 0
 
-	cols, dcols []float64 // scratch [Cin*kh*kw, Ho*Wo], one image at a time
+	cols, dcols, tmp []float64 // scratch for one chunk of images
 }
+
+// convScratch caps the scratch matrices at about this many floats (8 MiB):
+// the batch is processed in chunks of as many images as fit, at least one.
+const convScratch = 1 << 20
 
 // Info describes the op.
 func (op *Conv2D) Info() OpInfo {
@@ -68,53 +74,73 @@ func (op *Conv2D) Shape(in ...[]int) []int {
 	return []int{d.b, d.cout, d.ho, d.wo}
 }
 
-// Forward computes Y = W * X + bias, one image at a time: Y_b [Cout, Ho*Wo]
-// = W [Cout, Cin*kh*kw] x cols [Cin*kh*kw, Ho*Wo].
+// Forward computes Y = W * X + bias for a chunk of n images at a time:
+// out [Cout, n*Ho*Wo] = W [Cout, Cin*kh*kw] x cols [Cin*kh*kw, n*Ho*Wo],
+// whose rows are then copied to each image's [Cout, Ho*Wo] block.
 func (op *Conv2D) Forward(out *Tensor, in ...*Tensor) {
 	d := op.dims(convShapes(in)...)
-	op.cols = convBuf(op.cols, d.patch*d.outArea)
 	inSize, outSize := d.cin*d.h*d.w, d.cout*d.outArea
-	for b := 0; b < d.b; b++ {
-		xb := in[0].Data[b*inSize : (b+1)*inSize] // [Cin, H, W]
-		yb := out.Data[b*outSize : (b+1)*outSize] // [Cout, Ho*Wo]
-		im2col(op.cols, xb, d)
-		gemm(false, false, d.cout, d.outArea, d.patch, in[1].Data, op.cols, 0, yb)
-		if len(in) == 3 {
-			for o, bias := range in[2].Data {
-				for k := range yb[o*d.outArea : (o+1)*d.outArea] {
-					yb[o*d.outArea+k] += bias
+	for b0, n := range d.chunks() {
+		ld := n * d.outArea // columns of this chunk
+		op.cols = convBuf(op.cols, d.patch*ld)
+		op.tmp = convBuf(op.tmp, d.cout*ld)
+		for i := range n {
+			im2col(op.cols[i*d.outArea:], ld, in[0].Data[(b0+i)*inSize:(b0+i+1)*inSize], d)
+		}
+		gemm(false, false, d.cout, ld, d.patch, in[1].Data, op.cols, 0, op.tmp)
+		for i := range n {
+			yb := out.Data[(b0+i)*outSize : (b0+i+1)*outSize] // [Cout, Ho*Wo]
+			for o := range d.cout {
+				yo := yb[o*d.outArea : (o+1)*d.outArea]
+				copy(yo, op.tmp[o*ld+i*d.outArea:])
+				if len(in) == 3 {
+					for k := range yo {
+						yo[k] += in[2].Data[o]
+					}
 				}
 			}
 		}
 	}
 }
 
-// Backward accumulates, per image,
+// Backward accumulates, for a chunk of images with their output gradients
+// gathered as dY [Cout, n*Ho*Wo] like the forward pass's product,
 //
-//	dW    += dY_b [Cout, Ho*Wo] x cols^T [Ho*Wo, Cin*kh*kw]
-//	dcols  = W^T [Cin*kh*kw, Cout] x dY_b [Cout, Ho*Wo], then dX_b += col2im(dcols)
-//	dbias += dY_b summed over positions
+//	dW    += dY x cols^T [n*Ho*Wo, Cin*kh*kw]
+//	dcols  = W^T [Cin*kh*kw, Cout] x dY, then dX += col2im(dcols)
+//	dbias += dY summed over images and positions
 //
 // col2im adds each column back onto the pixels it was copied from, so a
 // pixel shared by overlapping windows sums their gradients.
 func (op *Conv2D) Backward(din []*Tensor, dout, out *Tensor, in ...*Tensor) {
 	d := op.dims(convShapes(in)...)
-	op.cols = convBuf(op.cols, d.patch*d.outArea)
-	op.dcols = convBuf(op.dcols, d.patch*d.outArea)
 	inSize, outSize := d.cin*d.h*d.w, d.cout*d.outArea
-	for b := 0; b < d.b; b++ {
-		gb := dout.Data[b*outSize : (b+1)*outSize] // [Cout, Ho*Wo]
+	for b0, n := range d.chunks() {
+		ld := n * d.outArea
+		op.tmp = convBuf(op.tmp, d.cout*ld) // dY of the chunk, [Cout, n*Ho*Wo]
+		for i := range n {
+			gb := dout.Data[(b0+i)*outSize : (b0+i+1)*outSize] // [Cout, Ho*Wo]
+			for o := range d.cout {
+				copy(op.tmp[o*ld+i*d.outArea:(o*ld+(i+1)*d.outArea)], gb[o*d.outArea:])
+			}
+		}
 		if din[1] != nil {
-			im2col(op.cols, in[0].Data[b*inSize:(b+1)*inSize], d)
-			gemm(false, true, d.cout, d.patch, d.outArea, gb, op.cols, 1, din[1].Data)
+			op.cols = convBuf(op.cols, d.patch*ld)
+			for i := range n {
+				im2col(op.cols[i*d.outArea:], ld, in[0].Data[(b0+i)*inSize:(b0+i+1)*inSize], d)
+			}
+			gemm(false, true, d.cout, d.patch, ld, op.tmp, op.cols, 1, din[1].Data)
 		}
 		if din[0] != nil {
-			gemm(true, false, d.patch, d.outArea, d.cout, in[1].Data, gb, 0, op.dcols)
-			col2im(din[0].Data[b*inSize:(b+1)*inSize], op.dcols, d)
+			op.dcols = convBuf(op.dcols, d.patch*ld)
+			gemm(true, false, d.patch, ld, d.cout, in[1].Data, op.tmp, 0, op.dcols)
+			for i := range n {
+				col2im(din[0].Data[(b0+i)*inSize:(b0+i+1)*inSize], op.dcols[i*d.outArea:], ld, d)
+			}
 		}
 		if len(in) == 3 && din[2] != nil {
-			for o := range din[2].Data {
-				for _, g := range gb[o*d.outArea : (o+1)*d.outArea] {
+			for o := range d.cout {
+				for _, g := range op.tmp[o*ld : (o+1)*ld] {
 					din[2].Data[o] += g
 				}
 			}
@@ -122,24 +148,41 @@ func (op *Conv2D) Backward(din []*Tensor, dout, out *Tensor, in ...*Tensor) {
 	}
 }
 
-// im2col copies the patches of one image x [Cin, H, W] into cols
-// [Cin*kh*kw, Ho*Wo]: row (c, u, v) holds X[c, i*s + u - p, j*s + v - p] for
-// every output position (i, j), or 0 where that falls in the padding.
-func im2col(cols, x []float64, d convDims) {
+// chunks yields the first image and the image count of each chunk of the
+// batch, sized so that the chunk's columns fit in convScratch floats.
+func (d convDims) chunks() func(yield func(b0, n int) bool) {
+	per := max(1, convScratch/max(1, d.patch*d.outArea, d.cout*d.outArea))
+	return func(yield func(b0, n int) bool) {
+		for b0 := 0; b0 < d.b; b0 += per {
+			if !yield(b0, min(per, d.b-b0)) {
+				return
+			}
+		}
+	}
+}
+
+// im2col copies the patches of one image x [Cin, H, W] into the columns of
+// cols, a matrix with rows ld apart: row (c, u, v), column i*Wo + j holds
+// X[c, i*s + u - p, j*s + v - p], or 0 where that falls in the padding.
+func im2col(cols []float64, ld int, x []float64, d convDims) {
 	r := 0
 	for c := 0; c < d.cin; c++ {
 		for u := 0; u < d.kh; u++ {
 			for v := 0; v < d.kw; v++ {
-				row := cols[r*d.outArea : (r+1)*d.outArea]
+				row := cols[r*ld : r*ld+d.outArea]
+				lo, hi := d.validCols(v)
 				for i := 0; i < d.ho; i++ {
+					ri := row[i*d.wo : (i+1)*d.wo]
 					y := i*d.stride + u - d.pad
-					for j := 0; j < d.wo; j++ {
-						xx := j*d.stride + v - d.pad
-						if y < 0 || y >= d.h || xx < 0 || xx >= d.w {
-							row[i*d.wo+j] = 0
-						} else {
-							row[i*d.wo+j] = x[(c*d.h+y)*d.w+xx]
-						}
+					if y < 0 || y >= d.h || lo >= hi {
+						clear(ri)
+						continue
+					}
+					clear(ri[:lo])
+					clear(ri[hi:])
+					xr := x[(c*d.h+y)*d.w : (c*d.h+y+1)*d.w] // image row y of channel c
+					for j := lo; j < hi; j++ {
+						ri[j] = xr[j*d.stride+v-d.pad]
 					}
 				}
 				r++
@@ -148,31 +191,44 @@ func im2col(cols, x []float64, d convDims) {
 	}
 }
 
-// col2im is the adjoint of im2col: it adds (+=) each entry of cols back
-// onto the pixel of dx [Cin, H, W] it was read from. Padding entries are
-// dropped.
-func col2im(dx, cols []float64, d convDims) {
+// col2im is the adjoint of im2col: it adds (+=) each entry of cols (rows ld
+// apart) back onto the pixel of dx [Cin, H, W] it was read from. Padding
+// entries are dropped.
+func col2im(dx, cols []float64, ld int, d convDims) {
 	r := 0
 	for c := 0; c < d.cin; c++ {
 		for u := 0; u < d.kh; u++ {
 			for v := 0; v < d.kw; v++ {
-				row := cols[r*d.outArea : (r+1)*d.outArea]
+				row := cols[r*ld : r*ld+d.outArea]
+				lo, hi := d.validCols(v)
 				for i := 0; i < d.ho; i++ {
 					y := i*d.stride + u - d.pad
 					if y < 0 || y >= d.h {
 						continue
 					}
-					for j := 0; j < d.wo; j++ {
-						xx := j*d.stride + v - d.pad
-						if xx >= 0 && xx < d.w {
-							dx[(c*d.h+y)*d.w+xx] += row[i*d.wo+j]
-						}
+					ri := row[i*d.wo : (i+1)*d.wo]
+					dr := dx[(c*d.h+y)*d.w : (c*d.h+y+1)*d.w]
+					for j := lo; j < hi; j++ {
+						dr[j*d.stride+v-d.pad] += ri[j]
 					}
 				}
 				r++
 			}
 		}
 	}
+}
+
+// validCols returns the range [lo, hi) of output columns j whose input
+// column j*s + v - p lies inside the image, for kernel column v.
+func (d convDims) validCols(v int) (lo, hi int) {
+	for lo < d.wo && lo*d.stride+v-d.pad < 0 {
+		lo++
+	}
+	hi = d.wo
+	for hi > lo && (hi-1)*d.stride+v-d.pad >= d.w {
+		hi--
+	}
+	return lo, hi
 }
 
 // convShapes returns the shapes of ts.
