@@ -33,20 +33,18 @@ const DefaultEps = 1e-5
 // spec: V is the (target) vocabulary, which is also the class count of the
 // encoder-only model; VSrc is the source vocabulary of the encoder-decoder.
 type Config struct {
-	Variant string // Encoder, Decoder or EncDec
-	V       int    // vocabulary of input_ids and target_ids, in [2, MaxVocab]
-	VSrc    int    // EncDec only: vocabulary of src_ids, in [2, MaxVocab]
-	D       int    // model width d, in [1, MaxD], a multiple of Heads
-	Heads   int    // attention heads h, in [1, MaxHeads]; head size dh = D/Heads
-	DFF     int    // feed-forward hidden width, in [1, MaxDFF]
-	Layers  int    // Encoder and Decoder: number of blocks, in [1, MaxLayers]
-	LEnc    int    // EncDec only: encoder blocks, in [1, MaxLayers]
-	LDec    int    // EncDec only: decoder blocks, in [1, MaxLayers]
-	MaxLen  int    // longest sequence, rows of pos_emb, in [1, MaxSeqLen]
-	Act     string // feed-forward activation: "relu" or "gelu_tanh"
-	Eps     float64
-	// Eps is the LayerNorm epsilon; 0 means DefaultEps (1e-5). Otherwise
-	// it must lie in (0, 0.1].
+	Variant string  // Encoder, Decoder or EncDec
+	V       int     // vocabulary of input_ids and target_ids, in [2, MaxVocab]
+	VSrc    int     // EncDec only: vocabulary of src_ids, in [2, MaxVocab]
+	D       int     // model width d, in [1, MaxD], a multiple of Heads
+	Heads   int     // attention heads h, in [1, MaxHeads]; head size dh = D/Heads
+	DFF     int     // feed-forward hidden width, in [1, MaxDFF]
+	Layers  int     // Encoder and Decoder: number of blocks, in [1, MaxLayers]
+	LEnc    int     // EncDec only: encoder blocks, in [1, MaxLayers]
+	LDec    int     // EncDec only: decoder blocks, in [1, MaxLayers]
+	MaxLen  int     // longest sequence, rows of pos_emb, in [1, MaxSeqLen]
+	Act     string  // feed-forward activation: "relu" or "gelu_tanh"
+	Eps     float64 // LayerNorm epsilon: 0 means DefaultEps (1e-5), else in (0, 0.1]
 }
 
 // Validate reports the first problem with the configuration, or nil. Fields

@@ -133,6 +133,9 @@ func positions(g *engine.Graph, name string, T int) *engine.Node {
 
 // checkSizes validates Build's arguments.
 func (m *Model) checkSizes(batch, T, tSrc int) error {
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
 	if batch < 1 || batch > MaxBatch {
 		return fmt.Errorf("build: batch %d outside [1, %d]", batch, MaxBatch)
 	}
