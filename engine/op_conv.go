@@ -181,6 +181,10 @@ func im2col(cols []float64, ld int, x []float64, d convDims) {
 					clear(ri[:lo])
 					clear(ri[hi:])
 					xr := x[(c*d.h+y)*d.w : (c*d.h+y+1)*d.w] // image row y of channel c
+					if d.stride == 1 { // a run of neighbouring pixels
+						copy(ri[lo:hi], xr[lo+v-d.pad:])
+						continue
+					}
 					for j := lo; j < hi; j++ {
 						ri[j] = xr[j*d.stride+v-d.pad]
 					}
