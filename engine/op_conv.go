@@ -181,7 +181,8 @@ func im2col(cols []float64, ld int, x []float64, d convDims) {
 					clear(ri[:lo])
 					clear(ri[hi:])
 					xr := x[(c*d.h+y)*d.w : (c*d.h+y+1)*d.w] // image row y of channel c
-					if d.stride == 1 {                       // a run of neighbouring pixels
+					if d.stride == 1 {
+						// The valid columns read a run of neighbouring pixels.
 						copy(ri[lo:hi], xr[lo+v-d.pad:])
 						continue
 					}
