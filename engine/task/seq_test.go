@@ -136,7 +136,7 @@ func TestEncodeLayouts(t *testing.T) {
 	const ign = engine.IgnoreTarget
 	x := [][]int{{0, 1, 3}}
 	cases := []struct {
-		variant          string
+		variant         string
 		input, tgt, src []int
 	}{
 		{Encoder, []int{0, 1, 3}, []int{3, 1, 0}, nil},
