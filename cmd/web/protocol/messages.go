@@ -115,6 +115,10 @@ type Graph struct {
 	Edges  []GraphEdge `json:"edges"`
 	Scopes []Scope     `json:"scopes"`
 	Steps  int         `json:"steps"` // steps in a full forward and backward run
+	// SVG is the graph drawn on the server: nodes are <g data-testid=
+	// "node-<name>" data-node="<id>">, styled by the page's CSS. It has no
+	// script and no inline style, so the page may insert it as it is.
+	SVG string `json:"svg"`
 }
 
 // GraphNode is one node of the graph with its box.
@@ -185,9 +189,11 @@ type NodeView struct {
 	ID        int      `json:"id"`
 	Name      string   `json:"name"`
 	Op        string   `json:"op"`
-	Formula   string   `json:"formula"`
+	Formula   string   `json:"formula"`     // TeX
+	MathML    string   `json:"formulaHtml"` // the formula as MathML, rendered on the server; empty if none
 	Kind      string   `json:"kind"`
 	Shape     []int    `json:"shape"`
+	Users     int      `json:"users"`     // nodes that read this one: its gradient sums this many parts
 	Computed  bool     `json:"computed"`  // its value belongs to the current run
 	GradKnown bool     `json:"gradKnown"` // its gradient is complete
 	Value     *Heatmap `json:"value"`
@@ -222,13 +228,16 @@ type Attention struct {
 
 // AttentionLayer is one attention block: self- or cross-attention of a layer.
 type AttentionLayer struct {
-	Name  string          `json:"name"` // scope, e.g. "layers.0.attn"
-	Layer int             `json:"layer"`
-	Heads []AttentionHead `json:"heads"`
+	Name   string          `json:"name"` // scope, e.g. "layers.0.attn" or "dec.layers.0.cross_attn"
+	Layer  int             `json:"layer"`
+	Cross  bool            `json:"cross"`  // keys come from the encoder (SrcTokens)
+	Causal bool            `json:"causal"` // future keys are masked
+	Heads  []AttentionHead `json:"heads"`
 }
 
 // AttentionHead is one head: raw scores QK^T/sqrt(d), the mask, and the
-// probabilities after the softmax. Keys are columns, queries rows.
+// probabilities after the softmax. Keys are columns, queries rows. Scores
+// and Probs are null until the head has computed them in the current run.
 type AttentionHead struct {
 	Head   int      `json:"head"`
 	Scores *Heatmap `json:"scores"`

@@ -4,5 +4,6 @@ package widget
 func Default() *Registry {
 	r := NewRegistry()
 	r.Register("mlp", NewMLP)
+	r.Register("attention", NewAttention)
 	return r
 }

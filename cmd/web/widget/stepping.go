@@ -3,6 +3,7 @@ package widget
 import (
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
+	"stepgraph/mathml"
 )
 
 // stepping is the part every graph widget shares: a graph, a stepper over
@@ -109,8 +110,12 @@ func (s *stepping) view(n *engine.Node) *protocol.NodeView {
 	info := n.Info()
 	v := &protocol.NodeView{
 		ID: n.ID, Name: n.Name, Op: info.Name, Formula: info.Formula, Kind: n.Kind.String(),
-		Shape: nonNil(n.Shape), Computed: s.st.ForwardDone(n), GradKnown: s.st.GradKnown(n),
+		Shape: nonNil(n.Shape), Users: len(n.Users), Computed: s.st.ForwardDone(n), GradKnown: s.st.GradKnown(n),
 		Value: heatmap(n.Value),
+	}
+	if info.Formula != "" {
+		// A formula the renderer does not know is shown as TeX instead.
+		v.MathML, _ = mathml.Render(info.Formula, true)
 	}
 	if n.Grad != nil {
 		v.Grad = heatmap(n.Grad)

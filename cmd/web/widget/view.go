@@ -16,7 +16,7 @@ func graphMessage(kind string, g *engine.Graph, steps int) *protocol.Graph {
 	l := viz.LayoutGraph(g, viz.Options{})
 	m := &protocol.Graph{
 		Header: protocol.Header{Type: protocol.TypeGraph},
-		Kind:   kind, Width: l.Width, Height: l.Height, Steps: steps,
+		Kind:   kind, Width: l.Width, Height: l.Height, Steps: steps, SVG: string(viz.GraphSVG(l)),
 		Nodes:  make([]protocol.GraphNode, 0, len(l.Nodes)),
 		Edges:  make([]protocol.GraphEdge, 0, len(l.Edges)),
 		Scopes: make([]protocol.Scope, 0, len(l.Scopes)),

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// routes installs the middleware and the routes.
+func (s *Server) routes() {
+	e := s.Echo
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogRemoteIP: true, LogError: true,
+		HandleError:   true, // the error handler decides the status before it is logged
+		LogValuesFunc: s.logRequest,
+	}))
+	e.Use(middleware.Recover())
+	e.Use(securityHeaders)
+
+	pages := []string{http.MethodGet, http.MethodHead}
+	e.Match(pages, "/", s.index)
+	e.Match(pages, "/lessons/:slug", s.lesson)
+	e.Match(pages, "/lab", s.lab)
+	e.Match(pages, "/healthz", s.healthz)
+	e.Match(pages, "/static/*", s.static.serve)
+	e.GET("/ws", s.websocket)
+	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound })
+}
+
+// logRequest writes one log line per request: errors for server failures,
+// debug for health checks, info for the rest.
+func (s *Server) logRequest(c echo.Context, v middleware.RequestLoggerValues) error {
+	level := slog.LevelInfo
+	switch {
+	case v.Status >= 500:
+		level = slog.LevelError
+	case v.URI == "/healthz":
+		level = slog.LevelDebug
+	}
+	attrs := []slog.Attr{
+		slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
+		slog.Duration("latency", v.Latency), slog.String("remote_ip", v.RemoteIP),
+	}
+	if v.Error != nil {
+		attrs = append(attrs, slog.String("err", v.Error.Error()))
+	}
+	s.log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+	return nil
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"runtime"
+
+	"github.com/labstack/echo/v4"
+
+	"stepgraph/cmd/web/pool"
+	"stepgraph/cmd/web/session"
+	"stepgraph/cmd/web/widget"
+)
+
+// Config is what NewServer needs.
+type Config struct {
+	Static  fs.FS // css/, js/ and icons
+	Content fs.FS // the lessons, *.md at the root
+	Dev     bool  // reload lessons on every request and let browsers cache nothing
+	Logger  *slog.Logger
+	// Widgets are the widget kinds the websocket can configure; nil means
+	// widget.Default().
+	Widgets *widget.Registry
+	// Workers is the size of the shared worker pool; 0 means one per CPU.
+	Workers int
+}
+
+// Server is the Echo app with its websocket sessions.
+type Server struct {
+	Echo     *echo.Echo
+	Sessions *session.Manager
+	pool     *pool.Pool
+	lessons  *lessonStore
+	static   *staticFiles
+	log      *slog.Logger
+}
+
+// NewServer loads the lessons (a broken lesson is an error here, not at the
+// first request) and wires the routes.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Widgets == nil {
+		cfg.Widgets = widget.Default()
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	lessons, err := newLessonStore(cfg.Content, cfg.Dev)
+	if err != nil {
+		return nil, err
+	}
+	p := pool.New(cfg.Workers, 4*cfg.Workers)
+	s := &Server{
+		Echo:     echo.New(),
+		Sessions: session.NewManager(cfg.Widgets, p, cfg.Logger),
+		pool:     p,
+		lessons:  lessons,
+		static:   newStaticFiles(cfg.Static, cfg.Dev),
+		log:      cfg.Logger,
+	}
+	s.Echo.HideBanner = true
+	s.Echo.HidePort = true
+	s.Echo.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s, nil
+}
+
+// Shutdown closes the websockets (status 1001), then stops the HTTP server
+// gracefully, then the worker pool. It returns early when ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
+	if err := s.Sessions.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("close websockets: %w", err))
+	}
+	if err := s.Echo.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("stop http server: %w", err))
+	}
+	s.pool.Close()
+	return errors.Join(errs...)
+}

@@ -1,0 +1,15 @@
+// app.js is the page's entry module: it mounts every widget placeholder
+// and opens the one websocket they share.
+
+import { Client } from "./protocol.js";
+import { mount } from "./widgets.js";
+
+function start() {
+  const placeholders = document.querySelectorAll(".sg-widget[data-widget][data-kind]");
+  if (placeholders.length === 0) return;
+  const client = new Client();
+  for (const el of placeholders) mount(el, client);
+  client.connect();
+}
+
+start();

@@ -1,0 +1,71 @@
+// attention-widget.js: the step widget for a small transformer, with each
+// attention head's map (rows are queries, columns keys) under the graph.
+
+import { h } from "./dom.js";
+import { heatmap } from "./heatmap.js";
+import { StepWidget } from "./step-widget.js";
+import { ServerType } from "./protocol.js";
+
+export class AttentionWidget extends StepWidget {
+  extra() {
+    this.maps = h("div", { class: "sgw-attention", "data-testid": "attention" }, h("p", { class: "insp__hint" }, "Attention maps appear here as the heads compute them."));
+    this.trainButton = h("button", { type: "button", class: "btn", "data-testid": "train", onclick: () => this.toggleTraining() }, "Train");
+    this.training = false;
+    this.metrics = h("p", { class: "sgw-metrics-line", "data-testid": "metrics" });
+    return h("div", { class: "sgw-footer" }, h("div", { class: "sgw-controls" }, this.trainButton, this.metrics), this.maps);
+  }
+
+  toggleTraining() {
+    this.channel.train(this.training ? "stop" : "start");
+    this.setTraining(!this.training);
+  }
+
+  setTraining(on) {
+    this.training = on;
+    this.trainButton.textContent = on ? "Stop training" : "Train";
+    this.trainButton.classList.toggle("is-running", on);
+    for (const b of Object.values(this.buttons)) if (on) b.disabled = true;
+    if (!on && this.state) this.showNode(this.state);
+  }
+
+  showNode(msg) {
+    super.showNode(msg);
+    if (this.training) for (const b of Object.values(this.buttons)) b.disabled = true;
+  }
+
+  receiveMore(msg) {
+    if (msg.type === ServerType.ATTENTION) this.showAttention(msg);
+    if (msg.type === ServerType.METRICS) {
+      if (this.training !== msg.running) this.setTraining(msg.running);
+      const v = msg.values;
+      const pct = (x) => (x === undefined ? "—" : `${(100 * x).toFixed(1)}%`);
+      this.metrics.textContent = `training steps ${msg.step} · loss ${v.loss === undefined ? "—" : v.loss.toFixed(3)} · accuracy ${pct(v.accuracy)}`;
+    }
+  }
+
+  showAttention(msg) {
+    const groups = msg.layers.map((layer) =>
+      h(
+        "div",
+        { class: "attn-layer" },
+        h("h4", { class: "attn-layer__title" }, h("code", {}, layer.name)),
+        h(
+          "div",
+          { class: "attn-heads" },
+          ...layer.heads.map((head) => {
+            const keys = layer.cross ? msg.srcTokens : msg.tokens;
+            if (!head.probs) {
+              return h("div", { class: "attn-head is-pending" }, h("p", { class: "attn-head__title" }, `head ${head.head}`), h("p", { class: "insp__hint" }, "not computed yet"));
+            }
+            return h(
+              "div",
+              { class: "attn-head", "data-testid": `attention-${layer.name}-head-${head.head}` },
+              heatmap(head.probs, { title: `head ${head.head}: probabilities`, rowLabels: msg.tokens, colLabels: keys }),
+            );
+          }),
+        ),
+      ),
+    );
+    this.maps.replaceChildren(...groups);
+  }
+}

@@ -1,0 +1,232 @@
+// protocol.js mirrors version 1 of Stepgraph's websocket protocol for the
+// browser. docs/protocol.md is the reference and cmd/web/protocol the
+// server's side: change the three together.
+//
+// A page opens one Client. Each widget attaches a Channel to it, under its
+// widget id, and sends its requests through the channel; the client routes
+// every server message to the channel of its "widget" field.
+
+/** The protocol version this page speaks; hello announces the server's. */
+export const VERSION = 1;
+
+/** Message types a page sends. */
+export const ClientType = Object.freeze({
+  CONFIGURE: "configure", // create or replace a widget: kind, options
+  STEP: "step", // dir: "forward" | "backward", count
+  BACK: "back", // step back in time: count
+  RUN: "run", // to: "end" | "forward"
+  RESET: "reset", // cursor to the start
+  SET: "set", // one hyperparameter: name, value
+  SELECT: "select", // inspect a node: node
+  TRAIN: "train", // action: "start" | "stop"
+});
+
+/** Message types the server sends. */
+export const ServerType = Object.freeze({
+  HELLO: "hello", // version, limits, kinds: always the first message
+  GRAPH: "graph", // nodes, edges, scopes, layout and the drawn svg
+  NODE: "node", // the cursor and the highlighted node's value and gradient
+  ATTENTION: "attention", // attention maps per layer and head
+  METRICS: "metrics", // named numbers at a training step
+  PLOT: "plot", // a chart as SVG text
+  ERROR: "error", // code, message, and the id and type of the refused request
+});
+
+/** Error codes of an error message. */
+export const ErrorCode = Object.freeze({
+  BAD_JSON: "bad_json",
+  UNKNOWN_TYPE: "unknown_type",
+  MISSING_FIELD: "missing_field",
+  BAD_FIELD: "bad_field",
+  OUT_OF_RANGE: "out_of_range",
+  UNKNOWN_WIDGET: "unknown_widget",
+  UNKNOWN_KIND: "unknown_kind",
+  TOO_MANY_WIDGETS: "too_many_widgets",
+  UNKNOWN_PARAM: "unknown_param",
+  UNKNOWN_NODE: "unknown_node",
+  BUSY: "busy",
+  UNSUPPORTED: "unsupported",
+  INTERNAL: "internal",
+});
+
+/** The limits of version 1; hello repeats them. */
+export const Limits = Object.freeze({
+  maxMessageBytes: 64 * 1024,
+  maxWidgets: 8,
+  maxStepCount: 1000,
+  maxOptions: 32,
+  maxStringBytes: 256,
+  maxWidgetIdBytes: 32,
+  maxRequestId: 2 ** 53,
+  maxQueuedMessages: 256,
+});
+
+export const Dir = Object.freeze({ FORWARD: "forward", BACKWARD: "backward" });
+
+/** The websocket address of this page's server. */
+export function defaultURL(loc = window.location) {
+  const scheme = loc.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${loc.host}/ws`;
+}
+
+/** Connection states a channel is told about. */
+export const Status = Object.freeze({
+  CONNECTING: "connecting",
+  OPEN: "open",
+  CLOSED: "closed",
+});
+
+/**
+ * Client is one websocket for the whole page. It queues requests until the
+ * socket is open, numbers them, routes answers to channels by widget id, and
+ * reconnects after a lost connection, configuring every widget again.
+ */
+export class Client {
+  constructor(url = defaultURL()) {
+    this.url = url;
+    this.ws = null;
+    this.nextID = 1;
+    this.queue = []; // frames waiting for the socket to open
+    this.channels = new Map(); // widget id -> Channel
+    this.hello = null;
+    this.everOpened = false;
+    this.retry = 0;
+    this.closedByPage = false;
+    window.addEventListener("pagehide", () => this.close());
+  }
+
+  /** Opens the socket (again). */
+  connect() {
+    this.closedByPage = false;
+    this.setStatus(Status.CONNECTING);
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.addEventListener("message", (ev) => this.receive(ev.data));
+    ws.addEventListener("close", (ev) => this.closed(ev));
+  }
+
+  /** Closes the socket for good (the page is going away). */
+  close() {
+    this.closedByPage = true;
+    if (this.ws) this.ws.close(1000, "page closed");
+  }
+
+  /** Returns the channel of a widget, creating it. */
+  channel(widgetID, onMessage, onStatus = () => {}) {
+    if (this.channels.has(widgetID)) throw new Error(`widget id ${widgetID} used twice on the page`);
+    const ch = new Channel(this, widgetID, onMessage, onStatus);
+    this.channels.set(widgetID, ch);
+    return ch;
+  }
+
+  /** Sends one request and returns its id. */
+  send(widgetID, type, fields = {}) {
+    const id = this.nextID++;
+    const frame = JSON.stringify({ type, widget: widgetID, id, ...fields });
+    if (this.ws && this.ws.readyState === WebSocket.OPEN && this.hello) {
+      this.ws.send(frame);
+    } else {
+      this.queue.push(frame);
+    }
+    return id;
+  }
+
+  receive(data) {
+    let msg;
+    try {
+      msg = JSON.parse(data);
+    } catch {
+      console.warn("stepgraph: unreadable server message");
+      return;
+    }
+    if (msg.type === ServerType.HELLO) {
+      this.opened(msg);
+      return;
+    }
+    const ch = this.channels.get(msg.widget);
+    if (ch) {
+      ch.onMessage(msg);
+    } else if (msg.type === ServerType.ERROR) {
+      console.warn(`stepgraph: ${msg.code}: ${msg.message}`);
+    }
+  }
+
+  opened(hello) {
+    this.hello = hello;
+    this.retry = 0;
+    if (hello.version !== VERSION) {
+      console.warn(`stepgraph: server speaks protocol ${hello.version}, this page ${VERSION}`);
+    }
+    // After a reconnect the server knows no widget: configure them again,
+    // before anything queued meanwhile.
+    const pending = this.queue;
+    this.queue = [];
+    if (this.everOpened) {
+      for (const ch of this.channels.values()) ch.reconfigure();
+    }
+    this.everOpened = true;
+    for (const frame of pending) this.ws.send(frame);
+    this.setStatus(Status.OPEN);
+  }
+
+  closed(ev) {
+    this.hello = null;
+    this.setStatus(Status.CLOSED, ev.code);
+    if (this.closedByPage) return;
+    // Back off: 0.5 s, 1 s, 2 s ... up to 15 s.
+    const delay = Math.min(15000, 500 * 2 ** this.retry++);
+    setTimeout(() => this.connect(), delay);
+  }
+
+  setStatus(status, code) {
+    for (const ch of this.channels.values()) ch.onStatus(status, code);
+  }
+}
+
+/** Channel is one widget's view of the client. */
+export class Channel {
+  constructor(client, widgetID, onMessage, onStatus) {
+    this.client = client;
+    this.widget = widgetID;
+    this.onMessage = onMessage;
+    this.onStatus = onStatus;
+    this.configuration = null;
+  }
+
+  /** Creates (or replaces) the widget on the server. */
+  configure(kind, options = {}) {
+    this.configuration = { kind, options };
+    return this.send(ClientType.CONFIGURE, this.configuration);
+  }
+
+  reconfigure() {
+    if (this.configuration) this.send(ClientType.CONFIGURE, this.configuration);
+  }
+
+  step(dir = Dir.FORWARD, count = 1) {
+    return this.send(ClientType.STEP, { dir, count });
+  }
+  back(count = 1) {
+    return this.send(ClientType.BACK, { count });
+  }
+  run(to = "end") {
+    return this.send(ClientType.RUN, { to });
+  }
+  reset() {
+    return this.send(ClientType.RESET);
+  }
+  set(name, value) {
+    if (this.configuration) this.configuration.options = { ...this.configuration.options, [name]: String(value) };
+    return this.send(ClientType.SET, { name, value });
+  }
+  select(node) {
+    return this.send(ClientType.SELECT, { node });
+  }
+  train(action) {
+    return this.send(ClientType.TRAIN, { action });
+  }
+
+  send(type, fields = {}) {
+    return this.client.send(this.widget, type, fields);
+  }
+}
