@@ -100,7 +100,7 @@ func TestBrowserLessonMathAndWidget(t *testing.T) {
 	}
 	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
 	b.screenshotOf("mlp-widget.png", root)
-	b.screenshot("lesson-"+l.Slug+".png")
+	b.screenshot("lesson-" + l.Slug + ".png")
 	b.checkClean()
 }
 
