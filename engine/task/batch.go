@@ -16,7 +16,10 @@ type Batch struct {
 
 // Fill copies b into g's input nodes "input_ids", "target_ids" and, for an
 // encoder-decoder batch, "src_ids" (ids are stored as float64). It panics if
-// a node is missing or its shape is not the batch's.
+// a node is missing, its shape is not the batch's, or a slice of b does not
+// hold B*T (B*TSrc) ids. Ids are not range-checked here: the embedding panics
+// on one outside its table. Unlike transformer's Feed, Fill accepts targets
+// of engine.IgnoreTarget.
 func Fill(g *engine.Graph, b Batch) {
 	fill(g, "input_ids", b.Input, b.B, b.T)
 	fill(g, "target_ids", b.Target, b.B, b.T)
@@ -34,6 +37,9 @@ func fill(g *engine.Graph, name string, ids []int, rows, cols int) {
 	}
 	if !engine.SameShape(n.Shape, []int{rows, cols}) {
 		panic(fmt.Sprintf("task: node %q has shape %v, batch has [%d %d]", name, n.Shape, rows, cols))
+	}
+	if len(ids) != rows*cols {
+		panic(fmt.Sprintf("task: %d ids for %q of shape [%d %d]", len(ids), name, rows, cols))
 	}
 	for i, v := range ids {
 		n.Value.Data[i] = float64(v)

@@ -79,6 +79,7 @@ func TestFillPanicsOnMisuse(t *testing.T) {
 		{"wrong length", successorGraph(encdec, 2), dec.Batch(engine.NewMulberry32(1), 2)},
 		{"no src_ids node", successorGraph(dec, 2), Batch{B: 2, T: 6, TSrc: 3, Input: make([]int, 12), Target: make([]int, 12), Src: make([]int, 6)}},
 		{"no source in batch", successorGraph(encdec, 2), Batch{B: 2, T: 3, Input: make([]int, 6), Target: make([]int, 6)}},
+		{"short targets", successorGraph(dec, 2), Batch{B: 2, T: 6, Input: make([]int, 12), Target: make([]int, 11)}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
