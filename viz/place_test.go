@@ -159,3 +159,45 @@ func TestCrossings(t *testing.T) {
 		}
 	}
 }
+
+// hildreth solves min sum w (x - want)^2 / 2 subject to the separations by
+// Hildreth's dual coordinate ascent, an independent and slow method: it
+// keeps x = want + (sum of multiplier pushes) / w and raises or lowers one
+// multiplier at a time to make its constraint exactly tight, never below 0.
+func hildreth(want, weight []float64, cons []separation) []float64 {
+	x := append([]float64(nil), want...)
+	lm := make([]float64, len(cons))
+	for range 200000 {
+		change := 0.0
+		for i, c := range cons {
+			d := (c.gap - (x[c.right] - x[c.left])) / (1/weight[c.right] + 1/weight[c.left])
+			d = max(d, -lm[i])
+			lm[i] += d
+			x[c.right] += d / weight[c.right]
+			x[c.left] -= d / weight[c.left]
+			change = max(change, math.Abs(d))
+		}
+		if change < 1e-13 {
+			break
+		}
+	}
+	return x
+}
+
+func TestSeparatorIsOptimal(t *testing.T) {
+	r := engine.NewMulberry32(14)
+	for trial := range 200 {
+		s := randomSeparator(r, 2+r.Intn(7), r.Intn(12))
+		want := hildreth(s.want, s.weight, s.cons)
+		s.prepare()
+		x := s.solve()
+		// Both methods are exact up to rounding; 1e-6 px leaves room for
+		// Hildreth's stopping rule.
+		for i := range x {
+			if math.Abs(x[i]-want[i]) > 1e-6 {
+				t.Errorf("trial %d: x[%d] = %v, want %v (constraints %v, want %v, weight %v)", trial, i, x[i], want[i], s.cons, s.want, s.weight)
+				break
+			}
+		}
+	}
+}
