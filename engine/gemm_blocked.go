@@ -201,17 +201,16 @@ func packB(dst []float64, b operand, kc, nc int) {
 // lines are rows and element (i, p) is x.at(i, p); for a B panel they are
 // columns and element (p, j) is x.at(p, j).
 func packEdge(panel []float64, x operand, n, width, kc int, bPanel bool) {
-	for p := 0; p < kc; p++ {
-		d := panel[p*width : p*width+width]
-		for i := range d {
-			switch {
-			case i >= n:
-				d[i] = 0
-			case bPanel:
-				d[i] = x.at(p, i)
-			default:
-				d[i] = x.at(i, p)
-			}
+	// Element p of line i is x.data[i*step + p*along].
+	step, along := x.ld, 1
+	if x.trans != bPanel {
+		step, along = 1, x.ld
+	}
+	panel = panel[:kc*width]
+	clear(panel)
+	for i := 0; i < n; i++ {
+		for p := 0; p < kc; p++ {
+			panel[p*width+i] = x.data[i*step+p*along]
 		}
 	}
 }
