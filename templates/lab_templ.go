@@ -40,7 +40,7 @@ func LabPage() templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"lab\" data-testid=\"lab\"><header class=\"lesson__header\"><p class=\"lesson__section\">Lab</p><h1 class=\"lesson__title\">The lab</h1><p class=\"lesson__summary\">A workbench for your own experiments. The full lab, with transformers, training curves and shareable links, is on its way; meanwhile, here is a small MLP to play with.</p></header><div class=\"sg-widget\" data-widget=\"lab\" data-kind=\"mlp\" data-options='{\"hidden\":\"4,4\",\"act\":\"relu\",\"data\":\"spiral\"}' data-testid=\"widget-lab\"></div></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"lab\" data-testid=\"lab\"><header class=\"lesson__header\"><p class=\"lesson__section\">Lab</p><h1 class=\"lesson__title\">The lab</h1><p class=\"lesson__summary\">A workbench for your own experiments. The full lab, with transformers, training curves and shareable links, is on its way; meanwhile, here is a small MLP to play with.</p></header><div class=\"sg-widget\" data-widget=\"lab\" data-kind=\"mlp\" data-options='{\"hidden\":\"8,8\",\"act\":\"tanh\",\"data\":\"spiral\",\"lr\":\"0.02\"}' data-testid=\"widget-lab\"></div></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

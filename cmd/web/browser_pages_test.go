@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"stepgraph/cmd/web/widget"
 	"stepgraph/engine/mlp"
 )
 
@@ -191,4 +192,30 @@ func TestBrowserNotFound(t *testing.T) {
 	b.screenshot("not-found.png")
 	// The browser logs the 404 status of the page itself; nothing else.
 	b.checkClean("404 (Not Found) " + b.base + "/no/such/page")
+}
+
+// TestBrowserLabTraining trains the lab's MLP from the page: the server's
+// loss chart shows as an image, and training stops by itself after the
+// widget's budget of steps, which the metrics show.
+func TestBrowserLabTraining(t *testing.T) {
+	b := newBrowser(t)
+	root := `[data-testid="widget-lab"]`
+	b.do("open the lab and train", chromedp.Navigate(b.base+"/lab"),
+		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="graph"] .sg-node`)),
+		chromedp.WaitEnabled(chromedp.CSS(root+` [data-testid="step-forward"]`)),
+		chromedp.Click(chromedp.CSS(root+` [data-testid="train"]`)))
+	loaded, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector('`+root+` [data-testid="plot-loss"]'); return !!i && i.complete && i.naturalWidth > 0; })()`))
+	if err != nil || !loaded {
+		t.Fatalf("the loss chart never loaded as an image: %v", err)
+	}
+	steps, err := chromedp.Run(b.ctx, chromedp.Poll[string](`(() => { const t = document.querySelector('`+root+` [data-testid="train"]').textContent; const d = document.querySelector('`+root+` [data-testid="metrics"] dd'); return t === "Train" && d ? d.textContent : ""; })()`))
+	if err != nil {
+		t.Fatalf("training did not end: %v", err)
+	}
+	if want := strconv.Itoa(widget.MLPMaxSteps); steps != want {
+		t.Errorf("training steps shown = %q, want %s", steps, want)
+	}
+	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
+	b.screenshotOf("lab-trained.png", root)
+	b.checkClean()
 }

@@ -26,7 +26,8 @@ func (s *Server) routes() {
 	e.Match(pages, "/healthz", s.healthz)
 	e.Match(pages, "/static/*", s.static.serve)
 	e.GET("/ws", s.websocket)
-	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound })
+	// Anything else is echo's ErrNotFound (or ErrMethodNotAllowed), which
+	// handleError turns into a friendly page.
 }
 
 // logRequest writes one log line per request: errors for server failures,

@@ -74,10 +74,13 @@ export class MLPWidget extends StepWidget {
 
   showPlot(p) {
     // A chart from the server becomes an image, so its own styles stay
-    // inside it and the page's policy needs no inline style.
+    // inside it and the page's policy needs no inline style. One image per
+    // chart name, replaced as training goes on.
     const url = URL.createObjectURL(new Blob([p.svg], { type: "image/svg+xml" }));
-    const img = h("img", { src: url, alt: `${p.name} chart`, class: "sgw-plot__img" });
+    const img = h("img", { src: url, alt: `${p.name} chart`, class: "sgw-plot__img", "data-testid": `plot-${p.name}` });
     img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
-    this.plot.replaceChildren(img);
+    const old = this.plot.querySelector(`[data-testid="plot-${p.name}"]`);
+    if (old) old.replaceWith(img);
+    else this.plot.append(img);
   }
 }

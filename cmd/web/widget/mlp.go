@@ -12,6 +12,7 @@ import (
 	"stepgraph/engine/data"
 	"stepgraph/engine/mlp"
 	"stepgraph/engine/optim"
+	"stepgraph/viz"
 )
 
 // Bounds of the mlp widget, small enough to read every node on screen.
@@ -21,10 +22,14 @@ const (
 	mlpMaxBatch    = 8    // examples in the stepped graph
 	mlpTrainBatch  = 32   // examples per training step
 	mlpChunkSteps  = 25   // training steps between two metrics messages
-	mlpMaxSteps    = 3000 // training stops by itself after this many steps
+	mlpPlotEvery   = 4    // chunks between two loss charts
 	mlpPoints      = 256  // points in the training set, and in the held-out set
 	mlpPointsNoise = 0.05 // jitter of the points
 )
+
+// MLPMaxSteps is the training budget of an mlp widget: training stops by
+// itself after this many steps.
+const MLPMaxSteps = 3000
 
 // mlpOptionNames lists the options of the mlp widget.
 var mlpOptionNames = []string{"hidden", "act", "data", "batch", "seed", "lr", "optimizer"}
@@ -107,6 +112,7 @@ type mlpWidget struct {
 	opt     optim.Optimizer
 	rng     *engine.Mulberry32 // draws the training batches
 	done    int                // training steps done
+	history []viz.Series       // loss, train and held-out accuracy per chunk
 	trainer *trainer
 }
 
@@ -161,6 +167,7 @@ func (w *mlpWidget) build() *protocol.Error {
 	w.step = newStepping(g)
 	w.rng = engine.NewMulberry32(o.Seed + 1)
 	w.done = 0
+	w.history = []viz.Series{{Name: "loss"}, {Name: "train accuracy"}, {Name: "held-out accuracy"}}
 	return nil
 }
 
@@ -260,7 +267,7 @@ func (w *mlpWidget) handleTrain(req *protocol.Request) *protocol.Error {
 }
 
 // trainChunk runs mlpChunkSteps training steps and reports the metrics. It
-// returns true after mlpMaxSteps steps.
+// returns true after MLPMaxSteps steps.
 func (w *mlpWidget) trainChunk() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -271,13 +278,47 @@ func (w *mlpWidget) trainChunk() bool {
 		sum += optim.TrainStep(w.trainG, w.opt)
 	}
 	w.done += mlpChunkSteps
-	finished := w.done >= mlpMaxSteps
-	w.env.Emit(0, w.metrics(sum/mlpChunkSteps, !finished))
+	finished := w.done >= MLPMaxSteps
+	m := w.metrics(sum/mlpChunkSteps, !finished)
+	w.env.Emit(0, m)
+	w.record(m)
+	if finished || (w.done/mlpChunkSteps)%mlpPlotEvery == 0 {
+		w.plot()
+	}
 	if finished {
 		w.step.restart()
 		w.env.Emit(0, w.step.message())
 	}
 	return finished
+}
+
+// record adds a chunk's metrics to the history of the charts.
+func (w *mlpWidget) record(m *protocol.Metrics) {
+	x := float64(m.Step)
+	for i, key := range []string{"loss", "accuracy", "testAccuracy"} {
+		w.history[i].X = append(w.history[i].X, x)
+		w.history[i].Y = append(w.history[i].Y, m.Values[key])
+	}
+}
+
+// plot sends the loss and accuracy curves, drawn on the server.
+func (w *mlpWidget) plot() {
+	charts := []struct {
+		name   string
+		series []viz.Series
+		opt    viz.ChartOptions
+	}{
+		{"loss", w.history[:1], viz.ChartOptions{Title: "Training loss", YLabel: "cross-entropy"}},
+		{"accuracy", w.history[1:], viz.ChartOptions{Title: "Accuracy", YLabel: "accuracy", YMin: 0, YMax: 1}},
+	}
+	for _, c := range charts {
+		svg, err := viz.LossChart(c.series, c.opt)
+		if err != nil {
+			w.env.Log.Error("loss chart", "err", err)
+			continue
+		}
+		w.env.Emit(0, &protocol.Plot{Header: protocol.Header{Type: protocol.TypePlot}, Name: c.name, SVG: string(svg)})
+	}
 }
 
 // metrics measures the accuracy on the training and held-out sets; loss is

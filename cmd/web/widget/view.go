@@ -2,7 +2,7 @@ package widget
 
 import (
 	"fmt"
-	"math"
+	"slices"
 	"strings"
 
 	"stepgraph/cmd/web/protocol"
@@ -50,50 +50,20 @@ func nonNil(s []int) []int {
 	return s
 }
 
-// heatmap returns a 2-D view of t: a scalar is 1×1, a vector one row, a
-// matrix itself, and a higher-rank tensor its last two axes at index 0 of
-// every leading axis (the first example of a batch). Infinite cells (a
-// causal mask's -inf) are marked in Masked and hold 0, because JSON has no
-// infinity; NaN cells are marked the same way. Statistics cover the finite
-// cells.
+// heatmap returns the view of t that package viz computes (a scalar is
+// 1×1, a vector one row, a higher-rank tensor its last two axes for index 0
+// of the leading ones: the first example of a batch), in protocol form.
+// Non-finite cells (a causal mask's -inf) hold 0 and are marked in Masked,
+// because JSON has no infinity.
 func heatmap(t *engine.Tensor) *protocol.Heatmap {
-	rows, cols := 1, 1
-	caption := ""
-	switch r := t.Rank(); {
-	case r == 1:
-		cols = t.Shape[0]
-	case r >= 2:
-		rows, cols = t.Shape[r-2], t.Shape[r-1]
-		if r > 2 {
-			idx := strings.Repeat("0, ", r-2)
-			caption = fmt.Sprintf("[%s:, :] of %s", idx, shapeText(t.Shape))
-		}
+	v := viz.Heatmap(t, viz.HeatmapOptions{})
+	h := &protocol.Heatmap{Rows: v.Rows, Cols: v.Cols, Data: v.Data, Min: v.Min, Max: v.Max, Mean: v.Mean, Norm: v.Norm}
+	if slices.Contains(v.Masked, true) {
+		h.Masked = v.Masked
 	}
-	data := t.Data[:rows*cols] // the leading zero indices come first in row-major order
-	h := &protocol.Heatmap{Rows: rows, Cols: cols, Data: make([]float64, len(data)), Caption: caption}
-	var sum, sq float64
-	n := 0
-	h.Min, h.Max = math.Inf(1), math.Inf(-1)
-	for i, v := range data {
-		if math.IsInf(v, 0) || math.IsNaN(v) {
-			if h.Masked == nil {
-				h.Masked = make([]bool, len(data))
-			}
-			h.Masked[i] = true
-			continue
-		}
-		h.Data[i] = v
-		h.Min, h.Max = math.Min(h.Min, v), math.Max(h.Max, v)
-		sum += v
-		sq += v * v
-		n++
+	if len(v.Shape) > 2 {
+		h.Caption = fmt.Sprintf("[%s:, :] of %s", strings.Repeat("0, ", len(v.Shape)-2), shapeText(v.Shape))
 	}
-	if n == 0 {
-		h.Min, h.Max = 0, 0
-	} else {
-		h.Mean = sum / float64(n)
-	}
-	h.Norm = math.Sqrt(sq)
 	return h
 }
 
