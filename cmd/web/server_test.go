@@ -151,7 +151,7 @@ func TestPagesHaveNoInlineCode(t *testing.T) {
 		paths = append(paths, "/lessons/"+l.Slug)
 	}
 	bad := []*regexp.Regexp{
-		regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]`), // a script with a body
+		regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]`),    // a script with a body
 		regexp.MustCompile(`<script(?:\s(?:[^s>]|s[^r>])*)?>`), // a script without src
 		regexp.MustCompile(`\sstyle\s*=`),
 		regexp.MustCompile(`\son[a-z]+\s*=`),
