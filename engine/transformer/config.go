@@ -45,6 +45,12 @@ type Config struct {
 	MaxLen  int     // longest sequence, rows of pos_emb, in [1, MaxSeqLen]
 	Act     string  // feed-forward activation: "relu" or "gelu_tanh"
 	Eps     float64 // LayerNorm epsilon: 0 means DefaultEps (1e-5), else in (0, 0.1]
+	// NoCausalMask builds the decoder's self-attention (Decoder and EncDec)
+	// without its causal mask, so that every position sees the whole
+	// sequence. It is a teaching switch: trained that way, a decoder reads
+	// the very tokens it should predict and cannot generate. The zero value
+	// is the spec's model; the encoder has no mask either way.
+	NoCausalMask bool
 }
 
 // Validate reports the first problem with the configuration, or nil. Fields
@@ -91,6 +97,9 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
+
+// causal reports whether the decoder's self-attention is masked.
+func (c Config) causal() bool { return !c.NoCausalMask }
 
 // HeadSize returns dh = D / Heads.
 func (c Config) HeadSize() int { return c.D / c.Heads }

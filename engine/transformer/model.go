@@ -113,7 +113,7 @@ func (m *Model) Build(batch, T, tSrc int) (*engine.Graph, error) {
 	default:
 		x = b.embed("", ids, pos) // [B, T, d]
 		for l := range m.Layers {
-			x = b.selfBlock(fmt.Sprintf("layers.%d", l), x, m.Variant == Decoder) // [B, T, d]
+			x = b.selfBlock(fmt.Sprintf("layers.%d", l), x, m.Variant == Decoder && m.causal()) // [B, T, d]
 		}
 		x = b.layerNorm("ln_f", x) // [B, T, d]
 	}

@@ -35,12 +35,12 @@ func GraphFloats(c Config, batch, T, tSrc int) int {
 		}
 		ops += ns*d + embed(T) // enc.ln_f
 		for range c.LDec {
-			ops += 6*n*d + attention(T, T, true) + attention(T, tSrc, false) + ffn(n)
+			ops += 6*n*d + attention(T, T, c.causal()) + attention(T, tSrc, false) + ffn(n)
 		}
 	default:
 		ops += embed(T)
 		for range c.Layers {
-			ops += 4*n*d + attention(T, T, c.Variant == Decoder) + ffn(n)
+			ops += 4*n*d + attention(T, T, c.Variant == Decoder && c.causal()) + ffn(n)
 		}
 	}
 	ops += n*d + 2*n*c.V + 1 // ln_f, logits (matmul and bias), loss
