@@ -8,8 +8,22 @@ import (
 	"stepgraph/viz"
 )
 
-// benchModel builds the graph of a transformer for the layout benchmarks.
-func benchModel(b *testing.B, cfg transformer.Config, T, tSrc int) *engine.Graph {
+// benchCases are the graphs of the layout benchmarks: "lab" is the default
+// lab model (decoder, d 16, 2 heads, 1 layer, T 6, V 8); "4x8" the largest
+// the layout aims at (4 layers of 8 heads, target under 5 ms); "encdec" a
+// 2+2-layer encoder-decoder.
+var benchCases = []struct {
+	name    string
+	cfg     transformer.Config
+	T, tSrc int
+}{
+	{"lab", transformer.Config{Variant: "decoder", V: 8, D: 16, Heads: 2, DFF: 64, Layers: 1, MaxLen: 6, Act: "relu"}, 6, 0},
+	{"4x8", transformer.Config{Variant: "decoder", V: 8, D: 32, Heads: 8, DFF: 128, Layers: 4, MaxLen: 6, Act: "relu"}, 6, 0},
+	{"encdec", transformer.Config{Variant: "encdec", V: 8, VSrc: 8, D: 16, Heads: 2, DFF: 64, LEnc: 2, LDec: 2, MaxLen: 6, Act: "relu"}, 6, 5},
+}
+
+// benchGraph builds the graph of one benchmark case.
+func benchGraph(b *testing.B, cfg transformer.Config, T, tSrc int) *engine.Graph {
 	b.Helper()
 	m, err := transformer.New(cfg, 1)
 	if err != nil {
@@ -22,25 +36,26 @@ func benchModel(b *testing.B, cfg transformer.Config, T, tSrc int) *engine.Graph
 	return g
 }
 
-// BenchmarkLayoutGraph measures LayoutGraph plus GraphSVG, the work a
-// hyperparameter change costs before the new graph can be sent. "lab" is
-// the default lab model; "4x8" the largest the layout aims at (4 layers of
-// 8 heads, target under 5 ms); "encdec" a 2+2-layer encoder-decoder.
+// BenchmarkLayoutGraph measures LayoutGraph, the work a hyperparameter
+// change costs before the new graph can be sent.
 func BenchmarkLayoutGraph(b *testing.B) {
-	cases := []struct {
-		name    string
-		cfg     transformer.Config
-		T, tSrc int
-	}{
-		{"lab", transformer.Config{Variant: "decoder", V: 8, D: 16, Heads: 2, DFF: 64, Layers: 1, MaxLen: 6, Act: "relu"}, 6, 0},
-		{"4x8", transformer.Config{Variant: "decoder", V: 8, D: 32, Heads: 8, DFF: 128, Layers: 4, MaxLen: 6, Act: "relu"}, 6, 0},
-		{"encdec", transformer.Config{Variant: "encdec", V: 8, VSrc: 8, D: 16, Heads: 2, DFF: 64, LEnc: 2, LDec: 2, MaxLen: 6, Act: "relu"}, 6, 5},
-	}
-	for _, c := range cases {
-		g := benchModel(b, c.cfg, c.T, c.tSrc)
+	for _, c := range benchCases {
+		g := benchGraph(b, c.cfg, c.T, c.tSrc)
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				viz.GraphSVG(viz.LayoutGraph(g, viz.Options{}))
+				viz.LayoutGraph(g, viz.Options{})
+			}
+		})
+	}
+}
+
+// BenchmarkGraphSVG measures drawing a layout as SVG.
+func BenchmarkGraphSVG(b *testing.B) {
+	for _, c := range benchCases {
+		l := viz.LayoutGraph(benchGraph(b, c.cfg, c.T, c.tSrc), viz.Options{})
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				viz.GraphSVG(l)
 			}
 		})
 	}

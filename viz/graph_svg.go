@@ -25,6 +25,8 @@ import (
 //
 // A collapsed scope is a node of kind "scope" with an extra class
 // .sg-scope-<kind> and data-members (its node IDs, comma-separated).
+// Step state (see StepView) is left to the page's script, which adds
+// classes such as .sg-current, .sg-forward-done and .sg-grad-known.
 func GraphSVG(l Layout) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="sg-graph" width="%s" height="%s" viewBox="0 0 %s %s" role="img" aria-label="computational graph" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif">`+"\n",

@@ -54,7 +54,6 @@ func (l *layouter) orderLayers() {
 func (s *rowSorter) consistent(rows [][]int, pos []int) {
 	for _, row := range rows {
 		for i, v := range row {
-			pos[v] = i
 			s.key[v] = (float64(i) + 0.5) / float64(len(row))
 		}
 	}
@@ -64,12 +63,11 @@ func (s *rowSorter) consistent(rows [][]int, pos []int) {
 	for _, row := range rows {
 		slices.SortStableFunc(row, s.cmp)
 	}
-	for r, row := range rows {
+	for _, row := range rows {
 		s.reset(row)
 		for i, v := range row {
 			pos[v] = i
 		}
-		rows[r] = row
 	}
 }
 
