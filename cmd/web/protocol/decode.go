@@ -96,6 +96,10 @@ func decodeBody(f fields, req *Request) *Error {
 		if req.Action != TrainStart && req.Action != TrainStop {
 			return Errorf(CodeBadField, `action %q must be "start" or "stop"`, req.Action)
 		}
+	case TypeSeek:
+		e = f.seek(req)
+	case TypeExport:
+		e = f.export(req)
 	}
 	return e
 }

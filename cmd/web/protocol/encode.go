@@ -16,6 +16,9 @@ type wireRequest struct {
 	Value   *string           `json:"value,omitempty"`
 	Node    string            `json:"node,omitempty"`
 	Action  string            `json:"action,omitempty"`
+	Index   *int              `json:"index,omitempty"`
+	What    string            `json:"what,omitempty"`
+	Tensor  string            `json:"tensor,omitempty"`
 }
 
 // Encode returns the JSON frame a client sends for r: the inverse of Decode
@@ -24,9 +27,13 @@ func Encode(r *Request) ([]byte, error) {
 	w := wireRequest{
 		Type: r.Type, Widget: r.Widget, ID: r.ID, Kind: r.Kind, Options: r.Options,
 		Dir: r.Dir, Count: r.Count, To: r.To, Name: r.Name, Node: r.Node, Action: r.Action,
+		What: r.What, Tensor: r.Tensor,
 	}
 	if r.Type == TypeSet {
 		w.Value = &r.Value
+	}
+	if r.Type == TypeSeek {
+		w.Index = &r.Index
 	}
 	return json.Marshal(w)
 }

@@ -27,6 +27,7 @@ const (
 type Error struct {
 	Code    Code
 	Message string
+	Field   string // the option or hyperparameter at fault ("heads"), or ""
 }
 
 // Error returns "code: message".

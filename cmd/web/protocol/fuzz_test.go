@@ -91,5 +91,16 @@ func checkValid(t *testing.T, data []byte, req *Request) {
 		if req.Action != TrainStart && req.Action != TrainStop {
 			t.Fatalf("Decode(%q).Action = %q", data, req.Action)
 		}
+	case TypeSeek:
+		if req.Index < 0 || req.Index > MaxSeekIndex {
+			t.Fatalf("Decode(%q).Index = %d, outside 0..%d", data, req.Index, MaxSeekIndex)
+		}
+	case TypeExport:
+		if !slices.Contains(Exports, req.What) {
+			t.Fatalf("Decode(%q).What = %q", data, req.What)
+		}
+		if req.What == ExportHeatmap && (req.Node == "" || req.Tensor != TensorValue && req.Tensor != TensorGrad) {
+			t.Fatalf("Decode(%q) = heatmap of node %q tensor %q", data, req.Node, req.Tensor)
+		}
 	}
 }

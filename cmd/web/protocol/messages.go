@@ -36,7 +36,7 @@ const (
 )
 
 // ClientTypes lists the client message types in documentation order.
-var ClientTypes = []string{TypeConfigure, TypeStep, TypeBack, TypeRun, TypeReset, TypeSet, TypeSelect, TypeTrain}
+var ClientTypes = []string{TypeConfigure, TypeStep, TypeBack, TypeRun, TypeReset, TypeSet, TypeSelect, TypeTrain, TypeSeek, TypeExport}
 
 // Request is one decoded and validated client message. Only the fields of
 // its Type are set; the decoder fills defaults (count 1, run to the end).
@@ -52,8 +52,11 @@ type Request struct {
 	To      string            // run: RunToEnd or RunToForward
 	Name    string            // set: hyperparameter name
 	Value   string            // set: value as text ("0.01", "tanh")
-	Node    string            // select: node name
+	Node    string            // select: node name; export: the heatmap's node
 	Action  string            // train: TrainStart or TrainStop
+	Index   int               // seek: cursor position, 0..MaxSeekIndex
+	What    string            // export: ExportWeights, ExportTrace, ExportGraph or ExportHeatmap
+	Tensor  string            // export of a heatmap: TensorValue or TensorGrad
 }
 
 // Message is a server message. Every server message embeds a Header, which
@@ -92,12 +95,13 @@ type ErrorMsg struct {
 	Request string `json:"request,omitempty"`
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
+	Field   string `json:"field,omitempty"` // the option at fault, when there is one
 }
 
 // NewError returns the error message that answers req (which may be partly
 // filled, or nil for an unreadable frame).
 func NewError(req *Request, err *Error) *ErrorMsg {
-	m := &ErrorMsg{Header: Header{Type: TypeError}, Code: err.Code, Message: err.Message}
+	m := &ErrorMsg{Header: Header{Type: TypeError}, Code: err.Code, Message: err.Message, Field: err.Field}
 	if req != nil {
 		m.Widget, m.ID, m.Request = req.Widget, req.ID, req.Type
 	}
