@@ -1,24 +1,39 @@
 # Stepgraph. `make help` lists the targets.
 GO ?= go
-ADDR ?= :8080
+# ADDR, when set, is passed as -addr; otherwise the server listens on
+# $PORT, or on :8080.
+ADDR ?=
+FUZZTIME ?= 30s
 
-.PHONY: help run test generate bench lint
+.PHONY: help run dev test generate bench fuzz lint ci clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-run: ## start the app on http://localhost:8080
-	$(GO) run ./cmd/web -addr $(ADDR)
+run: ## start the app on http://localhost:8080 (ADDR=:9000 or PORT=9000 to move it)
+	$(GO) run ./cmd/web $(if $(ADDR),-addr $(ADDR))
 
-test: ## run every test (browser tests need Chromium)
+dev: ## start the app serving static/ and content/ from disk, reloading lessons
+	$(GO) run ./cmd/web $(if $(ADDR),-addr $(ADDR)) -dev
+
+test: ## run every test under the race detector (browser tests need Chromium)
 	$(GO) test -race ./...
 
-generate: ## regenerate templ components
+generate: ## regenerate the templ components (commit the *_templ.go files)
 	$(GO) tool templ generate
 
-bench: ## run the engine benchmarks
-	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
+bench: ## run the benchmarks of the engine, viz and the web layer
+	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./viz/... ./cmd/web/...
+
+fuzz: ## fuzz the websocket decoder for FUZZTIME (default 30s)
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./cmd/web/protocol
 
 lint: ## vet the code and check formatting
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+
+ci: ## what CI runs: install Chromium if missing, check generated code, test with REQUIRE_BROWSER=1
+	./.ci/run
+
+clean: ## remove test artifacts (browser screenshots)
+	rm -rf testdata-artifacts

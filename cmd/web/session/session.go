@@ -208,12 +208,12 @@ func (s *session) send(m protocol.Message) {
 }
 
 // coalesceKey returns the key under which newer messages replace older
-// ones: type and widget (and a plot's name). Hello and error messages are
-// never replaced.
+// ones: type and widget (and a plot's name). Hello, error and export
+// messages are never replaced: each export is a file the learner asked for.
 func coalesceKey(m protocol.Message) string {
 	h := m.Head()
 	switch h.Type {
-	case protocol.TypeHello, protocol.TypeError:
+	case protocol.TypeHello, protocol.TypeError, protocol.TypeExport:
 		return ""
 	case protocol.TypePlot:
 		return fmt.Sprintf("%s\x00%s\x00%s", h.Type, h.Widget, m.(*protocol.Plot).Name)

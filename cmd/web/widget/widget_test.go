@@ -20,7 +20,7 @@ type recorder struct {
 	wg   sync.WaitGroup
 }
 
-func newEnv(t *testing.T) (Env, *recorder) {
+func newEnv(t testing.TB) (Env, *recorder) {
 	t.Helper()
 	p := pool.New(1, 1)
 	t.Cleanup(p.Close)
