@@ -74,14 +74,17 @@ type Scope struct {
 //
 //  1. collapse: the nodes of each collapsed scope become one box, and edges
 //     between the same two boxes merge;
-//  2. layers: an op sits one row below its lowest input (the longest path
-//     from the inputs); an input or parameter sits just above its first
+//  2. layers: an op sits below all of its inputs (the longest path from the
+//     inputs), two rows down rather than one where it enters a scope
+//     together with that scope's parameters, which then get a row inside
+//     the scope's frame; an input or parameter sits just above its first
 //     consumer;
 //  3. order: edges that skip rows get one bend point per row, then sweeps
 //     sort each row by the mean position of its neighbours (barycenters)
 //     to reduce crossings, keeping the members of a scope side by side;
 //  4. place: x positions as close as possible to the neighbours, with no
-//     overlap; rows spaced to leave room for labels and scope frames;
+//     overlap, and scope frames that hold their members and nothing else;
+//     rows spaced to leave room for labels and frames;
 //  5. route: edges through their bend points, and frames around scopes.
 //
 // Box widths follow the length of their labels. The result depends only on

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"stepgraph/engine"
+	"stepgraph/engine/cnn"
+	"stepgraph/engine/mlp"
 	"stepgraph/engine/transformer"
 	"stepgraph/viz"
 )
@@ -35,7 +37,8 @@ func buildModel(t testing.TB, variant string, layers, heads int) *engine.Graph {
 
 // layoutCases are the graphs and collapse options every layout property is
 // checked on: the three transformer architectures, expanded and with
-// scopes of each kind collapsed, and the small hand-built graph.
+// scopes of each kind collapsed, the MLP and CNN of the lab, and the small
+// hand-built graph.
 func layoutCases(t *testing.T) []struct {
 	name string
 	g    *engine.Graph
@@ -46,12 +49,32 @@ func layoutCases(t *testing.T) []struct {
 		g    *engine.Graph
 		opt  viz.Options
 	}
+	mg, err := mlp.New(mlp.Config{Inputs: 2, Hidden: []int{8, 8}, Classes: 3, Act: "tanh"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mlpGraph, err := mg.Build(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, err := cnn.New(cnn.Config{Size: 12, Channels: 1, Convs: []cnn.Conv{{Out: 4, Kernel: 3, Stride: 1, Pad: 1}, {Out: 8, Kernel: 3, Stride: 1, Pad: 1}},
+		Pool: "max", PoolSize: 2, Act: "relu", Hidden: []int{16}, Classes: 4}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cnnGraph, err := cm.Build(2)
+	if err != nil {
+		t.Fatal(err)
+	}
 	enc := buildModel(t, transformer.Encoder, 2, 2)
 	dec := buildModel(t, transformer.Decoder, 2, 3)
 	ed := buildModel(t, transformer.EncDec, 2, 2)
 	return []lc{
 		{"tiny", tinyGraph(), viz.Options{}},
 		{"tiny/fc1", tinyGraph(), viz.Options{Collapsed: []string{"fc1"}}},
+		{"mlp", mlpGraph, viz.Options{}},
+		{"mlp/layer", mlpGraph, viz.Options{Collapsed: []string{"layers.1"}}},
+		{"cnn", cnnGraph, viz.Options{}},
 		{"encoder", enc, viz.Options{}},
 		{"encoder/attn", enc, viz.Options{Collapsed: []string{"layers.0.attn", "layers.1.attn"}}},
 		{"encoder/blocks", enc, viz.Options{Collapsed: []string{"layers.0", "layers.1", "embed"}}},
@@ -397,5 +420,30 @@ func TestScopeKind(t *testing.T) {
 		if got := viz.ScopeKind(c.name); got != c.want {
 			t.Errorf("ScopeKind(%q) = %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+func TestLayoutSmallGraphs(t *testing.T) {
+	one := engine.NewGraph()
+	one.Input("x", 3)
+	unused := engine.NewGraph()
+	a := unused.Input("a", 2)
+	unused.Input("unused", 2)
+	unused.Apply("b", engine.Tanh(), a)
+	cases := []struct {
+		name  string
+		g     *engine.Graph
+		boxes int
+	}{
+		{"empty", engine.NewGraph(), 0},
+		{"one input", one, 1},
+		{"unused input", unused, 3},
+	}
+	for _, c := range cases {
+		l := viz.LayoutGraph(c.g, viz.Options{Collapsed: []string{"nothing"}})
+		if len(l.Nodes) != c.boxes || l.Width <= 0 || l.Height <= 0 {
+			t.Errorf("%s: LayoutGraph has %d boxes, size %vx%v; want %d boxes and a positive size", c.name, len(l.Nodes), l.Width, l.Height, c.boxes)
+		}
+		parseSVG(t, viz.GraphSVG(l))
 	}
 }
