@@ -9,7 +9,8 @@ import (
 
 // layouter holds the working state of one LayoutGraph call. Each step of
 // the layout lives in its own file: collapse.go, layer.go, order.go,
-// place.go and route.go.
+// place.go (with frames.go, and the separator of separate.go and
+// refine.go) and route.go.
 type layouter struct {
 	g      *engine.Graph
 	scopes *scopeTable
