@@ -194,13 +194,14 @@ func TestBrowserNotFound(t *testing.T) {
 	b.checkClean("404 (Not Found) " + b.base + "/no/such/page")
 }
 
-// TestBrowserLabTraining trains the lab's MLP from the page: the server's
-// loss chart shows as an image, and training stops by itself after the
-// widget's budget of steps, which the metrics show.
-func TestBrowserLabTraining(t *testing.T) {
+// TestBrowserTraining trains the first lesson's MLP from the page: the
+// server's loss chart shows as an image, and training stops by itself after
+// the widget's budget of steps, which the metrics show.
+func TestBrowserTraining(t *testing.T) {
 	b := newBrowser(t)
-	root := `[data-testid="widget-lab"]`
-	b.do("open the lab and train", chromedp.Navigate(b.base+"/lab"),
+	l, w := firstLessonWith(t, loadLessons(t), "mlp")
+	root := fmt.Sprintf(`[data-testid="widget-%s"]`, w.ID)
+	b.do("open the lesson and train", chromedp.Navigate(b.base+"/lessons/"+l.Slug),
 		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="graph"] .sg-node`)),
 		chromedp.WaitEnabled(chromedp.CSS(root+` [data-testid="step-forward"]`)),
 		chromedp.Click(chromedp.CSS(root+` [data-testid="train"]`)))
@@ -216,6 +217,6 @@ func TestBrowserLabTraining(t *testing.T) {
 		t.Errorf("training steps shown = %q, want %s", steps, want)
 	}
 	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
-	b.screenshotOf("lab-trained.png", root)
+	b.screenshotOf("mlp-trained.png", root)
 	b.checkClean()
 }

@@ -54,7 +54,7 @@ func TestRoutes(t *testing.T) {
 	}{
 		{"GET", "/", 200, "text/html; charset=UTF-8", []string{`data-testid="lesson-list"`, first.Title, `href="/lessons/` + first.Slug + `"`}},
 		{"GET", "/lessons/" + first.Slug, 200, "text/html; charset=UTF-8", []string{`data-testid="lesson-title"`, first.Title, `<math`}},
-		{"GET", "/lab", 200, "text/html; charset=UTF-8", []string{`data-testid="lab"`, `class="sg-widget"`, `data-kind="mlp"`}},
+		{"GET", "/lab", 200, "text/html; charset=UTF-8", []string{`data-testid="widget-lab"`}},
 		{"GET", "/lessons/no-such-lesson", 404, "text/html; charset=UTF-8", []string{`data-testid="not-found"`, "/lessons/no-such-lesson"}},
 		{"GET", "/no/such/page", 404, "text/html; charset=UTF-8", []string{`data-testid="not-found"`, "Back to the lessons"}},
 		{"GET", "/static/js/app.js", 200, "text/javascript; charset=utf-8", []string{"import"}},
