@@ -19,6 +19,8 @@ export const ClientType = Object.freeze({
   SET: "set", // one hyperparameter: name, value
   SELECT: "select", // inspect a node: node
   TRAIN: "train", // action: "start" | "stop"
+  SEEK: "seek", // lab: move the cursor to index
+  EXPORT: "export", // lab: ask for a file: what, node, tensor
 });
 
 /** Message types the server sends. */
@@ -30,6 +32,7 @@ export const ServerType = Object.freeze({
   METRICS: "metrics", // named numbers at a training step
   PLOT: "plot", // a chart as SVG text
   ERROR: "error", // code, message, and the id and type of the refused request
+  EXPORT: "export", // lab: a file: filename, mime, encoding, data
 });
 
 /** Error codes of an error message. */
@@ -51,13 +54,13 @@ export const ErrorCode = Object.freeze({
 
 /** The limits of version 1; hello repeats them. */
 export const Limits = Object.freeze({
-  maxMessageBytes: 64 * 1024,
+  maxMessageBytes: 65536, // 64 KiB; a larger frame closes the socket with 1009
   maxWidgets: 8,
   maxStepCount: 1000,
   maxOptions: 32,
   maxStringBytes: 256,
   maxWidgetIdBytes: 32,
-  maxRequestId: 2 ** 53,
+  maxRequestId: 9007199254740992, // 2^53
   maxQueuedMessages: 256,
 });
 
@@ -224,6 +227,12 @@ export class Channel {
   }
   train(action) {
     return this.send(ClientType.TRAIN, { action });
+  }
+  seek(index) {
+    return this.send(ClientType.SEEK, { index });
+  }
+  export(what, fields = {}) {
+    return this.send(ClientType.EXPORT, { what, ...fields });
   }
 
   send(type, fields = {}) {
