@@ -7,12 +7,19 @@ import (
 	"io/fs"
 	"log/slog"
 	"runtime"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"stepgraph/cmd/web/pool"
 	"stepgraph/cmd/web/session"
 	"stepgraph/cmd/web/widget"
+)
+
+// Timeouts of the HTTP server.
+const (
+	readHeaderTimeout = 10 * time.Second
+	idleTimeout       = 2 * time.Minute
 )
 
 // Config is what NewServer needs.
@@ -65,6 +72,11 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s.Echo.HideBanner = true
 	s.Echo.HidePort = true
+	// Slow or idle clients may not hold connections forever. There is no
+	// write timeout: a websocket lives as long as its page, and its own
+	// pumps set a deadline on every read and write.
+	s.Echo.Server.ReadHeaderTimeout = readHeaderTimeout
+	s.Echo.Server.IdleTimeout = idleTimeout
 	s.Echo.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s, nil
