@@ -96,6 +96,11 @@ export class Client {
     this.retry = 0;
     this.closedByPage = false;
     window.addEventListener("pagehide", () => this.close());
+    // A page restored from the back-forward cache gets a new socket; the
+    // server configures its widgets again from the start.
+    window.addEventListener("pageshow", (ev) => {
+      if (ev.persisted) this.connect();
+    });
   }
 
   /** Opens the socket (again). */
