@@ -139,6 +139,10 @@ type GraphNode struct {
 	Y       float64 `json:"y"`
 	W       float64 `json:"w"`
 	H       float64 `json:"h"`
+	// A collapsed scope drawn as one box has kind "scope", a negative id,
+	// Collapsed set and the ids of the nodes it stands for in Members.
+	Collapsed bool  `json:"collapsed,omitempty"`
+	Members   []int `json:"members,omitempty"`
 }
 
 // GraphEdge is a tensor flowing from one node into another.
@@ -157,6 +161,8 @@ type Scope struct {
 	Y    float64 `json:"y"`
 	W    float64 `json:"w"`
 	H    float64 `json:"h"`
+	// Collapsed is set when the scope is drawn as one box (its frame).
+	Collapsed bool `json:"collapsed,omitempty"`
 }
 
 // Node is the state of the widget's highlighted node after a request: the

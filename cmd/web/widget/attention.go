@@ -1,7 +1,6 @@
 package widget
 
 import (
-	"strings"
 	"sync"
 
 	"stepgraph/cmd/web/protocol"
@@ -252,51 +251,13 @@ func (w *attnWidget) trainChunk() bool {
 	return finished
 }
 
-// attention returns every head's maps for the stepped sequence. A head
-// that has not computed its probabilities in this run has none.
+// attention returns every head's maps for the stepped sequence.
 func (w *attnWidget) attention() *protocol.Attention {
-	g := w.step.g
-	m := &protocol.Attention{Header: protocol.Header{Type: protocol.TypeAttention}, Tokens: w.tokens(w.batch.Input)}
+	var src []string
 	if w.batch.TSrc > 0 {
-		m.SrcTokens = w.tokens(w.batch.Src)
+		src = tokenText(w.layout, w.batch.Src)
 	}
-	index := map[string]int{}
-	for _, ref := range transformer.AttentionNodes(g) {
-		i, ok := index[ref.Scope]
-		if !ok {
-			i = len(m.Layers)
-			index[ref.Scope] = i
-			m.Layers = append(m.Layers, protocol.AttentionLayer{Name: ref.Scope, Layer: ref.Layer, Cross: ref.Kind == "cross", Causal: ref.Causal})
-		}
-		head := protocol.AttentionHead{Head: ref.Head}
-		probs := g.MustNode(ref.Probs)
-		if w.step.st.ForwardDone(probs) {
-			head.Probs = heatmap(probs.Value)
-			head.Scores = heatmap(g.MustNode(ref.Scores).Value)
-			if ref.Causal {
-				head.Mask = causalMask(head.Probs.Rows, head.Probs.Cols)
-			}
-		}
-		m.Layers[i].Heads = append(m.Layers[i].Heads, head)
-	}
-	return m
-}
-
-// causalMask marks the keys after each query: true where j > i.
-func causalMask(rows, cols int) [][]bool {
-	mask := make([][]bool, rows)
-	for i := range mask {
-		mask[i] = make([]bool, cols)
-		for j := i + 1; j < cols; j++ {
-			mask[i][j] = true
-		}
-	}
-	return mask
-}
-
-// tokens shows the ids of one sequence as letters ("|" for the separator).
-func (w *attnWidget) tokens(ids []int) []string {
-	return strings.Split(w.layout.Task.Format(ids), "")
+	return attentionMaps(w.step, tokenText(w.layout, w.batch.Input), src)
 }
 
 // Close stops the training loop, if any, and waits for it.

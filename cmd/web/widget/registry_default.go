@@ -5,5 +5,6 @@ func Default() *Registry {
 	r := NewRegistry()
 	r.Register("mlp", NewMLP)
 	r.Register("attention", NewAttention)
+	r.Register("lab", NewLab)
 	return r
 }

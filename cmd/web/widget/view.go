@@ -10,10 +10,14 @@ import (
 	"stepgraph/viz"
 )
 
-// graphMessage lays g out (in package viz) and converts the layout to the
-// protocol's graph message.
+// graphMessage lays g out (in package viz) with every scope expanded and
+// converts the layout to the protocol's graph message.
 func graphMessage(kind string, g *engine.Graph, steps int) *protocol.Graph {
-	l := viz.LayoutGraph(g, viz.Options{})
+	return layoutMessage(kind, g, steps, viz.LayoutGraph(g, viz.Options{}))
+}
+
+// layoutMessage converts l, a layout of g, to the protocol's graph message.
+func layoutMessage(kind string, g *engine.Graph, steps int, l viz.Layout) *protocol.Graph {
 	m := &protocol.Graph{
 		Header: protocol.Header{Type: protocol.TypeGraph},
 		Kind:   kind, Width: l.Width, Height: l.Height, Steps: steps, SVG: string(viz.GraphSVG(l)),
@@ -24,7 +28,7 @@ func graphMessage(kind string, g *engine.Graph, steps int) *protocol.Graph {
 	for _, b := range l.Nodes {
 		n := protocol.GraphNode{
 			ID: b.ID, Name: b.Name, Label: b.Label, Op: b.Op, Kind: b.Kind, Scope: b.Scope,
-			Shape: nonNil(b.Shape), X: b.X, Y: b.Y, W: b.W, H: b.H,
+			Shape: nonNil(b.Shape), X: b.X, Y: b.Y, W: b.W, H: b.H, Collapsed: b.Collapsed, Members: b.Members,
 		}
 		if b.ID >= 0 && b.ID < len(g.Nodes) {
 			n.Formula = g.Nodes[b.ID].Info().Formula
@@ -38,7 +42,7 @@ func graphMessage(kind string, g *engine.Graph, steps int) *protocol.Graph {
 		m.Edges = append(m.Edges, protocol.GraphEdge{From: e.From, To: e.To, Label: e.Label, Points: e.Points})
 	}
 	for _, s := range l.Scopes {
-		m.Scopes = append(m.Scopes, protocol.Scope{Name: s.Name, Kind: s.Kind, X: s.X, Y: s.Y, W: s.W, H: s.H})
+		m.Scopes = append(m.Scopes, protocol.Scope{Name: s.Name, Kind: s.Kind, X: s.X, Y: s.Y, W: s.W, H: s.H, Collapsed: s.Collapsed})
 	}
 	return m
 }
