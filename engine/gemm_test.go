@@ -190,27 +190,31 @@ func TestGemmAgreesWithGonum(t *testing.T) {
 }
 
 // gemmBenchShapes are the products of a training step of the benchmark
-// models (see bench_test.go): linear layers fold the batch into the rows
-// (B*T = 1024 for the large model), attention multiplies [T, d_head] blocks.
-var gemmBenchShapes = []struct {
-	name           string
-	transA, transB bool
-	m, n, k        int
-}{
-	{"NN_1024x128x512", false, false, 1024, 512, 128}, // x W1: [1024,128] x [128,512]
-	{"NN_1024x512x128", false, false, 1024, 128, 512}, // h W2: [1024,512] x [512,128]
-	{"NN_1024x128x128", false, false, 1024, 128, 128}, // x Wq
-	{"NT_1024x512x128", false, true, 1024, 128, 512},  // dX = dY W1^T
-	{"TN_128x1024x512", true, false, 128, 512, 1024},  // dW1 = X^T dY
-	{"NT_64x16x64", false, true, 64, 64, 16},          // attention Q K^T, one head
-	{"NN_64x64x16", false, false, 64, 16, 64},         // attention P V, one head
-	{"NN_16x32x32", false, false, 16, 32, 32},         // small model x Wq
-	{"NN_16x32x128", false, false, 16, 128, 32},       // small model x W1
+// models (see transformer/bench_test.go): linear layers fold the batch into
+// the rows (B*T = 1024 for the large model), attention multiplies
+// [T, d_head] blocks of one head.
+var gemmBenchShapes = []gemmCase{
+	{false, false, 1024, 512, 128, 1}, // large: X W1
+	{false, false, 1024, 128, 512, 1}, // large: H W2
+	{false, false, 1024, 128, 128, 1}, // large: X Wq
+	{false, true, 1024, 128, 512, 1},  // large: dX = dH W1^T
+	{true, false, 128, 512, 1024, 1},  // large: dW1 = X^T dH
+	{false, true, 64, 64, 16, 1},      // large: one head's Q K^T
+	{false, false, 64, 16, 64, 1},     // large: one head's P V
+	{false, false, 16, 32, 32, 1},     // small: X Wq
+	{false, false, 16, 128, 32, 1},    // small: X W1
 }
 
-// BenchmarkGemm compares the engine's product (gemm, and the blocked product
-// with the portable kernel) with gonum's blas64 Dgemm. The shape name lists the storage of A and then k:
-// NN_1024x128x512 is [1024,128] x [128,512].
+// benchName names a product by its transposes and the logical shapes of
+// its factors: "NT_1024x512_512x128" is A' [1024, 512] times B' [512, 128]
+// with B stored transposed.
+func (c gemmCase) benchName() string {
+	t := map[bool]string{false: "N", true: "T"}
+	return fmt.Sprintf("%s%s_%dx%d_%dx%d", t[c.transA], t[c.transB], c.m, c.k, c.k, c.n)
+}
+
+// BenchmarkGemm compares the engine's product (gemm, and the blocked
+// product with the portable kernel) with gonum's blas64 Dgemm.
 func BenchmarkGemm(b *testing.B) {
 	impls := gemmImpls()
 	for _, s := range gemmBenchShapes {
@@ -218,7 +222,7 @@ func BenchmarkGemm(b *testing.B) {
 		a, bm, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), randSlice(r, s.m*s.n)
 		for _, impl := range []string{"gemm", "gonum", "kernel=go"} {
 			f := impls[impl]
-			b.Run(s.name+"/"+impl, func(b *testing.B) {
+			b.Run(s.benchName()+"/"+impl, func(b *testing.B) {
 				for b.Loop() {
 					f(s.transA, s.transB, s.m, s.n, s.k, a, bm, 1, c)
 				}
