@@ -66,6 +66,26 @@ export const Limits = Object.freeze({
 
 export const Dir = Object.freeze({ FORWARD: "forward", BACKWARD: "backward" });
 
+/** Lab: what an export request asks for (cmd/web/protocol/lab.go). */
+export const Export = Object.freeze({
+  WEIGHTS: "weights", // the model's parameters, .safetensors (base64)
+  TRACE: "trace", // every node's value and gradient in the current pass, JSON
+  GRAPH: "graph", // the graph as drawn, SVG
+  HEATMAP: "heatmap", // one node's value or gradient, SVG: node, tensor
+});
+/** Lab: the tensor a heatmap export draws. */
+export const Tensor = Object.freeze({
+  VALUE: "value",
+  GRAD: "grad",
+});
+/** Lab: how an export message's data is encoded. */
+export const Encoding = Object.freeze({
+  BASE64: "base64",
+  TEXT: "text",
+});
+/** Lab: the largest seek index the server reads; a widget refuses one past its timeline. */
+export const MAX_SEEK_INDEX = 1048576; // 2^20
+
 /** The websocket address of this page's server. */
 export function defaultURL(loc = window.location) {
   const scheme = loc.protocol === "https:" ? "wss:" : "ws:";

@@ -2,8 +2,14 @@ package protocol
 
 import (
 	"encoding/json"
+	"io/fs"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
+
+	"stepgraph/static"
 )
 
 func TestDecodeLabRequests(t *testing.T) {
@@ -133,5 +139,30 @@ func TestLabMessagesFlatten(t *testing.T) {
 				t.Errorf("%T encodes as %s, want member %q", c.msg, b, k)
 			}
 		}
+	}
+}
+
+// TestJSMirrorLab checks the lab's constants in static/js/protocol.js
+// against this package.
+func TestJSMirrorLab(t *testing.T) {
+	b, err := fs.ReadFile(static.FS, "js/protocol.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	for _, c := range []struct {
+		name string
+		want []string
+	}{
+		{"Export", Exports},
+		{"Tensor", []string{TensorValue, TensorGrad}},
+		{"Encoding", []string{EncodingBase64, EncodingText}},
+	} {
+		if got, want := values(jsObject(t, src, c.name)), sorted(c.want); !slices.Equal(got, want) {
+			t.Errorf("protocol.js %s = %v, want %v", c.name, got, want)
+		}
+	}
+	if !strings.Contains(src, "export const MAX_SEEK_INDEX = "+strconv.Itoa(MaxSeekIndex)+";") {
+		t.Errorf("protocol.js has no MAX_SEEK_INDEX = %d", MaxSeekIndex)
 	}
 }

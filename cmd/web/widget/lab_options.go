@@ -13,7 +13,7 @@ import (
 
 // Bounds of the lab's hyperparameters. The largest model they allow (an
 // encoder-decoder of 4+4 layers, d 64, 8 heads, dff 256, 16 decoder
-// tokens) has about 0.4 million parameters and trains a few steps per
+// tokens) has about 0.47 million parameters and trains a few steps per
 // chunk in milliseconds, so one lab stays cheap on a shared server.
 const (
 	labMaxLayers = 4
