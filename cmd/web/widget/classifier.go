@@ -1,0 +1,213 @@
+package widget
+
+import (
+	"math"
+	"sync"
+
+	"stepgraph/cmd/web/protocol"
+	"stepgraph/engine"
+	"stepgraph/engine/data"
+	"stepgraph/engine/optim"
+	"stepgraph/viz"
+)
+
+// classifier is what the mlp and cnn widgets share: a model that puts the
+// examples of a labelled data set (package data) into classes, a small
+// graph of it that the learner steps through, and a loop that trains it,
+// with its metrics and charts. A widget kind embeds a classifier and tells
+// it, through classifierKind, how to build the model from its options and
+// what more to show.
+type classifier struct {
+	env  Env
+	name string // the widget kind, for messages
+	kind classifierKind
+	pace pace
+
+	mu      sync.Mutex // guards the fields below against the training loop
+	opts    classifierOptions
+	step    *stepping
+	train   *data.Set
+	test    *data.Set
+	trainG  *engine.Graph // one training batch; shares the model's parameters
+	evalG   *engine.Graph // scores the data sets; shares them too
+	opt     optim.Optimizer
+	rng     *engine.Mulberry32 // draws the training batches
+	done    int                // training steps done
+	history []viz.Series       // loss, train and held-out accuracy per chunk
+	trainer *trainer
+}
+
+// classifierKind is what a widget kind adds to its classifier. The
+// classifier calls it with its lock held.
+type classifierKind interface {
+	// build makes the model, data and graphs that o describes and hands
+	// them to the classifier with load. On error nothing changes.
+	build(o classifierOptions) *protocol.Error
+	// fill puts the examples that o picks into the stepped graph's inputs.
+	fill(o classifierOptions)
+	// views emits the kind's own messages that go with a node message.
+	views(id int64)
+	// plots emits the kind's own charts, after the loss and accuracy.
+	plots(id int64)
+}
+
+// classifierOptions are a widget kind's options.
+type classifierOptions interface {
+	// with returns a copy with one option changed, and what the change
+	// needs.
+	with(name, value string) (classifierOptions, effect, *protocol.Error)
+	// training returns the options every kind shares.
+	training() trainOptions
+}
+
+// effect is what an option change needs.
+type effect int
+
+const (
+	rebuild effect = iota // a new model, data and graphs
+	retrain               // a new optimizer: the model keeps its weights
+	refill                // other examples in the stepped graph
+)
+
+// pace is how a classifier trains.
+type pace struct {
+	chunk     int // training steps between two metrics messages
+	plotEvery int // chunks between two charts
+	budget    int // steps after which training stops by itself
+}
+
+// newClassifier returns a classifier of the kind named name, not yet
+// configured: the kind embeds it, then calls configure.
+func newClassifier(env Env, name string, kind classifierKind, p pace) *classifier {
+	return &classifier{env: env, name: name, kind: kind, pace: p}
+}
+
+// configure builds the model of the defaults changed by opts, as a
+// lesson's widget block or a configure request writes them.
+func (c *classifier) configure(defaults classifierOptions, opts map[string]string) *protocol.Error {
+	o := defaults
+	for _, k := range sortedKeys(opts) {
+		if isPresentational(k) {
+			continue
+		}
+		var e *protocol.Error
+		if o, _, e = o.with(k, opts[k]); e != nil {
+			return e
+		}
+	}
+	return c.rebuild(o)
+}
+
+// rebuild builds the model of o and fills its stepped graph.
+func (c *classifier) rebuild(o classifierOptions) *protocol.Error {
+	if e := c.kind.build(o); e != nil {
+		return e
+	}
+	c.opts = o
+	c.kind.fill(o)
+	return nil
+}
+
+// load takes a new model from the kind's build: the stepped graph g, the
+// training and evaluation graphs and the data. Training starts over.
+func (c *classifier) load(o classifierOptions, g, trainG, evalG *engine.Graph, train, test *data.Set) *protocol.Error {
+	opt, e := o.training().optimizer()
+	if e != nil {
+		return e
+	}
+	c.step, c.trainG, c.evalG, c.train, c.test, c.opt = newStepping(g), trainG, evalG, train, test, opt
+	c.rng = engine.NewMulberry32(o.training().Seed + 1)
+	c.done = 0
+	c.history = []viz.Series{{Name: "loss"}, {Name: "train accuracy"}, {Name: "held-out accuracy"}}
+	return nil
+}
+
+// Start sends the graph, the cursor, the kind's views and charts and the
+// untrained accuracy.
+func (c *classifier) Start(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sendAll(id)
+}
+
+func (c *classifier) sendAll(id int64) {
+	c.env.Emit(id, graphMessage(c.name, c.step.g, c.step.st.Total()))
+	c.sendStep(id)
+	c.kind.plots(id)
+	c.env.Emit(id, c.metrics(math.NaN(), false))
+}
+
+// sendStep sends the cursor and the highlighted node, and the kind's views.
+func (c *classifier) sendStep(id int64) {
+	c.env.Emit(id, c.step.message())
+	c.kind.views(id)
+}
+
+// Handle answers step, back, run, reset, select, set and train.
+func (c *classifier) Handle(req *protocol.Request) *protocol.Error {
+	if req.Type == protocol.TypeTrain {
+		return c.handleTrain(req)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.trainer != nil && !c.trainer.finished() && req.Type != protocol.TypeSelect {
+		return protocol.Errorf(protocol.CodeBusy, "the model is training; stop it first")
+	}
+	switch {
+	case handles(req):
+		m, e := c.step.apply(req)
+		if e != nil {
+			return e
+		}
+		c.env.Emit(req.ID, m)
+		c.kind.views(req.ID)
+		if req.Type == protocol.TypeRun && c.step.st.Done() {
+			c.env.Emit(req.ID, c.metrics(c.step.g.LossNode().Value.Data[0], false))
+		}
+		return nil
+	case req.Type == protocol.TypeSet:
+		return c.set(req)
+	}
+	return protocol.Errorf(protocol.CodeUnsupported, "the %s widget does not answer %q", c.name, req.Type)
+}
+
+// set changes one option, and does what the change needs.
+func (c *classifier) set(req *protocol.Request) *protocol.Error {
+	o, eff, e := c.opts.with(req.Name, req.Value)
+	if e != nil {
+		return e
+	}
+	switch eff {
+	case rebuild:
+		if e := c.rebuild(o); e != nil {
+			return e
+		}
+		c.sendAll(req.ID)
+		return nil
+	case retrain:
+		// A new optimizer, with fresh moments.
+		opt, e := o.training().optimizer()
+		if e != nil {
+			return e
+		}
+		c.opt = opt
+	case refill:
+		// The stepped values belong to the old examples: start over.
+		c.kind.fill(o)
+		c.step.restart()
+	}
+	c.opts = o
+	c.sendStep(req.ID)
+	return nil
+}
+
+// Close stops the training loop, if any, and waits for it.
+func (c *classifier) Close() {
+	c.mu.Lock()
+	t := c.trainer
+	c.trainer = nil
+	c.mu.Unlock()
+	if t != nil {
+		t.stop()
+	}
+}

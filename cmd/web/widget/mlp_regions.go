@@ -1,0 +1,56 @@
+package widget
+
+import (
+	"stepgraph/cmd/web/protocol"
+	"stepgraph/engine"
+	"stepgraph/engine/data"
+	"stepgraph/viz"
+)
+
+// The decision regions of the mlp widget: the class the model predicts at
+// each cell of a grid over the plane, drawn under the training points.
+const (
+	regionsGrid = 32    // cells per side; the grid is one graph of regionsGrid² rows
+	regionsLo   = -1.25 // the grid covers [regionsLo, -regionsLo]², where the point sets lie
+)
+
+// fillGrid writes the centres of the grid's cells into g's input x
+// [regionsGrid², 2], row by row from the bottom, as viz.Regions orders
+// them.
+func fillGrid(g *engine.Graph) {
+	x := g.MustNode("x").Value // [G², 2]
+	h := -2 * regionsLo / regionsGrid
+	for row := range regionsGrid {
+		for col := range regionsGrid {
+			i := row*regionsGrid + col
+			x.Data[2*i] = regionsLo + (float64(col)+0.5)*h
+			x.Data[2*i+1] = regionsLo + (float64(row)+0.5)*h
+		}
+	}
+}
+
+// regions runs the model on the grid and returns its decision regions
+// with the training points.
+func (w *mlpWidget) regions() viz.Regions {
+	w.grid.Forward()
+	r := viz.Regions{
+		Title: "Decision regions", Lo: regionsLo, Hi: -regionsLo, Grid: regionsGrid,
+		Classes: data.Argmax(w.grid.MustNode("logits").Value), // [G²]
+		Labels:  w.train.Y, Names: w.train.Names,
+	}
+	for i := range w.train.Len() {
+		p := w.train.Example(i)
+		r.Points = append(r.Points, [2]float64{p[0], p[1]})
+	}
+	return r
+}
+
+// plots implements classifierKind: it sends the decision regions.
+func (w *mlpWidget) plots(id int64) {
+	svg, err := viz.RegionsChart(w.regions())
+	if err != nil {
+		w.env.Log.Error("regions chart", "err", err)
+		return
+	}
+	w.env.Emit(id, &protocol.Plot{Header: protocol.Header{Type: protocol.TypePlot}, Name: "regions", SVG: string(svg)})
+}
