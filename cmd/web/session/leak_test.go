@@ -27,9 +27,9 @@ func sessionGoroutines() []string {
 	return found
 }
 
-// TestSessionGoroutinesEnd opens connections whose widgets step and train,
-// closes them in different ways, and checks that every goroutine of every
-// session is gone.
+// TestSessionGoroutinesEnd opens connections whose widgets step and train
+// (an mlp and a lab), closes them in different ways, and checks that every
+// goroutine of every session is gone.
 func TestSessionGoroutinesEnd(t *testing.T) {
 	ts := newTestServer(t)
 	before := runtime.NumGoroutine()
@@ -41,11 +41,15 @@ func TestSessionGoroutinesEnd(t *testing.T) {
 		c.expect(protocol.TypeNode, &protocol.Node{})
 		c.send(`{"type":"configure","widget":"w2","id":2,"kind":"mlp","options":{"hidden":"2,2"}}`)
 		c.expect(protocol.TypeNode, &protocol.Node{})
-		if i > 0 { // a training loop is running when the socket closes
-			c.send(`{"type":"train","widget":"w1","id":3,"action":"start"}`)
-			var met protocol.Metrics
-			for !met.Running {
-				c.expect(protocol.TypeMetrics, &met)
+		c.send(`{"type":"configure","widget":"lab","id":3,"kind":"lab"}`)
+		c.expect(protocol.TypeMetrics, &protocol.Metrics{})
+		if i > 0 { // training loops are running when the socket closes
+			c.send(`{"type":"train","widget":"w1","id":4,"action":"start"}`)
+			c.send(`{"type":"train","widget":"lab","id":5,"action":"start"}`)
+			for running := map[string]bool{}; !running["w1"] || !running["lab"]; {
+				var met protocol.Metrics
+				m := c.expect(protocol.TypeMetrics, &met)
+				running[m.Widget] = running[m.Widget] || met.Running
 			}
 		}
 		clients = append(clients, c)

@@ -15,7 +15,8 @@ import (
 // model, so a masked layer always carries it; a head's scores and
 // probabilities appear once the cursor has computed them in the current
 // run. Rows are labelled with the query tokens, columns with the key
-// tokens: srcTokens for cross-attention (nil without an encoder).
+// tokens: tokens for self-attention, srcTokens (nil without an encoder)
+// for cross-attention and on both axes of the encoder-decoder's encoder.
 func attentionMaps(s *stepping, tokens, srcTokens []string) *protocol.Attention {
 	g := s.g
 	m := &protocol.Attention{Header: protocol.Header{Type: protocol.TypeAttention}, Tokens: tokens, SrcTokens: srcTokens}
@@ -27,17 +28,20 @@ func attentionMaps(s *stepping, tokens, srcTokens []string) *protocol.Attention 
 			index[ref.Scope] = i
 			m.Layers = append(m.Layers, protocol.AttentionLayer{Name: ref.Scope, Layer: ref.Layer, Cross: ref.Kind == "cross", Causal: ref.Causal})
 		}
-		keys := tokens
-		if ref.Kind == "cross" {
+		queries, keys := tokens, tokens
+		switch {
+		case ref.Stack == "enc": // the encoder of an encoder-decoder reads the source
+			queries, keys = srcTokens, srcTokens
+		case ref.Kind == "cross":
 			keys = srcTokens
 		}
 		head := protocol.AttentionHead{Head: ref.Head}
 		scores, probs := g.MustNode(ref.Scores), g.MustNode(ref.Probs)
 		if s.st.ForwardDone(scores) {
-			head.Scores = labelled(heatmap(scores.Value), tokens, keys)
+			head.Scores = labelled(heatmap(scores.Value), queries, keys)
 		}
 		if s.st.ForwardDone(probs) {
-			head.Probs = labelled(heatmap(probs.Value), tokens, keys)
+			head.Probs = labelled(heatmap(probs.Value), queries, keys)
 		}
 		if ref.Causal {
 			tq, tk := probs.Shape[len(probs.Shape)-2], probs.Shape[len(probs.Shape)-1] // [B, Tq, Tk]
