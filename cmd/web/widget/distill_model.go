@@ -1,0 +1,194 @@
+package widget
+
+import (
+	"fmt"
+
+	"stepgraph/cmd/web/protocol"
+	"stepgraph/engine"
+	"stepgraph/engine/data"
+	"stepgraph/engine/distill"
+	"stepgraph/engine/mlp"
+	"stepgraph/engine/optim"
+	"stepgraph/viz"
+)
+
+// The recipe of the distill widget. The teacher, an MLP 2 -> 32 -> 32 -> 3
+// (ReLU), learns the spiral from 300 points when the widget is configured
+// (600 Adam steps, about 99% held-out accuracy). The students, 2 -> width
+// -> width -> 3, see only a few labelled points, all of them at every step
+// (full batch), so that one of them can learn what the teacher knows about
+// the space between the points.
+const (
+	distillTeacherPoints = 300   // the teacher's training points, and as many held-out points
+	distillNoise         = 0.05  // jitter of the points
+	distillBatch         = 4     // examples in the stepped graph: the first labelled points
+	distillTeacherBatch  = 32    // the teacher's examples per training step
+	distillTeacherSteps  = 600   // its Adam steps
+	distillTeacherLR     = 0.02  // its learning rate for the first three quarters of them
+	distillTeacherLRLate = 0.005 // and for the last quarter
+	distillStudentLR     = 0.01  // both students' Adam learning rate
+	distillChunk         = 25    // training steps of each student between two metrics messages
+	distillPlotEvery     = 2     // chunks between two charts
+)
+
+// distillTeacherConfig is the teacher's architecture.
+var distillTeacherConfig = mlp.Config{Inputs: 2, Hidden: []int{32, 32}, Classes: 3, Act: "relu"}
+
+// distillTeacher is a trained teacher and the held-out points every model
+// is measured on.
+type distillTeacher struct {
+	model          *mlp.Model
+	test           *data.Set
+	loss, accuracy float64 // on test
+}
+
+// trainDistillTeacher trains the teacher of a seed.
+func trainDistillTeacher(seed uint32) (*distillTeacher, error) {
+	train, test, err := data.PointSplit("spiral", distillTeacherPoints, distillTeacherPoints, distillNoise, seed)
+	if err != nil {
+		return nil, err
+	}
+	m, err := mlp.New(distillTeacherConfig, seed)
+	if err != nil {
+		return nil, err
+	}
+	g, err := m.Build(distillTeacherBatch)
+	if err != nil {
+		return nil, err
+	}
+	opt := optim.NewAdam(distillTeacherLR)
+	late := distillTeacherSteps * 3 / 4
+	trainOnSamples(g, train, opt, late, engine.NewMulberry32(seed+3))
+	opt.LR = distillTeacherLRLate
+	trainOnSamples(g, train, opt, distillTeacherSteps-late, engine.NewMulberry32(seed+4))
+	eval, err := m.Build(test.Len())
+	if err != nil {
+		return nil, err
+	}
+	fillFirst(eval, test)
+	t := &distillTeacher{model: m, test: test}
+	t.loss = eval.Forward()
+	t.accuracy = data.Accuracy(eval.MustNode("logits").Value, test.Y)
+	return t, nil
+}
+
+// distillStudent is one student: its model, the graph it trains on, and
+// its held-out record.
+type distillStudent struct {
+	model          *mlp.Model
+	train          *engine.Graph // over every labelled point: the student's own, or the distillation graph
+	opt            optim.Optimizer
+	eval           *engine.Graph // the student alone, over the held-out points
+	loss, accuracy float64       // held-out, after the last chunk
+	history        viz.Series    // held-out loss per chunk
+}
+
+// measure runs the student on the held-out points and records the loss.
+func (s *distillStudent) measure(test *data.Set, step int) {
+	s.loss = s.eval.Forward()
+	s.accuracy = data.Accuracy(s.eval.MustNode("logits").Value, test.Y)
+	s.history.X = append(s.history.X, float64(step))
+	s.history.Y = append(s.history.Y, s.loss)
+}
+
+// distillLab holds the two students, trained side by side from the same
+// start on the same labelled points: plain on the labels alone, taught
+// with the teacher as well.
+type distillLab struct {
+	teacher       *distillTeacher
+	plain, taught *distillStudent
+	stepped       *engine.Graph // the taught student's distillation graph on distillBatch points
+	done          int           // training steps of each student so far
+}
+
+// newDistillLab draws the labelled points (seed+1) and builds both
+// students (both from seed+2) and their graphs.
+func newDistillLab(t *distillTeacher, o distillOptions) (*distillLab, error) {
+	few, err := data.Points("spiral", o.Points, distillNoise, o.Seed+1)
+	if err != nil {
+		return nil, err
+	}
+	cfg := mlp.Config{Inputs: 2, Hidden: []int{o.Width, o.Width}, Classes: 3, Act: "relu"}
+	dcfg := distill.Config{Alpha: o.Alpha, T: o.T}
+	lab := &distillLab{teacher: t}
+	for _, taught := range []bool{false, true} {
+		m, err := mlp.New(cfg, o.Seed+2)
+		if err != nil {
+			return nil, err
+		}
+		s := &distillStudent{model: m, opt: optim.NewAdam(distillStudentLR)}
+		if s.eval, err = m.Build(t.test.Len()); err != nil {
+			return nil, err
+		}
+		fillFirst(s.eval, t.test)
+		if s.train, err = distillGraph(t.model, m, o.Points, dcfg, taught); err != nil {
+			return nil, err
+		}
+		fillFirst(s.train, few)
+		s.measure(t.test, 0)
+		if taught {
+			lab.taught = s
+		} else {
+			lab.plain = s
+		}
+	}
+	if lab.stepped, err = distillGraph(t.model, lab.taught.model, distillBatch, dcfg, true); err != nil {
+		return nil, err
+	}
+	fillFirst(lab.stepped, few)
+	return lab, nil
+}
+
+// distillGraph builds the graph a student trains on, for batch examples:
+// with the teacher, the distillation graph; without, its own graph.
+func distillGraph(teacher, student *mlp.Model, batch int, cfg distill.Config, taught bool) (*engine.Graph, error) {
+	sg, err := student.Build(batch)
+	if err != nil || !taught {
+		return sg, err
+	}
+	tg, err := teacher.Build(batch)
+	if err != nil {
+		return nil, err
+	}
+	return distill.Build(tg, sg, cfg)
+}
+
+// chunk trains both students for distillChunk steps (fewer if the budget
+// ends sooner) and measures them.
+func (l *distillLab) chunk(budget int) {
+	n := min(distillChunk, budget-l.done)
+	for _, s := range []*distillStudent{l.plain, l.taught} {
+		for range n {
+			optim.TrainStep(s.train, s.opt)
+		}
+	}
+	l.done += n
+	l.plain.measure(l.teacher.test, l.done)
+	l.taught.measure(l.teacher.test, l.done)
+}
+
+// metrics reports the held-out loss and accuracy of the teacher and of
+// both students.
+func (l *distillLab) metrics(running bool) *protocol.Metrics {
+	return &protocol.Metrics{
+		Header: protocol.Header{Type: protocol.TypeMetrics}, Step: l.done, Running: running,
+		Values: map[string]float64{
+			"teacherLoss": l.teacher.loss, "teacherAccuracy": l.teacher.accuracy,
+			"plainLoss": l.plain.loss, "plainAccuracy": l.plain.accuracy,
+			"distillLoss": l.taught.loss, "distillAccuracy": l.taught.accuracy,
+		},
+	}
+}
+
+// chart draws both students' held-out loss, and the teacher's as a level
+// line.
+func (l *distillLab) chart() ([]byte, error) {
+	p, t := l.plain.history, l.taught.history
+	p.Name, t.Name = "without teacher", "with teacher"
+	teacher := viz.Series{Name: "teacher", X: []float64{0, float64(l.done)}, Y: []float64{l.teacher.loss, l.teacher.loss}}
+	svg, err := viz.LossChart([]viz.Series{p, t, teacher}, viz.ChartOptions{Title: "Held-out loss", YLabel: "cross-entropy"})
+	if err != nil {
+		return nil, fmt.Errorf("distillation chart: %w", err)
+	}
+	return svg, nil
+}
