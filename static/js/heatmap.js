@@ -28,13 +28,16 @@ export function colour(v, min, max) {
 /**
  * heatmap returns a figure for view hm. opts.title names it, opts.rowLabels
  * and opts.colLabels label the axes (tokens), opts.testid marks it.
+ * opts.cell fixes the cell size in pixels, and opts.scale ({min, max})
+ * colours by a range shared with other maps instead of hm's own.
  */
 export function heatmap(hm, opts = {}) {
   const rows = Math.min(hm.rows, MAX_CELLS);
   const cols = Math.min(hm.cols, MAX_CELLS);
   const rowLabels = opts.rowLabels || hm.rowLabels || [];
   const colLabels = opts.colLabels || hm.colLabels || [];
-  const cell = Math.max(10, Math.min(28, Math.floor(260 / Math.max(cols, 1))));
+  const cell = opts.cell || Math.max(10, Math.min(28, Math.floor(260 / Math.max(cols, 1))));
+  const scale = opts.scale || hm;
   const left = rowLabels.length ? 18 : 0;
   const top = colLabels.length ? 16 : 0;
   const svg = s("svg", {
@@ -62,7 +65,7 @@ export function heatmap(hm, opts = {}) {
         y: top + i * cell,
         width: cell - 1,
         height: cell - 1,
-        fill: masked ? "#d4d8de" : colour(v, hm.min, hm.max),
+        fill: masked ? "#d4d8de" : colour(v, scale.min, scale.max),
       });
       rect.append(s("title", { text: `[${i}, ${j}] = ${masked ? "−∞ (masked)" : fmt(v)}` }));
       svg.append(rect);

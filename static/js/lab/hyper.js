@@ -1,0 +1,121 @@
+// hyper.js: the lab's hyperparameter form. A control sends its option when
+// the learner commits a new value (a select or the switch at once, a number
+// or text field on Enter or when it loses focus). When the server refuses
+// a value, the reason shows beside the control that caused it.
+
+export class HyperForm {
+  /** form is the <form>; onSet(name, value) sends one option. */
+  constructor(form, onSet) {
+    this.form = form;
+    this.onSet = onSet;
+    this.error = form.querySelector('[data-testid="hyper-error"]');
+    this.error.id = "lab-hyper-error";
+    this.home = this.error.parentElement; // where the message sits when no control is to blame
+    this.controls = new Map();
+    for (const el of form.querySelectorAll("[name]")) this.controls.set(el.name, el);
+    this.values = {}; // the value of each option the server last accepted
+
+    form.addEventListener("change", (ev) => {
+      if (ev.target.name) this.commit(ev.target);
+    });
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      if (document.activeElement && document.activeElement.name) this.commit(document.activeElement);
+    });
+    form.addEventListener("keydown", (ev) => {
+      // Escape puts back the value the model has.
+      if (ev.key === "Escape" && ev.target.name && this.controls.has(ev.target.name)) this.write(ev.target.name, this.values[ev.target.name]);
+    });
+    const dice = form.querySelector('[data-testid="new-seed"]');
+    dice.addEventListener("click", () => {
+      const seed = String(crypto.getRandomValues(new Uint32Array(1))[0]);
+      this.write("seed", seed);
+      this.commit(this.controls.get("seed"));
+    });
+  }
+
+  /** names lists the options that have a control, in form order. */
+  names() {
+    return [...this.controls.keys()];
+  }
+
+  /** value returns a control's value as option text. */
+  value(name) {
+    const el = this.controls.get(name);
+    if (!el) return undefined;
+    return el.type === "checkbox" ? String(el.checked) : el.value.trim();
+  }
+
+  commit(el) {
+    const v = this.value(el.name);
+    if (v === this.values[el.name] && !el.hasAttribute("aria-invalid")) return;
+    if (el.name === "tokens" && v === "" && !this.values.tokens) return;
+    this.onSet(el.name, v);
+  }
+
+  /** write sets a control's value without sending it. */
+  write(name, value) {
+    const el = this.controls.get(name);
+    if (!el || value === undefined) return;
+    if (el.type === "checkbox") el.checked = value === "true";
+    else el.value = value;
+  }
+
+  /**
+   * accept records options the server runs with, and shows them in the
+   * controls, except the one the learner is typing into.
+   */
+  accept(options) {
+    for (const [name, v] of Object.entries(options)) {
+      if (!this.controls.has(name)) continue;
+      this.values[name] = v;
+      if (document.activeElement !== this.controls.get(name)) this.write(name, v);
+    }
+    const encoder = this.values.arch === "encoder";
+    const causal = this.controls.get("causal");
+    causal.disabled = encoder;
+    causal.closest("label").title = encoder
+      ? "An encoder lets every token see every other token: it has no causal mask."
+      : "Hide future tokens from decoder self-attention. Without it, the decoder-only model can read the answer.";
+  }
+
+  /** showTokens shows the stepped input when the learner has set none. */
+  showTokens(text) {
+    const el = this.controls.get("tokens");
+    el.placeholder = text;
+    if (!this.values.tokens && document.activeElement !== el) el.value = text;
+  }
+
+  /** showError puts message beside the control of option field. */
+  showError(field, message) {
+    this.clearError();
+    const el = this.controls.get(field);
+    this.error.textContent = message;
+    this.error.hidden = false;
+    this.error.dataset.field = field || "";
+    if (el) {
+      el.setAttribute("aria-invalid", "true");
+      el.setAttribute("aria-describedby", this.error.id);
+      el.closest(".lab-field").after(this.error);
+    } else {
+      this.home.append(this.error);
+    }
+  }
+
+  /** clearError removes the message (only if it is about field, when given). */
+  clearError(field) {
+    if (field !== undefined && this.error.dataset.field !== field) return;
+    this.error.hidden = true;
+    this.error.textContent = "";
+    this.error.dataset.field = "";
+    for (const el of this.controls.values()) {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    }
+  }
+
+  /** focusFirst moves the focus to the first control. */
+  focusFirst() {
+    this.controls.values().next().value.focus();
+  }
+}

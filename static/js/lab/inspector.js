@@ -1,0 +1,180 @@
+// inspector.js: the lab's inspector. For the node of the last node
+// message it shows the op, its formula (MathML from the server), the
+// actual shapes of its inputs and output (MathML built here), whether its
+// value and gradient are known, the gradients the last backward step added
+// to, and the value and gradient as heatmaps on a per-tensor or shared
+// colour scale, with a hover readout and a table for screen readers.
+
+import { h, parseMathML } from "../dom.js";
+import { labMap, hoverReadout, sharedScale } from "./maps.js";
+
+const MATHML = "http://www.w3.org/1998/Math/MathML";
+
+export class Inspector {
+  /**
+   * el is the inspector's pane. ctx gives what the pane needs from the
+   * rest of the page: inputs(id) the boxes feeding a node, name(id) a node's
+   * name, hidden(name) the attention mask of a probabilities node (or
+   * null), exportMap(node, tensor) downloads a heatmap.
+   */
+  constructor(el, ctx) {
+    this.el = el;
+    this.ctx = ctx;
+    this.shared = false;
+    this.msg = null;
+    this.readout = h("p", { class: "lab-readout", "aria-hidden": "true" });
+    this.body = h("div", { class: "insp-body" });
+    this.el.replaceChildren(h("h2", { class: "lab-pane__title" }, "Inspector"), this.body, this.readout);
+    hoverReadout(this.body, this.readout);
+    this.empty();
+  }
+
+  empty() {
+    this.body.replaceChildren(h("p", { class: "lab-hint" }, "Step forward, or click a node of the graph, to see its value and its gradient."));
+  }
+
+  /** show renders the node of a node message, or the hint without one. */
+  show(msg) {
+    this.msg = msg;
+    if (!msg || !msg.node) {
+      this.empty();
+      return;
+    }
+    const n = msg.node;
+    const parts = [
+      h(
+        "div",
+        { class: "insp-head" },
+        h("span", { class: `badge badge--${n.kind}` }, n.kind),
+        h("span", { class: "insp-op" }, n.op),
+        h("span", { class: "insp-shape" }, `[${n.shape.join(", ")}]`),
+      ),
+      h("h3", { class: "insp-name", "data-testid": "inspector-name" }, n.name),
+      this.formula(n),
+      this.shapes(n),
+      this.state(msg),
+    ];
+    const writes = this.writes(msg);
+    if (writes) parts.push(writes);
+    parts.push(this.scaleSwitch());
+    const hidden = this.ctx.hidden(n.name);
+    const scale = this.shared ? sharedScale([n.value, n.grad]) : null;
+    parts.push(
+      labMap(n.value, { title: "Value", testid: "inspector-value", scale, hidden, exported: () => this.ctx.exportMap(n.name, "value") }),
+    );
+    if (n.grad) {
+      parts.push(
+        labMap(n.grad, { title: "Gradient ∂L/∂·", testid: "inspector-grad", scale, hidden, exported: () => this.ctx.exportMap(n.name, "grad") }),
+      );
+    }
+    this.body.replaceChildren(...parts);
+  }
+
+  formula(n) {
+    const box = h("div", { class: "insp-formula" });
+    const math = n.formulaHtml ? parseMathML(n.formulaHtml) : null;
+    if (math) box.append(math);
+    else if (n.formula) box.append(h("code", {}, n.formula));
+    else box.append(h("span", { class: "lab-muted" }, n.kind === "input" ? "Data fed in from outside." : "A parameter: learned, not computed."));
+    return box;
+  }
+
+  // shapes writes each input and the output as name ∈ ℝ^{shape}.
+  shapes(n) {
+    const rows = this.ctx.inputs(n.id).map((b) => shapeLine(short(b.name), b.shape, "input"));
+    rows.push(shapeLine(short(n.name), n.shape, "output"));
+    return h("ul", { class: "insp-shapes", "aria-label": "shapes" }, ...rows);
+  }
+
+  state(msg) {
+    const n = msg.node;
+    const st = msg.step;
+    const backward = st.phase === "backward" && st.index > 0;
+    let grad;
+    if (!n.grad) grad = "No gradient flows into this node.";
+    else if (n.gradKnown) grad = "Its gradient is complete.";
+    else if (backward) grad = `Its gradient is not complete yet: ${n.users} node${n.users === 1 ? "" : "s"} read it, and each adds its part.`;
+    else grad = "Its gradient comes in the backward pass.";
+    const value = n.kind === "op" || n.kind === "loss" ? (n.computed ? "Computed in this run." : "Not computed yet in this run; the value shown is from before.") : "";
+    return h(
+      "p",
+      { class: "insp-state" },
+      h("span", { class: n.computed || n.kind !== "op" ? "chip chip--done" : "chip" }, n.kind === "op" || n.kind === "loss" ? (n.computed ? "value ✓" : "value pending") : "leaf"),
+      h("span", { class: n.gradKnown ? "chip chip--grad" : "chip" }, n.gradKnown ? "gradient ✓" : n.grad ? "gradient pending" : "no gradient"),
+      h("span", { class: "insp-state__text" }, `${value} ${grad}`),
+    );
+  }
+
+  // writes lists the gradients the last backward step added to, when this
+  // node is the step's node.
+  writes(msg) {
+    const w = msg.step.writes || [];
+    if (!w.length || msg.step.node !== msg.node.id) return null;
+    return h(
+      "div",
+      { class: "insp-writes" },
+      h("p", { class: "insp-writes__lead" }, "This backward step added to the gradients of"),
+      h(
+        "ul",
+        {},
+        ...w.map((x) =>
+          h(
+            "li",
+            {},
+            h("code", {}, this.ctx.name(x.node)),
+            x.users > 1 ? h("span", { class: x.count === x.users ? "pill pill--complete" : "pill" }, `+= ${x.count}/${x.users}`) : null,
+            x.users > 1 ? h("span", { class: "lab-muted" }, x.count < x.users ? ` ${x.users - x.count} more to come` : " complete: the parts are summed") : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  scaleSwitch() {
+    const button = (shared, label) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: this.shared === shared ? "seg__btn is-on" : "seg__btn",
+          "aria-pressed": String(this.shared === shared),
+          "data-testid": shared ? "scale-shared" : "scale-own",
+          onclick: () => {
+            this.shared = shared;
+            this.show(this.msg);
+          },
+        },
+        label,
+      );
+    return h("div", { class: "insp-scale" }, h("span", { class: "lab-muted" }, "Colour scale"), h("div", { class: "seg", role: "group", "aria-label": "colour scale" }, button(false, "Per tensor"), button(true, "Shared")));
+  }
+}
+
+// short drops a node name's scope: "layers.0.attn.head.1.probs" -> "probs".
+function short(name) {
+  const i = name.lastIndexOf(".");
+  return i < 0 ? name : name.slice(i + 1);
+}
+
+function shapeLine(name, shape, role) {
+  const dims = [];
+  shape.forEach((d, i) => {
+    if (i) dims.push(m("mo", {}, "×"));
+    dims.push(m("mn", {}, String(d)));
+  });
+  const space = shape.length ? m("msup", {}, m("mi", {}, "ℝ"), m("mrow", {}, ...dims)) : m("mi", {}, "ℝ");
+  return h(
+    "li",
+    { class: `insp-shapes__row insp-shapes__row--${role}` },
+    h("span", { class: "insp-shapes__role" }, role),
+    m("math", {}, m("mrow", {}, m("mi", {}, name), m("mo", {}, "∈"), space)),
+  );
+}
+
+// m builds a MathML element.
+function m(tag, attrs, ...children) {
+  const el = document.createElementNS(MATHML, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) el.append(c);
+  return el;
+}
