@@ -33,17 +33,13 @@ func gemmWith(kern microKernel, transA, transB bool, m, n, k int, a, b []float64
 		return
 	}
 	c = c[:m*n]
-	switch beta {
-	case 0:
-		clear(c)
-	case 1:
-	default:
-		for i := range c {
-			c[i] *= beta
-		}
-	}
 	if k == 0 {
+		scale(c, beta)
 		return
+	}
+	// With beta 0 the product overwrites C; otherwise it adds into beta C.
+	if beta != 0 {
+		scale(c, beta)
 	}
 	A := operand{data: a, ld: k, trans: transA} // storage [m, k], or [k, m]
 	if transA {
@@ -53,7 +49,21 @@ func gemmWith(kern microKernel, transA, transB bool, m, n, k int, a, b []float64
 	if transB {
 		B.ld = k
 	}
-	gemmAdd(kern, m, n, k, A, B, c, n)
+	gemmAdd(kern, beta == 0, m, n, k, A, B, c, n)
+}
+
+// scale multiplies c by beta. With beta 0 it sets c to zero, even where c
+// held NaN or infinity.
+func scale(c []float64, beta float64) {
+	switch beta {
+	case 0:
+		clear(c)
+	case 1:
+	default:
+		for i := range c {
+			c[i] *= beta
+		}
+	}
 }
 
 // gonumGemm is the same product through gonum's blas64 Dgemm.
@@ -62,7 +72,7 @@ func gonumGemm(transA, transB bool, m, n, k int, a, b []float64, beta float64, c
 		return
 	}
 	if k == 0 {
-		gemmWith(kernelGo, transA, transB, m, n, k, a, b, beta, c) // only scales C
+		scale(c[:m*n], beta)
 		return
 	}
 	ta, tb := blas.NoTrans, blas.NoTrans
@@ -90,17 +100,18 @@ const gemmSmall = 4 * 4 * 4
 // microseconds, about the time of 2^16 multiply-adds on one core.
 const gemmParallel = 1 << 17
 
-// gemmAdd adds A B into C [m, n] (rows ldc apart). A large product is cut
-// into one strip of C per core, along its longer side, and the strips run
-// at once: a fork-join in which every goroutine ends before gemmAdd returns.
-func gemmAdd(kern microKernel, m, n, k int, a, b operand, c []float64, ldc int) {
+// gemmAdd adds A B into C [m, n] (rows ldc apart), or with overwrite
+// stores A B into C without reading it. A large product is cut into one
+// strip of C per core, along its longer side, and the strips run at once: a
+// fork-join in which every goroutine ends before gemmAdd returns.
+func gemmAdd(kern microKernel, overwrite bool, m, n, k int, a, b operand, c []float64, ldc int) {
 	if m*n*k <= gemmSmall {
-		gemmLoop(m, n, k, a, b, c, ldc)
+		gemmLoop(overwrite, m, n, k, a, b, c, ldc)
 		return
 	}
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 || m*n*k < gemmParallel {
-		gemmBlocked(kern, m, n, k, a, b, c, ldc)
+		gemmBlocked(kern, overwrite, m, n, k, a, b, c, ldc)
 		return
 	}
 	var wg sync.WaitGroup
@@ -109,30 +120,35 @@ func gemmAdd(kern microKernel, m, n, k int, a, b operand, c []float64, ldc int) 
 		step := roundUp((m+workers-1)/workers, mr)
 		for i0 := step; i0 < m; i0 += step {
 			i1 := min(i0+step, m)
-			wg.Go(func() { gemmBlocked(kern, i1-i0, n, k, a.sub(i0, 0), b, c[i0*ldc:], ldc) })
+			wg.Go(func() { gemmBlocked(kern, overwrite, i1-i0, n, k, a.sub(i0, 0), b, c[i0*ldc:], ldc) })
 		}
-		gemmBlocked(kern, min(step, m), n, k, a, b, c, ldc)
+		gemmBlocked(kern, overwrite, min(step, m), n, k, a, b, c, ldc)
 	} else {
 		// Strips of columns: worker w gets columns [j0, j1) of B and C.
 		step := roundUp((n+workers-1)/workers, nr)
 		for j0 := step; j0 < n; j0 += step {
 			j1 := min(j0+step, n)
-			wg.Go(func() { gemmBlocked(kern, m, j1-j0, k, a, b.sub(0, j0), c[j0:], ldc) })
+			wg.Go(func() { gemmBlocked(kern, overwrite, m, j1-j0, k, a, b.sub(0, j0), c[j0:], ldc) })
 		}
-		gemmBlocked(kern, m, min(step, n), k, a, b, c, ldc)
+		gemmBlocked(kern, overwrite, m, min(step, n), k, a, b, c, ldc)
 	}
 	wg.Wait()
 }
 
-// gemmLoop adds A B into C with the textbook triple loop, for tiny sizes.
-func gemmLoop(m, n, k int, a, b operand, c []float64, ldc int) {
+// gemmLoop adds (or with overwrite, stores) A B into C with the textbook
+// triple loop, for tiny sizes.
+func gemmLoop(overwrite bool, m, n, k int, a, b operand, c []float64, ldc int) {
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			var s float64
 			for p := 0; p < k; p++ {
 				s += a.at(i, p) * b.at(p, j)
 			}
-			c[i*ldc+j] += s
+			if overwrite {
+				c[i*ldc+j] = s
+			} else {
+				c[i*ldc+j] += s
+			}
 		}
 	}
 }

@@ -6,10 +6,11 @@ package engine
 // only when the CPU and the operating system support AVX2 and FMA; otherwise
 // gemm uses gonum's Dgemm.
 
-// kernelAVX2FMA is the assembly micro-kernel: C[6, 8] += A[6, kc] Bpanel.
+// kernelAVX2FMA is the assembly micro-kernel: C[6, 8] += A[6, kc] Bpanel,
+// or with overwrite C = A Bpanel.
 //
 //go:noescape
-func kernelAVX2FMA(kc int, a *float64, rsa, csa int, b, c *float64, ldc int)
+func kernelAVX2FMA(kc int, a *float64, rsa, csa int, b, c *float64, ldc int, overwrite bool)
 
 // cpuid executes the CPUID instruction for leaf eaxArg, subleaf ecxArg.
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
@@ -46,11 +47,11 @@ func detectAVX2FMA() bool {
 
 // kernelAsm wraps the assembly kernel in the microKernel signature. The
 // slice bounds are checked here, because the assembly does not check them.
-func kernelAsm(kc int, a []float64, rsa, csa int, b, c []float64, ldc int) {
+func kernelAsm(kc int, a []float64, rsa, csa int, b, c []float64, ldc int, overwrite bool) {
 	_ = a[(mr-1)*rsa+(kc-1)*csa]
 	_ = b[kc*nr-1]
 	_ = c[(mr-1)*ldc+nr-1]
-	kernelAVX2FMA(kc, &a[0], rsa, csa, &b[0], &c[0], ldc)
+	kernelAVX2FMA(kc, &a[0], rsa, csa, &b[0], &c[0], ldc, overwrite)
 }
 
 // asmKernel returns the assembly micro-kernel, and whether this CPU can run

@@ -2,9 +2,10 @@
 
 #include "textflag.h"
 
-// func kernelAVX2FMA(kc int, a *float64, rsa, csa int, b, c *float64, ldc int)
+// func kernelAVX2FMA(kc int, a *float64, rsa, csa int, b, c *float64, ldc int, overwrite bool)
 //
-// C[6, 8] += A[6, kc] Bpanel[kc, 8]. A[i, p] is at a + 8*(i*rsa + p*csa);
+// C[6, 8] += A[6, kc] Bpanel[kc, 8], or with overwrite C = A Bpanel.
+// A[i, p] is at a + 8*(i*rsa + p*csa);
 // the B panel is p-major (see gemm_kernel.go). Registers:
 //
 //	Y0..Y11   the 6 x 8 tile: row i of C is Y(2i) (columns 0-3), Y(2i+1) (4-7)
@@ -16,7 +17,7 @@
 // Each step p does 12 fused multiply-adds: C[i, :] += A[i, p] * B[p, :].
 // Go assembly lists operands source first: VFMADD231PD Y12, Y14, Y0 means
 // Y0 += Y14 * Y12.
-TEXT ·kernelAVX2FMA(SB), NOSPLIT, $0-56
+TEXT ·kernelAVX2FMA(SB), NOSPLIT, $0-57
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ rsa+16(FP), R9
@@ -74,36 +75,40 @@ loop:
 	JNE          loop
 
 store:
-	// C[i, :] += tile row i, one row of C every ldc elements.
+	// Unless told to overwrite C, add C into the tile first. Row i of C is
+	// at DX + i*ldc: rows 0-2 from DX, rows 3-5 from R12, as for A.
+	LEAQ    (DX)(R8*2), R12
+	ADDQ    R8, R12
+	MOVBLZX overwrite+56(FP), AX
+	TESTL   AX, AX
+	JNE     write
 	VADDPD  0(DX), Y0, Y0
 	VADDPD  32(DX), Y1, Y1
+	VADDPD  0(DX)(R8*1), Y2, Y2
+	VADDPD  32(DX)(R8*1), Y3, Y3
+	VADDPD  0(DX)(R8*2), Y4, Y4
+	VADDPD  32(DX)(R8*2), Y5, Y5
+	VADDPD  0(R12), Y6, Y6
+	VADDPD  32(R12), Y7, Y7
+	VADDPD  0(R12)(R8*1), Y8, Y8
+	VADDPD  32(R12)(R8*1), Y9, Y9
+	VADDPD  0(R12)(R8*2), Y10, Y10
+	VADDPD  32(R12)(R8*2), Y11, Y11
+
+write:
+	// C[i, :] = tile row i.
 	VMOVUPD Y0, 0(DX)
 	VMOVUPD Y1, 32(DX)
-	ADDQ    R8, DX
-	VADDPD  0(DX), Y2, Y2
-	VADDPD  32(DX), Y3, Y3
-	VMOVUPD Y2, 0(DX)
-	VMOVUPD Y3, 32(DX)
-	ADDQ    R8, DX
-	VADDPD  0(DX), Y4, Y4
-	VADDPD  32(DX), Y5, Y5
-	VMOVUPD Y4, 0(DX)
-	VMOVUPD Y5, 32(DX)
-	ADDQ    R8, DX
-	VADDPD  0(DX), Y6, Y6
-	VADDPD  32(DX), Y7, Y7
-	VMOVUPD Y6, 0(DX)
-	VMOVUPD Y7, 32(DX)
-	ADDQ    R8, DX
-	VADDPD  0(DX), Y8, Y8
-	VADDPD  32(DX), Y9, Y9
-	VMOVUPD Y8, 0(DX)
-	VMOVUPD Y9, 32(DX)
-	ADDQ    R8, DX
-	VADDPD  0(DX), Y10, Y10
-	VADDPD  32(DX), Y11, Y11
-	VMOVUPD Y10, 0(DX)
-	VMOVUPD Y11, 32(DX)
+	VMOVUPD Y2, 0(DX)(R8*1)
+	VMOVUPD Y3, 32(DX)(R8*1)
+	VMOVUPD Y4, 0(DX)(R8*2)
+	VMOVUPD Y5, 32(DX)(R8*2)
+	VMOVUPD Y6, 0(R12)
+	VMOVUPD Y7, 32(R12)
+	VMOVUPD Y8, 0(R12)(R8*1)
+	VMOVUPD Y9, 32(R12)(R8*1)
+	VMOVUPD Y10, 0(R12)(R8*2)
+	VMOVUPD Y11, 32(R12)(R8*2)
 	VZEROUPPER
 	RET
 

@@ -81,8 +81,9 @@ var scratchPool = sync.Pool{New: func() any {
 }}
 
 // gemmBlocked adds A B into C for A [m, k], B [k, n] and C [m, n] with
-// rows ldc apart, using kern as the micro-kernel.
-func gemmBlocked(kern microKernel, m, n, k int, a, b operand, c []float64, ldc int) {
+// rows ldc apart, using kern as the micro-kernel. With overwrite, the first
+// pass over k stores into C instead of adding, so C is never read.
+func gemmBlocked(kern microKernel, overwrite bool, m, n, k int, a, b operand, c []float64, ldc int) {
 	s := scratchPool.Get().(*gemmScratch)
 	defer scratchPool.Put(s)
 	for jc := 0; jc < n; jc += ncBlock {
@@ -96,16 +97,16 @@ func gemmBlocked(kern microKernel, m, n, k int, a, b operand, c []float64, ldc i
 				if blk.trans {
 					packA(s.apack, blk, mc, kc)
 				}
-				macroKernel(kern, mc, nc, kc, blk, s, c[ic*ldc+jc:], ldc)
+				macroKernel(kern, overwrite && pc == 0, mc, nc, kc, blk, s, c[ic*ldc+jc:], ldc)
 			}
 		}
 	}
 }
 
 // macroKernel runs the micro-kernel over every mr x nr tile of one block:
-// C[mc, nc] += A[mc, kc] B, with B packed in s.bpack and, if a is
-// transposed, A packed in s.apack.
-func macroKernel(kern microKernel, mc, nc, kc int, a operand, s *gemmScratch, c []float64, ldc int) {
+// C[mc, nc] += A[mc, kc] B (= with overwrite), with B packed in s.bpack
+// and, if a is transposed, A packed in s.apack.
+func macroKernel(kern microKernel, overwrite bool, mc, nc, kc int, a operand, s *gemmScratch, c []float64, ldc int) {
 	for jr := 0; jr < nc; jr += nr {
 		cols := min(nr, nc-jr)
 		bp := s.bpack[jr*kc : jr*kc+nr*kc] // panel jr/nr: [kc, nr]
@@ -129,16 +130,19 @@ func macroKernel(kern microKernel, mc, nc, kc int, a operand, s *gemmScratch, c 
 			}
 			cij := c[ir*ldc+jr:]
 			if rows == mr && cols == nr {
-				kern(kc, ap, rs, cs, bp, cij, ldc)
+				kern(kc, ap, rs, cs, bp, cij, ldc, overwrite)
 				continue
 			}
 			tile := s.tile[:]
-			clear(tile)
-			kern(kc, ap, rs, cs, bp, tile, nr)
+			kern(kc, ap, rs, cs, bp, tile, nr, true)
 			for i := 0; i < rows; i++ {
 				ci := cij[i*ldc : i*ldc+cols]
 				for j := range ci {
-					ci[j] += tile[i*nr+j]
+					if overwrite {
+						ci[j] = tile[i*nr+j]
+					} else {
+						ci[j] += tile[i*nr+j]
+					}
 				}
 			}
 		}

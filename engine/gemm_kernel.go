@@ -12,7 +12,8 @@ package engine
 // csa = 1) or transposed (rsa = 1, csa = lda), with no copy. The B panel is
 // packed p-major, Bpanel[p*nr+j], so the kernel reads it front to back. The
 // mr*nr sums live in registers for the whole loop over p; C is read and
-// written once.
+// written once, or only written when the kernel is told to overwrite it
+// (C = A Bpanel, for a product with beta 0).
 
 // Register tile. With AVX2 a register holds 4 float64, so a row of 8 is two
 // registers and the 6 x 8 tile needs 12 of the 16 vector registers, leaving
@@ -23,14 +24,14 @@ const (
 	nr = 8
 )
 
-// microKernel computes C[mr, nr] += A[mr, kc] Bpanel[kc, nr], with A's
-// element (i, p) at a[i*rsa+p*csa], b holding kc*nr values, and C's rows
-// ldc apart.
-type microKernel func(kc int, a []float64, rsa, csa int, b, c []float64, ldc int)
+// microKernel computes C[mr, nr] += A[mr, kc] Bpanel[kc, nr], or with
+// overwrite C = A Bpanel, with A's element (i, p) at a[i*rsa+p*csa], b
+// holding kc*nr values, and C's rows ldc apart.
+type microKernel func(kc int, a []float64, rsa, csa int, b, c []float64, ldc int, overwrite bool)
 
 // kernelGo is the portable micro-kernel, and the readable statement of what
 // the assembly one computes.
-func kernelGo(kc int, a []float64, rsa, csa int, b, c []float64, ldc int) {
+func kernelGo(kc int, a []float64, rsa, csa int, b, c []float64, ldc int, overwrite bool) {
 	var acc [mr * nr]float64 // the register tile
 	b = b[:kc*nr]
 	for p := 0; p < kc; p++ {
@@ -46,7 +47,11 @@ func kernelGo(kc int, a []float64, rsa, csa int, b, c []float64, ldc int) {
 	for i := 0; i < mr; i++ {
 		ci := c[i*ldc : i*ldc+nr]
 		for j, v := range acc[i*nr : i*nr+nr] {
-			ci[j] += v
+			if overwrite {
+				ci[j] = v
+			} else {
+				ci[j] += v
+			}
 		}
 	}
 }
