@@ -39,6 +39,17 @@ func TestDecodeValid(t *testing.T) {
 		{`{"type":"train","widget":"w1","action":"stop"}`, Request{Type: "train", Widget: "w1", Action: "stop"}},
 		// Unknown fields are ignored, for newer clients.
 		{`{"type":"reset","widget":"w1","color":"blue"}`, Request{Type: "reset", Widget: "w1"}},
+		// The lab's seek and export.
+		{`{"type":"seek","widget":"lab","id":3,"index":0}`, Request{Type: "seek", Widget: "lab", ID: 3, Index: 0}},
+		{`{"type":"seek","widget":"lab","index":1048576}`, Request{Type: "seek", Widget: "lab", Index: MaxSeekIndex}},
+		{`{"type":"export","widget":"lab","what":"weights"}`, Request{Type: "export", Widget: "lab", What: "weights"}},
+		{`{"type":"export","widget":"lab","what":"trace"}`, Request{Type: "export", Widget: "lab", What: "trace"}},
+		// Node and tensor belong to heatmaps; other kinds ignore them.
+		{`{"type":"export","widget":"lab","what":"graph","node":"x","tensor":"grad"}`, Request{Type: "export", Widget: "lab", What: "graph"}},
+		{`{"type":"export","widget":"lab","what":"heatmap","node":"layers.0.attn.head.1.probs"}`,
+			Request{Type: "export", Widget: "lab", What: "heatmap", Node: "layers.0.attn.head.1.probs", Tensor: "value"}},
+		{`{"type":"export","widget":"lab","what":"heatmap","node":"head.w","tensor":"grad"}`,
+			Request{Type: "export", Widget: "lab", What: "heatmap", Node: "head.w", Tensor: "grad"}},
 	}
 	for _, c := range cases {
 		got, err := Decode([]byte(c.in))
@@ -104,6 +115,18 @@ func TestDecodeErrors(t *testing.T) {
 		{"set long name", `{"type":"set","widget":"w","name":"` + long + `","value":1}`, CodeOutOfRange, Request{Type: "set", Widget: "w"}},
 		{"select no node", `{"type":"select","widget":"w"}`, CodeMissingField, Request{Type: "select", Widget: "w"}},
 		{"train bad action", `{"type":"train","widget":"w","action":"pause"}`, CodeBadField, Request{Type: "train", Widget: "w"}},
+		{"seek no index", `{"type":"seek","widget":"w","id":2}`, CodeMissingField, Request{Type: "seek", Widget: "w", ID: 2}},
+		{"seek negative", `{"type":"seek","widget":"w","index":-1}`, CodeOutOfRange, Request{Type: "seek", Widget: "w"}},
+		{"seek too far", `{"type":"seek","widget":"w","index":1048577}`, CodeOutOfRange, Request{Type: "seek", Widget: "w"}},
+		{"seek fraction", `{"type":"seek","widget":"w","index":2.5}`, CodeBadField, Request{Type: "seek", Widget: "w"}},
+		{"seek string", `{"type":"seek","widget":"w","index":"4"}`, CodeBadField, Request{Type: "seek", Widget: "w"}},
+		{"export no what", `{"type":"export","widget":"w"}`, CodeMissingField, Request{Type: "export", Widget: "w"}},
+		{"export bad what", `{"type":"export","widget":"w","what":"model"}`, CodeBadField, Request{Type: "export", Widget: "w"}},
+		{"export what number", `{"type":"export","widget":"w","what":1}`, CodeBadField, Request{Type: "export", Widget: "w"}},
+		{"heatmap no node", `{"type":"export","widget":"w","what":"heatmap"}`, CodeMissingField, Request{Type: "export", Widget: "w"}},
+		{"heatmap empty node", `{"type":"export","widget":"w","what":"heatmap","node":""}`, CodeMissingField, Request{Type: "export", Widget: "w"}},
+		{"heatmap bad tensor", `{"type":"export","widget":"w","what":"heatmap","node":"x","tensor":"both"}`, CodeBadField, Request{Type: "export", Widget: "w"}},
+		{"heatmap tensor number", `{"type":"export","widget":"w","what":"heatmap","node":"x","tensor":0}`, CodeBadField, Request{Type: "export", Widget: "w"}},
 	}
 	for _, c := range cases {
 		got, err := Decode([]byte(c.in))
@@ -145,6 +168,8 @@ func TestEncodeRoundTrip(t *testing.T) {
 		{Type: "step", Widget: "w1", ID: 4, Dir: "backward", Count: 7},
 		{Type: "set", Widget: "w1", Name: "act", Value: ""},
 		{Type: "run", Widget: "x", To: "forward"},
+		{Type: "seek", Widget: "lab", ID: 5, Index: 0}, // index 0 is sent, not left out
+		{Type: "export", Widget: "lab", What: "heatmap", Node: "head.w", Tensor: "grad"},
 	}
 	for _, r := range reqs {
 		b, err := Encode(&r)

@@ -172,13 +172,7 @@ func (w *attnWidget) Handle(req *protocol.Request) *protocol.Error {
 	}
 	switch {
 	case handles(req):
-		m, e := w.step.apply(req)
-		if e != nil {
-			return e
-		}
-		w.env.Emit(req.ID, m)
-		w.env.Emit(req.ID, w.attention())
-		return nil
+		return answerStep(w.env, w.step, req, w.attention)
 	case req.Type == protocol.TypeSet:
 		o := w.opts
 		rebuild, e := o.set(req.Name, req.Value)
@@ -212,11 +206,8 @@ func (w *attnWidget) handleTrain(req *protocol.Request) *protocol.Error {
 		w.mu.Unlock()
 		return nil
 	}
-	w.trainer = nil
 	w.mu.Unlock()
-	if t != nil {
-		t.stop()
-	}
+	stopTrainer(&w.mu, &w.trainer)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.step.restart()
@@ -261,12 +252,4 @@ func (w *attnWidget) attention() *protocol.Attention {
 }
 
 // Close stops the training loop, if any, and waits for it.
-func (w *attnWidget) Close() {
-	w.mu.Lock()
-	t := w.trainer
-	w.trainer = nil
-	w.mu.Unlock()
-	if t != nil {
-		t.stop()
-	}
-}
+func (w *attnWidget) Close() { stopTrainer(&w.mu, &w.trainer) }

@@ -141,13 +141,7 @@ func (w *labWidget) Handle(req *protocol.Request) *protocol.Error {
 	defer w.mu.Unlock()
 	switch {
 	case handles(req):
-		m, e := w.step.apply(req)
-		if e != nil {
-			return e
-		}
-		w.env.Emit(req.ID, m)
-		w.env.Emit(req.ID, w.attention())
-		return nil
+		return answerStep(w.env, w.step, req, w.attention)
 	case req.Type == protocol.TypeSeek:
 		if total := w.step.st.Total(); req.Index > total {
 			return protocol.Errorf(protocol.CodeOutOfRange, "seek index %d past the end of the timeline (%d steps)", req.Index, total)
@@ -194,14 +188,10 @@ func (w *labWidget) handleSet(req *protocol.Request) *protocol.Error {
 		defer w.mu.Unlock()
 		return w.apply(req.ID, o, effect)
 	}
-	// The training loop belongs to the old model: end it first, without
-	// holding the lock its chunk takes.
-	t := w.trainer
-	w.trainer = nil
+	// The training loop belongs to the old model: end it first. Requests
+	// come one at a time, so only the loop could run meanwhile.
 	w.mu.Unlock()
-	if t != nil {
-		t.stop()
-	}
+	stopTrainer(&w.mu, &w.trainer)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.rebuild(req.ID, o)
@@ -252,12 +242,4 @@ func (w *labWidget) rebuild(id int64, o labOptions) *protocol.Error {
 }
 
 // Close stops the training loop, if any, and waits for it.
-func (w *labWidget) Close() {
-	w.mu.Lock()
-	t := w.trainer
-	w.trainer = nil
-	w.mu.Unlock()
-	if t != nil {
-		t.stop()
-	}
-}
+func (w *labWidget) Close() { stopTrainer(&w.mu, &w.trainer) }

@@ -71,21 +71,16 @@ func thin(v []float64) []float64 {
 // handleTrain starts or stops the training loop. Stopping waits for the
 // running chunk, then refreshes the stepped view with the trained weights.
 func (w *labWidget) handleTrain(req *protocol.Request) *protocol.Error {
-	w.mu.Lock()
-	t := w.trainer
 	if req.Action == protocol.TrainStart {
-		if t == nil || t.finished() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.trainer == nil || w.trainer.finished() {
 			w.run.startStep, w.run.started = w.run.done, time.Now()
 			w.trainer = startTrainer(w.env, w.trainChunk)
 		}
-		w.mu.Unlock()
 		return nil
 	}
-	w.trainer = nil
-	w.mu.Unlock()
-	if t != nil {
-		t.stop()
-	}
+	stopTrainer(&w.mu, &w.trainer)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.env.Emit(req.ID, w.metrics(false))

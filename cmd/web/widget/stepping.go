@@ -68,6 +68,19 @@ func (s *stepping) apply(req *protocol.Request) (*protocol.Node, *protocol.Error
 	return s.message(), nil
 }
 
+// answerStep applies a stepping request to s and emits its node message,
+// then the message extra makes of the new state (a widget's attention
+// maps), both as the answer to req.
+func answerStep[M protocol.Message](env Env, s *stepping, req *protocol.Request, extra func() M) *protocol.Error {
+	m, e := s.apply(req)
+	if e != nil {
+		return e
+	}
+	env.Emit(req.ID, m)
+	env.Emit(req.ID, extra())
+	return nil
+}
+
 // restart moves the cursor to the start without changing the highlight, for
 // when the model changed under the graph (after training).
 func (s *stepping) restart() {

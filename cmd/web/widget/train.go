@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"sync"
 
 	"stepgraph/cmd/web/protocol"
 )
@@ -44,6 +45,18 @@ func startTrainer(env Env, chunk func() (finished bool)) *trainer {
 func (t *trainer) stop() {
 	t.cancel()
 	<-t.done
+}
+
+// stopTrainer takes the trainer out of *slot under mu and stops it after
+// unlocking, since its running chunk takes mu too. A nil slot is a no-op.
+func stopTrainer(mu *sync.Mutex, slot **trainer) {
+	mu.Lock()
+	t := *slot
+	*slot = nil
+	mu.Unlock()
+	if t != nil {
+		t.stop()
+	}
 }
 
 // finished reports whether the loop has ended on its own.
