@@ -88,3 +88,67 @@ func BenchmarkLabParts(b *testing.B) {
 		}
 	})
 }
+
+// labLargest is the largest model the lab's bounds allow.
+var labLargest = map[string]string{"arch": "encdec", "layers": "4", "d": "64", "heads": "8", "dff": "256", "n": "8", "k": "16"}
+
+// BenchmarkLabTrainChunk measures one chunk of training (up to
+// labChunkSteps steps on batches of labTrainBatch, with its metrics, and
+// the samples and chart when their time comes) for the default model and
+// the largest one: how long a stepping request may wait for the lock while
+// the model trains. It reports the steps per chunk.
+func BenchmarkLabTrainChunk(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		opts map[string]string
+	}{{"default", nil}, {"largest", labLargest}} {
+		b.Run(c.name, func(b *testing.B) {
+			env, rec := newEnv(b)
+			w, e := NewLab(env, c.opts)
+			if e != nil {
+				b.Fatal(e)
+			}
+			defer w.Close()
+			lab := w.(*labWidget)
+			chunks := 0
+			for b.Loop() {
+				lab.trainChunk()
+				rec.take()
+				chunks++
+			}
+			b.ReportMetric(float64(lab.run.done)/float64(chunks), "steps/chunk")
+			b.ReportMetric(float64(lab.lm.model.NumParams()), "params")
+		})
+	}
+}
+
+// BenchmarkLabSetHeadsLargest is BenchmarkLabSetHeads for the largest
+// model (heads 8 and 4), with the cursor at the end of the forward pass.
+func BenchmarkLabSetHeadsLargest(b *testing.B) {
+	env, rec := newEnv(b)
+	w, e := NewLab(env, labLargest)
+	if e != nil {
+		b.Fatal(e)
+	}
+	defer w.Close()
+	if e := w.Handle(&protocol.Request{Type: protocol.TypeRun, To: protocol.RunToForward}); e != nil {
+		b.Fatal(e)
+	}
+	heads := []string{"4", "8"}
+	i, bytes := 0, 0
+	for b.Loop() {
+		if e := w.Handle(&protocol.Request{Type: protocol.TypeSet, Name: "heads", Value: heads[i%2]}); e != nil {
+			b.Fatal(e)
+		}
+		i++
+		bytes = 0
+		for _, m := range rec.take() {
+			data, err := json.Marshal(m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			bytes += len(data)
+		}
+	}
+	b.ReportMetric(float64(bytes), "bytes/answer")
+}

@@ -364,7 +364,8 @@ func TestLabTrainingSharesWeights(t *testing.T) {
 		t.Errorf("the stepped graph's wq is not the model's tensor")
 	}
 	m := last[*protocol.LabMetrics](rec.take())
-	if m == nil || m.Step != labChunkSteps || len(m.Samples) != labSamples || !m.Training {
-		t.Errorf("metrics after a chunk = %+v, want step %d, %d samples, training", m, labChunkSteps, labSamples)
+	// A chunk is at most labChunkSteps steps, fewer if they are slow.
+	if m == nil || m.Step < 1 || m.Step > labChunkSteps || len(m.Samples) != labSamples || !m.Training {
+		t.Errorf("metrics after a chunk = %+v, want step 1 to %d, %d samples, training", m, labChunkSteps, labSamples)
 	}
 }

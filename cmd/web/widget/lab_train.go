@@ -12,9 +12,12 @@ import (
 
 // Pace of the lab's training loop.
 const (
-	// labChunkSteps training steps run under the widget's lock at a time;
-	// stepping requests wait at most that long.
+	// A chunk of training runs under the widget's lock: labChunkSteps
+	// steps, or fewer once labChunkTime has passed (at least one), so a
+	// stepping request waits at most about that long even for the largest
+	// model, whose steps take tens of milliseconds.
 	labChunkSteps = 5
+	labChunkTime  = 40 * time.Millisecond
 	// labRunSteps is how many steps one "train start" runs before training
 	// stops by itself, so a forgotten tab does not train forever.
 	labRunSteps = 3000
@@ -35,9 +38,13 @@ type labRun struct {
 	startStep int // done when training last started
 	started   time.Time
 	loss, acc float64 // means over the last chunk
-	history   []viz.Series
-	lastPlot  time.Time
-	lastView  time.Time
+	// samples are the last decoded sample predictions, nil when they must
+	// be decoded again: training decodes them with the chart, not after
+	// every chunk.
+	samples  []protocol.Sample
+	history  []viz.Series
+	lastPlot time.Time
+	lastView time.Time
 }
 
 func newLabRun(seed uint32) *labRun {
@@ -90,27 +97,34 @@ func (w *labWidget) handleTrain(req *protocol.Request) *protocol.Error {
 	return nil
 }
 
-// trainChunk runs labChunkSteps steps on fresh batches, sends the metrics,
-// and now and then the chart and the refreshed stepped view. It reports
-// whether this run of training has reached labRunSteps.
+// trainChunk runs a chunk of steps on fresh batches, sends the metrics,
+// and now and then the chart (with newly decoded samples) and the
+// refreshed stepped view. It reports whether this run of training has
+// reached labRunSteps.
 func (w *labWidget) trainChunk() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	r, g := w.run, w.lm.train
 	loss, acc := 0.0, 0.0
-	for range labChunkSteps {
+	start, n := time.Now(), 0
+	for n < labChunkSteps && (n == 0 || time.Since(start) < labChunkTime) && r.done-r.startStep < labRunSteps {
 		b := w.lm.trainBatch(r.rng)
 		task.Fill(g, b)
 		loss += optim.TrainStep(g, w.opt)
 		acc += task.Accuracy(g, b) // of the forward pass, before the update
+		r.done++
+		n++
 	}
-	r.done += labChunkSteps
-	r.loss, r.acc = loss/labChunkSteps, acc/labChunkSteps
+	r.loss, r.acc = loss/float64(n), acc/float64(n)
 	r.record()
 	finished := r.done-r.startStep >= labRunSteps
-	w.env.Emit(0, w.metrics(!finished))
 	now := time.Now()
-	if finished || now.Sub(r.lastPlot) >= labPlotEvery {
+	plot := finished || now.Sub(r.lastPlot) >= labPlotEvery
+	if plot {
+		r.samples = nil // decode them anew, for this message and the next ones
+	}
+	w.env.Emit(0, w.metrics(!finished))
+	if plot {
 		r.lastPlot = now
 		w.plot(0)
 	}
@@ -140,12 +154,15 @@ func (w *labWidget) metrics(training bool) *protocol.LabMetrics {
 			Header: protocol.Header{Type: protocol.TypeMetrics}, Step: r.done, Running: training,
 			Values: map[string]float64{"loss": loss, "accuracy": acc, "stepsPerSec": rate},
 		},
-		Loss: loss, Accuracy: acc, StepsPerSec: rate, Training: training, Samples: []protocol.Sample{},
+		Loss: loss, Accuracy: acc, StepsPerSec: rate, Training: training, Samples: r.samples,
 	}
-	if s, err := w.lm.samples(); err != nil {
-		w.env.Log.Error("lab samples", "err", err)
-	} else {
-		m.Samples = s
+	if !training || r.samples == nil {
+		s, err := w.lm.samples()
+		if err != nil {
+			w.env.Log.Error("lab samples", "err", err)
+			s = []protocol.Sample{}
+		}
+		r.samples, m.Samples = s, s
 	}
 	return m
 }
