@@ -1,13 +1,23 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"stepgraph/engine/safetensors"
 )
 
 // The lab's default model (docs/protocol.md, "Lab"): decoder-only,
@@ -261,4 +271,518 @@ func clickNode(b *browser, node string) {
 func waitInspector(b *browser, node string) {
 	b.t.Helper()
 	pollJS[bool](b, "inspect "+node, `document.querySelector('[data-testid="inspector-name"]')?.textContent === '`+node+`'`)
+}
+
+// setField types value into a hyperparameter's field and presses Enter.
+func setField(b *browser, name, value string) {
+	b.t.Helper()
+	b.do("set "+name+" to "+value,
+		chromedp.Click(chromedp.CSS(sel("hyper-"+name))),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent(value+"\r"))
+}
+
+// choose picks an option of a hyperparameter's list, as a pick with the
+// mouse does: the value changes and the list fires its change event.
+func choose(b *browser, name, value string) {
+	b.t.Helper()
+	b.do("choose "+name+" "+value, chromedp.SetValue(chromedp.CSS(sel("hyper-"+name)), value))
+	eval[chromedp.Void](b, `document.querySelector('[data-testid="hyper-`+name+`"]').dispatchEvent(new Event('change', {bubbles: true}))`)
+}
+
+// headCards returns, per head card of attention layer 0, whether it shows
+// its probabilities.
+func headCards(b *browser) []bool {
+	b.t.Helper()
+	return eval[[]bool](b, `[...document.querySelectorAll('[data-testid="attention"] .attn-card')].map(c => !!c.querySelector('[data-testid$="-probs"]'))`)
+}
+
+// waitHeads waits until the graph and the attention panel both show heads
+// heads, every one with its probabilities.
+func waitHeads(b *browser, heads int) {
+	b.t.Helper()
+	pollJS[bool](b, fmt.Sprintf("%d heads", heads), fmt.Sprintf(`!!document.querySelector('[data-testid="node-layers.0.attn.head.%d.probs"]') && !document.querySelector('[data-testid="node-layers.0.attn.head.%d.probs"]') && document.querySelectorAll('[data-testid="attention"] .attn-card [data-testid$="-probs"]').length === %d`, heads-1, heads, heads))
+}
+
+// TestBrowserLabHyperparameters changes the model from its form: four
+// heads give four head maps; three heads (with d_model 16) are refused
+// beside the field and the model stays; the causal switch and the
+// architecture update the attention panel at once.
+func TestBrowserLabHyperparameters(t *testing.T) {
+	b := newBrowser(t)
+	b.do("laptop screen", chromedp.EmulateViewport(1280, 800))
+	openLab(b, "")
+	press(b, "run to the end", chromedp.Click(chromedp.CSS(sel("run"))))
+	waitHeads(b, 2)
+
+	setField(b, "heads", "4")
+	waitHeads(b, 4)
+	for h := range 4 {
+		checkCausalProbs(t, fmt.Sprintf("head %d", h), readMap(b, fmt.Sprintf("attention-0-%d-probs", h)))
+	}
+	if got := eval[string](b, `document.querySelector('[data-testid="model-summary"]').textContent`); !strings.Contains(got, "4 heads") {
+		t.Errorf("model summary = %q, want it to say 4 heads", got)
+	}
+	b.screenshot("lab-heads-4.png")
+
+	// d_model 16 is not a multiple of 3: the server refuses, the page says
+	// why beside the heads field, and the model keeps its four heads.
+	setField(b, "heads", "3")
+	msg := pollJS[string](b, "the refusal", `(() => { const e = document.querySelector('[data-testid="hyper-error"]'); return !e.hidden && e.textContent; })()`)
+	if !strings.Contains(msg, "heads") {
+		t.Errorf("error beside the field = %q, want it to name heads", msg)
+	}
+	if !eval[bool](b, `document.querySelector('[data-testid="hyper-error"]').previousElementSibling.contains(document.querySelector('[data-testid="hyper-heads"]'))`) {
+		t.Errorf("the error is not shown beside the heads field")
+	}
+	if got := eval[string](b, `document.querySelector('[data-testid="hyper-heads"]').getAttribute('aria-invalid')`); got != "true" {
+		t.Errorf("heads field aria-invalid = %q, want true", got)
+	}
+	if cards := headCards(b); len(cards) != 4 {
+		t.Errorf("%d head cards after the refused change, want the model's 4", len(cards))
+	}
+	b.screenshot("lab-heads-refused.png")
+	setField(b, "heads", "2")
+	waitHeads(b, 2)
+	if !eval[bool](b, `document.querySelector('[data-testid="hyper-error"]').hidden`) {
+		t.Errorf("the error stays after a valid change")
+	}
+
+	// Without the causal mask every key is visible to every query.
+	b.do("causal off", chromedp.Click(chromedp.CSS(`.lab-switch`)))
+	pollJS[bool](b, "maps without a mask", `(() => { const f = document.querySelector('[data-testid="attention-0-0-probs"]'); return !!f && f.querySelectorAll('rect.heatmap__cell').length === 36 && !f.querySelector('.is-masked') && document.querySelector('[data-testid="hyper-causal"]').checked === false; })()`)
+	b.do("causal on", chromedp.Click(chromedp.CSS(`.lab-switch`)))
+	pollJS[bool](b, "masked maps again", `!!document.querySelector('[data-testid="attention-0-0-probs"] .is-masked')`)
+
+	// The encoder-decoder has self-attention in the encoder, and masked
+	// self-attention and cross-attention in the decoder, shown apart.
+	choose(b, "arch", "encdec")
+	pollJS[bool](b, "three attention layers", `!!document.querySelector('[data-testid="attention-layer-2"]') && !!document.querySelector('[data-testid="node-dec.layers.0.cross_attn.head.0.probs"]')`)
+	b.do("show cross-attention", chromedp.Click(chromedp.CSS(sel("attention-layer-2"))))
+	cross := pollJS[shownMap](b, "cross-attention maps", `(() => {
+		const f = document.querySelector('[data-testid="attention-2-0-probs"]');
+		if (!f || !document.querySelector('.attn-caption').textContent.includes('cross')) return null;
+		return {rows: [...f.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent)), masked: [...f.querySelectorAll('rect.heatmap__cell')].map(r => r.classList.contains('is-masked'))};
+	})()`)
+	n := labT / 2 // the encoder-decoder reads n source and n target tokens
+	if len(cross.Rows) != n || len(cross.Rows[0]) != n {
+		t.Errorf("cross-attention map %d×%d, want %d×%d (decoder queries, encoder keys)", len(cross.Rows), len(cross.Rows[0]), n, n)
+	}
+	for k, m := range cross.Masked {
+		if m {
+			t.Errorf("cross-attention cell %d is masked; cross-attention has no mask", k)
+		}
+	}
+	b.screenshot("lab-encdec-cross.png")
+	b.checkClean()
+}
+
+// metricsShown reads the training numbers the page shows.
+type metricsShown struct {
+	Step     float64 `json:"step"`
+	Loss     float64 `json:"loss"`
+	Accuracy float64 `json:"accuracy"`
+	Plots    int     `json:"plots"`
+	Samples  int     `json:"samples"`
+	Training bool    `json:"training"`
+}
+
+const metricsJS = `(() => {
+	const v = (k) => Number(document.querySelector('[data-metric="' + k + '"]').dataset.value);
+	const p = document.querySelector('[data-testid="loss-plot"]');
+	return {step: v("step"), loss: v("loss"), accuracy: v("accuracy"), plots: Number(p.dataset.updates || 0),
+		samples: document.querySelectorAll('[data-testid="samples"] tbody tr').length,
+		training: document.querySelector('[data-testid="train"]').getAttribute('aria-pressed') === 'true'};
+})()`
+
+// trainFor waits while the model trains until the page shows at least
+// steps training steps, and returns the first and the last numbers seen.
+func trainFor(b *browser, steps int) (first, last metricsShown) {
+	b.t.Helper()
+	first = pollJS[metricsShown](b, "the first training metrics", `(() => { const m = `+metricsJS+`; return m.step > 0 && m.loss > 0 ? m : null; })()`)
+	last = pollJS[metricsShown](b, fmt.Sprintf("%d training steps", steps), fmt.Sprintf(`(() => { const m = %s; return m.step >= %d ? m : null; })()`, metricsJS, steps))
+	return first, last
+}
+
+// TestBrowserLabTraining trains the default model from the page for a
+// few hundred steps: the loss falls, the server's chart updates, samples
+// show, and stepping answers while the model trains.
+func TestBrowserLabTraining(t *testing.T) {
+	b := newBrowser(t)
+	b.do("laptop screen", chromedp.EmulateViewport(1280, 800))
+	openLab(b, "")
+	b.do("train", chromedp.Click(chromedp.CSS(sel("train"))))
+	pollJS[bool](b, "training starts", `document.querySelector('[data-testid="train"]').getAttribute('aria-pressed') === 'true'`)
+
+	// Stepping stays responsive meanwhile.
+	before := readCursor(b).Index
+	press(b, "step while training", chromedp.Click(chromedp.CSS(sel("step-forward"))))
+	if after := readCursor(b).Index; after != before+1 {
+		t.Errorf("a step while training moved the cursor from %d to %d, want %d", before, after, before+1)
+	}
+
+	first, last := trainFor(b, 300)
+	if !(last.Loss < first.Loss) {
+		t.Errorf("loss after %v steps = %v, want below the %v of step %v", last.Step, last.Loss, first.Loss, first.Step)
+	}
+	pollJS[bool](b, "the loss chart loads", `(() => { const i = document.querySelector('[data-testid="plot-loss"]'); return !!i && i.complete && i.naturalWidth > 0 && Number(document.querySelector('[data-testid="loss-plot"]').dataset.updates) >= 2; })()`)
+	if last.Samples == 0 {
+		t.Errorf("no sample predictions shown after %v training steps", last.Step)
+	}
+	b.screenshot("lab-training.png")
+
+	b.do("pause", chromedp.Click(chromedp.CSS(sel("train"))))
+	pollJS[bool](b, "training pauses", `(() => { const t = document.querySelector('[data-testid="train"]'); return t.textContent === "Train" && t.getAttribute('aria-pressed') === 'false'; })()`)
+	b.checkClean()
+}
+
+// labView is what the URL must reproduce: every option in the form, the
+// cursor, the drawn graph and the inspected node.
+type labView struct {
+	Form      map[string]string `json:"form"`
+	Index     int               `json:"index"`
+	Nodes     []string          `json:"nodes"`
+	Inspected string            `json:"inspected"`
+	Heads     int               `json:"heads"`
+}
+
+const labViewJS = `(() => {
+	const form = {};
+	for (const el of document.querySelectorAll('[data-testid="hyper"] [name]')) form[el.name] = el.type === 'checkbox' ? String(el.checked) : el.value;
+	return {
+		form, index: Number(document.querySelector('[data-testid="cursor"]').dataset.index),
+		nodes: [...document.querySelectorAll('[data-testid="graph"] .sg-node')].map(g => g.dataset.name),
+		inspected: (document.querySelector('[data-testid="inspector-name"]') || {}).textContent || "",
+		heads: document.querySelectorAll('[data-testid="attention"] .attn-card').length,
+	};
+})()`
+
+// TestBrowserLabURL changes options, folds a scope and steps, then
+// reloads the page and opens the link afresh: both give the same view.
+func TestBrowserLabURL(t *testing.T) {
+	b := newBrowser(t)
+	openLab(b, "")
+	setField(b, "heads", "4")
+	pollJS[bool](b, "four heads", `!!document.querySelector('[data-testid="node-layers.0.attn.head.3.probs"]')`)
+	setField(b, "seed", "5")
+	choose(b, "task", "sort")
+	pollJS[bool](b, "the options in the URL", `['heads=4', 'seed=5', 'task=sort'].every(s => location.search.includes(s))`)
+	b.do("fold the feed-forward layer",
+		chromedp.Click(chromedp.CSS(sel("scopes-menu"))),
+		chromedp.Click(chromedp.CSS(sel("scope-layers.0.ffn"))))
+	pollJS[bool](b, "the folded scope", `!!document.querySelector('[data-testid="node-layers.0.ffn"].sg-kind-scope') && location.search.includes('collapsed=layers.0.ffn')`)
+	for range 7 {
+		press(b, "step forward", chromedp.Click(chromedp.CSS(sel("step-forward"))))
+	}
+	pollJS[bool](b, "the step in the URL", `location.search.includes('step=7')`)
+	want := eval[labView](b, labViewJS)
+	link := eval[string](b, `location.href`)
+
+	b.do("reload", chromedp.Reload())
+	waitLab(b)
+	pollJS[bool](b, "the cursor after the reload", `Number(document.querySelector('[data-testid="cursor"]').dataset.index) === 7`)
+	compareViews(t, "after a reload", eval[labView](b, labViewJS), want)
+
+	b.do("open the link afresh", chromedp.Navigate("about:blank"), chromedp.Navigate(link))
+	waitLab(b)
+	pollJS[bool](b, "the cursor from the link", `Number(document.querySelector('[data-testid="cursor"]').dataset.index) === 7`)
+	compareViews(t, "from the link", eval[labView](b, labViewJS), want)
+	if got := eval[string](b, `location.href`); got != link {
+		t.Errorf("the link became %s, want %s", got, link)
+	}
+	b.checkClean()
+}
+
+func compareViews(t *testing.T, when string, got, want labView) {
+	t.Helper()
+	for k, v := range want.Form {
+		if got.Form[k] != v {
+			t.Errorf("%s: field %s = %q, want %q", when, k, got.Form[k], v)
+		}
+	}
+	if got.Index != want.Index || got.Inspected != want.Inspected || got.Heads != want.Heads {
+		t.Errorf("%s: step %d inspecting %q with %d heads, want step %d inspecting %q with %d heads",
+			when, got.Index, got.Inspected, got.Heads, want.Index, want.Inspected, want.Heads)
+	}
+	if strings.Join(got.Nodes, " ") != strings.Join(want.Nodes, " ") {
+		t.Errorf("%s: the graph has %d boxes %v, want %d %v", when, len(got.Nodes), got.Nodes, len(want.Nodes), want.Nodes)
+	}
+}
+
+// downloads lets the browser save files into dir and returns a channel
+// that receives the path of each finished download.
+func (b *browser) downloads(dir string) <-chan string {
+	b.t.Helper()
+	if _, err := chromedp.CallBrowser(b.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true),
+	}); err != nil {
+		b.t.Fatalf("allow downloads: %v", err)
+	}
+	done := make(chan string, 8)
+	err := chromedp.ListenBrowser(b.ctx, func(ev any) {
+		if p, ok := ev.(*cdpbrowser.EventDownloadProgress); ok && p.State == cdpbrowser.DownloadProgressStateCompleted {
+			done <- filepath.Join(dir, p.GUID) // allowAndName names the file by its GUID
+		}
+	})
+	if err != nil {
+		b.t.Fatalf("listen for downloads: %v", err)
+	}
+	return done
+}
+
+// exportFile picks an item of the export menu (or clicks a button, when
+// menu is false) and returns the file the browser saved.
+func exportFile(b *browser, files <-chan string, testid string, menu bool) []byte {
+	b.t.Helper()
+	if menu {
+		b.do("open the export menu", chromedp.Click(chromedp.CSS(sel("export-menu"))))
+	}
+	b.do("export "+testid, chromedp.Click(chromedp.CSS(sel(testid))))
+	select {
+	case path := <-files:
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		return data
+	case <-b.ctx.Done():
+		b.t.Fatalf("%s: no download finished: %v", testid, b.ctx.Err())
+	}
+	return nil
+}
+
+// traceFile is the part of an exported trace the test reads.
+type traceFile struct {
+	Format string `json:"format"`
+	Cursor struct {
+		Index int `json:"index"`
+		Total int `json:"total"`
+	} `json:"cursor"`
+	Nodes []struct {
+		Name  string            `json:"name"`
+		Kind  string            `json:"kind"`
+		Shape []int             `json:"shape"`
+		Value []json.RawMessage `json:"value"`
+		Grad  []json.RawMessage `json:"grad"`
+	} `json:"nodes"`
+}
+
+// TestBrowserLabExport downloads the weights, the trace, the graph and a
+// heatmap from the page, and reads each file back: the weights are the
+// trace's parameters (as float32), the trace has every node of the graph
+// the page draws, and the drawings are SVG.
+func TestBrowserLabExport(t *testing.T) {
+	b := newBrowser(t)
+	files := b.downloads(t.TempDir())
+	openLab(b, "")
+	press(b, "run to the end", chromedp.Click(chromedp.CSS(sel("run"))))
+	drawn := eval[[]string](b, `[...document.querySelectorAll('[data-testid="graph"] .sg-node')].map(g => g.dataset.name)`)
+
+	var trace traceFile
+	if err := json.Unmarshal(exportFile(b, files, "export-trace", true), &trace); err != nil {
+		t.Fatalf("the trace is not JSON: %v", err)
+	}
+	if trace.Format != "stepgraph-trace-1" || trace.Cursor.Index != trace.Cursor.Total || trace.Cursor.Total == 0 {
+		t.Errorf("trace format %q at step %d of %d, want stepgraph-trace-1 at the end of the run", trace.Format, trace.Cursor.Index, trace.Cursor.Total)
+	}
+	var names []string
+	params := map[string]int{} // name -> index in trace.Nodes
+	for i, n := range trace.Nodes {
+		names = append(names, n.Name)
+		size := 1
+		for _, d := range n.Shape {
+			size *= d
+		}
+		if len(n.Value) != size {
+			t.Errorf("trace node %s: %d values for shape %v", n.Name, len(n.Value), n.Shape)
+		}
+		if n.Kind == "parameter" {
+			params[n.Name] = i
+			if len(n.Grad) != size {
+				t.Errorf("trace parameter %s: %d gradient numbers at the end of the run, want %d", n.Name, len(n.Grad), size)
+			}
+		}
+	}
+	if strings.Join(names, " ") != strings.Join(drawn, " ") {
+		t.Errorf("trace nodes %v, want the drawn graph's %v", names, drawn)
+	}
+
+	tensors, _, err := safetensors.Read(bytes.NewReader(exportFile(b, files, "export-weights", true)), 0)
+	if err != nil {
+		t.Fatalf("the weights do not read back: %v", err)
+	}
+	if len(tensors) != len(params) || len(params) == 0 {
+		t.Errorf("%d tensors in the weights, want the trace's %d parameters", len(tensors), len(params))
+	}
+	for name, w := range tensors {
+		i, ok := params[name]
+		if !ok {
+			t.Errorf("weights hold %s, which is no parameter of the trace", name)
+			continue
+		}
+		n := trace.Nodes[i]
+		if fmt.Sprint(w.Shape) != fmt.Sprint(n.Shape) {
+			t.Errorf("weights %s shape %v, want the trace's %v", name, w.Shape, n.Shape)
+			continue
+		}
+		for k, raw := range n.Value {
+			var v float64
+			if err := json.Unmarshal(raw, &v); err != nil {
+				t.Fatalf("trace %s value %d = %s: %v", name, k, raw, err)
+			}
+			if w.Data[k] != float64(float32(v)) { // the weights file is float32
+				t.Errorf("weights %s[%d] = %v, want the trace's %v as float32", name, k, w.Data[k], v)
+				break
+			}
+		}
+	}
+
+	checkSVG(t, "graph", exportFile(b, files, "export-graph", true), `data-testid="node-layers.0.attn.head.1.probs"`)
+	find(b, "layers.0.attn.head.1.probs")
+	checkSVG(t, "heatmap", exportFile(b, files, "inspector-value-export", false), "")
+	status := eval[string](b, `document.querySelector('[data-testid="export-status"]').dataset.filename`)
+	if !strings.HasSuffix(status, ".svg") {
+		t.Errorf("the page names the last download %q, want an .svg file", status)
+	}
+	b.checkClean()
+}
+
+// checkSVG checks that data is well-formed XML with an <svg> root that
+// contains want.
+func checkSVG(t *testing.T, what string, data []byte, want string) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(data))
+	root := ""
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s export is not well-formed XML: %v", what, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && root == "" {
+			root = se.Name.Local
+		}
+	}
+	if root != "svg" {
+		t.Errorf("%s export's root element is %q, want svg", what, root)
+	}
+	if !strings.Contains(string(data), want) {
+		t.Errorf("%s export lacks %s", what, want)
+	}
+}
+
+// key presses one key (as chromedp's kb names it) and nothing else.
+func key(k string, mods ...chromedp.Modifier) chromedp.Action[chromedp.Void] {
+	if len(mods) > 0 {
+		return chromedp.KeyEvent(k, chromedp.KeyModifiers(mods...))
+	}
+	return chromedp.KeyEvent(k)
+}
+
+// focused returns the data-testid of the focused element.
+func focused(b *browser) string {
+	b.t.Helper()
+	return eval[string](b, `document.activeElement ? (document.activeElement.dataset.testid || document.activeElement.tagName) : ""`)
+}
+
+// TestBrowserLabKeyboard does what the other lab tests do with key events
+// only (and the reload, which is the browser's): step forward to the
+// attention probabilities, backward to a parameter's gradient, find
+// nodes, change the heads, run to the end, train, play and pause.
+func TestBrowserLabKeyboard(t *testing.T) {
+	b := newBrowser(t)
+	b.do("laptop screen", chromedp.EmulateViewport(1280, 800))
+	openLab(b, "")
+
+	probs := "layers.0.attn.head.0.probs"
+	stepUntil(b, "→", key(kb.ArrowRight), probs, 200)
+	checkCausalProbs(t, "inspector value", readMap(b, "inspector-value"))
+	checkCausalProbs(t, "attention panel, layer 0 head 0", readMap(b, "attention-0-0-probs"))
+	before := readCursor(b).Index
+	if c := press(b, "shift →", key(kb.ArrowRight, chromedp.ModifierShift)); c.Index != before+10 {
+		t.Errorf("shift → moved the cursor from %d to %d, want %d", before, c.Index, before+10)
+	}
+	if c := press(b, "←", key(kb.ArrowLeft)); c.Index != before+9 {
+		t.Errorf("← moved the cursor to %d, want %d", c.Index, before+9)
+	}
+
+	for range 200 {
+		press(b, "B", key("b"))
+		if eval[bool](b, `document.querySelector('[data-testid="node-head.b"]').classList.contains('has-grad')`) {
+			break
+		}
+	}
+	if c := readCursor(b); c.Phase != "backward" {
+		t.Fatalf("after B the phase is %q, want backward", c.Phase)
+	}
+
+	// "/" goes to the search; Enter inspects; Escape leaves the field.
+	search := func(node string) {
+		b.do("/ "+node, key("/"))
+		if f := focused(b); f != "graph-search" {
+			t.Fatalf("/ focused %q, want the graph's search", f)
+		}
+		b.do("type "+node, key("a", chromedp.ModifierCtrl), key(node+kb.Enter))
+		waitInspector(b, node)
+		b.do("leave the search", key(kb.Escape))
+	}
+	search("logits")
+	dLogits := readMap(b, "inspector-grad").numbers(t)
+	search("head.b")
+	dB := readMap(b, "inspector-grad").numbers(t)
+	for j := range labV {
+		sum := 0.0
+		for i := range labT {
+			sum += dLogits[i][j]
+		}
+		if math.Abs(dB[0][j]-sum) > printedTol*math.Max(1, math.Abs(sum)) {
+			t.Errorf("head.b gradient [%d] = %v, want the logits' gradient summed over positions, %v", j, dB[0][j], sum)
+		}
+	}
+
+	// M goes to the model's first field; Tab walks the form to heads.
+	b.do("M", key("m"))
+	for range 4 {
+		b.do("tab", key(kb.Tab))
+	}
+	if f := focused(b); f != "hyper-heads" {
+		t.Fatalf("M then four tabs focused %q, want hyper-heads", f)
+	}
+	b.do("type 4 heads", key("a", chromedp.ModifierCtrl), key("4"+kb.Enter), key(kb.Escape))
+	pollJS[bool](b, "four heads", `!!document.querySelector('[data-testid="node-layers.0.attn.head.3.probs"]')`)
+	b.do("E", key("e"))
+	waitHeads(b, 4)
+	b.screenshot("lab-keyboard.png")
+
+	b.do("T", key("t"))
+	first, last := trainFor(b, 300)
+	if !(last.Loss < first.Loss) {
+		t.Errorf("loss after %v steps = %v, want below the %v of step %v", last.Step, last.Loss, first.Loss, first.Step)
+	}
+	b.do("T again", key("t"))
+	pollJS[bool](b, "training pauses", `document.querySelector('[data-testid="train"]').getAttribute('aria-pressed') === 'false'`)
+
+	// The reload keeps the four heads and the cursor at the end.
+	end := readCursor(b).Index
+	b.do("reload", chromedp.Reload())
+	waitLab(b)
+	waitHeads(b, 4)
+	if c := readCursor(b); c.Index != end {
+		t.Errorf("cursor after the reload = %d, want %d", c.Index, end)
+	}
+	if got := eval[string](b, `document.querySelector('[data-testid="hyper-heads"]').value`); got != "4" {
+		t.Errorf("heads field after the reload = %q, want 4", got)
+	}
+
+	// R resets; Space plays until Space pauses.
+	if c := press(b, "R", key("r")); c.Index != 0 {
+		t.Errorf("R moved the cursor to %d, want 0", c.Index)
+	}
+	b.do("space", key(" "))
+	pollJS[bool](b, "playing", `document.querySelector('[data-testid="play"]').getAttribute('aria-pressed') === 'true' && Number(document.querySelector('[data-testid="cursor"]').dataset.index) >= 3`)
+	b.do("space again", key(" "))
+	pollJS[bool](b, "paused", `document.querySelector('[data-testid="play"]').getAttribute('aria-pressed') === 'false'`)
+	b.checkClean()
 }

@@ -142,6 +142,7 @@ export class Lab {
       this.pending.delete(msg.id);
       // The model stays as it was: so does the configuration a reconnect sends.
       if (this.channel.configuration) this.channel.configuration.options[p.name] = this.options[p.name];
+      this.form.forget(p.name);
       this.form.showError(msg.field || p.name, msg.message);
       return;
     }

@@ -14,6 +14,7 @@ export class HyperForm {
     this.controls = new Map();
     for (const el of form.querySelectorAll("[name]")) this.controls.set(el.name, el);
     this.values = {}; // the value of each option the server last accepted
+    this.sent = new Map(); // option -> value sent and not yet answered
 
     form.addEventListener("change", (ev) => {
       if (ev.target.name) this.commit(ev.target);
@@ -46,10 +47,14 @@ export class HyperForm {
     return el.type === "checkbox" ? String(el.checked) : el.value.trim();
   }
 
+  // commit sends a control's value, unless the model has it already or
+  // it is on its way (Enter in a field fires both change and submit).
   commit(el) {
     const v = this.value(el.name);
     if (v === this.values[el.name] && !el.hasAttribute("aria-invalid")) return;
     if (el.name === "tokens" && v === "" && !this.values.tokens) return;
+    if (this.sent.get(el.name) === v) return;
+    this.sent.set(el.name, v);
     this.onSet(el.name, v);
   }
 
@@ -69,6 +74,7 @@ export class HyperForm {
     for (const [name, v] of Object.entries(options)) {
       if (!this.controls.has(name)) continue;
       this.values[name] = v;
+      this.sent.delete(name);
       if (document.activeElement !== this.controls.get(name)) this.write(name, v);
     }
     const encoder = this.values.arch === "encoder";
@@ -86,9 +92,15 @@ export class HyperForm {
     if (!this.values.tokens && document.activeElement !== el) el.value = text;
   }
 
+  /** forget drops the value of option name that was on its way. */
+  forget(name) {
+    this.sent.delete(name);
+  }
+
   /** showError puts message beside the control of option field. */
   showError(field, message) {
     this.clearError();
+    this.sent.delete(field);
     const el = this.controls.get(field);
     this.error.textContent = message;
     this.error.hidden = false;

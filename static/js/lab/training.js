@@ -4,7 +4,7 @@
 // drawn with gonum/plot as SVG and shown as an image, so the page's
 // content security policy needs no inline style).
 
-import { h, fmt } from "../dom.js";
+import { h } from "../dom.js";
 
 export class TrainingCard {
   /** root is the card; onToggle(start) asks the server to train or stop. */
@@ -26,6 +26,15 @@ export class TrainingCard {
     this.button.setAttribute("aria-pressed", String(on));
     this.button.classList.toggle("is-running", on);
     this.root.classList.toggle("is-training", on);
+    if (on) this.reveal();
+  }
+
+  // reveal scrolls the side column, when it scrolls, to show the card.
+  reveal() {
+    const side = this.root.parentElement;
+    if (side.scrollHeight <= side.clientHeight) return;
+    const top = side.scrollTop + this.root.getBoundingClientRect().top - side.getBoundingClientRect().top - 8;
+    side.scrollTo({ top, behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
   }
 
   /**
@@ -42,7 +51,7 @@ export class TrainingCard {
     const on = msg.training !== undefined ? msg.training : msg.running;
     if (on !== undefined && on !== this.training) this.setTraining(on);
     this.set("step", String(msg.step ?? 0), msg.step);
-    if (loss !== undefined) this.set("loss", fmt(loss), loss);
+    if (loss !== undefined) this.set("loss", loss >= 0.01 ? loss.toFixed(3) : loss.toExponential(1), loss);
     if (acc !== undefined) this.set("accuracy", `${(100 * acc).toFixed(1)}%`, acc);
     if (rate !== undefined) this.set("rate", rate >= 100 ? String(Math.round(rate)) : rate.toFixed(1), rate);
     if (Array.isArray(msg.samples) && msg.samples.length) this.showSamples(msg.samples);
@@ -68,7 +77,7 @@ export class TrainingCard {
 
   showSamples(samples) {
     const rows = samples.map((x) => {
-      const right = x.predicted === x.target;
+      const right = x.correct !== undefined ? x.correct : x.predicted === x.target;
       return h(
         "tr",
         { class: right ? "is-right" : "is-wrong" },
