@@ -92,7 +92,8 @@ type distillWidget struct {
 }
 
 // NewDistill is the factory of the "distill" widget kind. It trains the
-// teacher; the session calls it on the shared pool.
+// teacher, unless one of the same seed is cached (see seedCache); the
+// session calls it on the shared pool.
 func NewDistill(env Env, opts map[string]string) (Widget, *protocol.Error) {
 	o := defaultDistillOptions()
 	for _, name := range sortedKeys(opts) {
@@ -110,13 +111,13 @@ func NewDistill(env Env, opts map[string]string) (Widget, *protocol.Error) {
 	return w, nil
 }
 
-// build trains the teacher (when retrain is set) and makes fresh students
-// and the stepped graph from the options.
+// build fetches the teacher of the seed (when retrain is set) and makes
+// fresh students and the stepped graph from the options.
 func (w *distillWidget) build(retrain bool) *protocol.Error {
 	t := w.teacher
 	if retrain || t == nil {
 		var err error
-		if t, err = trainDistillTeacher(w.opts.Seed); err != nil {
+		if t, err = distillTeachers.get(w.opts.Seed); err != nil {
 			return protocol.Errorf(protocol.CodeInternal, "train the teacher: %v", err)
 		}
 	}

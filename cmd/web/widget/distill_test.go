@@ -16,7 +16,7 @@ func TestDistillOptions(t *testing.T) {
 		field string        // the option at fault
 	}{
 		{map[string]string{}, "", ""},
-		{map[string]string{"alpha": "0", "T": "0.5", "width": "1", "points": "8", "steps": "25", "seed": "0"}, "", ""},
+		{map[string]string{"alpha": "0", "T": "0.5", "width": "1", "points": "8", "steps": "25", "seed": "1"}, "", ""},
 		{map[string]string{"alpha": "1", "T": "20", "width": "32", "points": "300", "steps": "2000", "caption": "x"}, "", ""},
 		{map[string]string{"alpha": "1.5"}, protocol.CodeOutOfRange, "alpha"},
 		{map[string]string{"alpha": "-0.1"}, protocol.CodeOutOfRange, "alpha"},

@@ -80,9 +80,9 @@ func (o *quantOptions) set(name, value string) (retrain bool, e *protocol.Error)
 // the quantized graph and reports the error of every node, the loss and
 // accuracy before and after, and the bytes the weights take. It does not
 // train on request: the float model is trained once, when it is
-// configured, and the pass (at most a short QAT fine-tuning) runs on every
-// change of an option. The session calls it on the shared pool, so that
-// work goes through Env.Pool.
+// configured (once per seed and process: see seedCache), and the pass (at
+// most a short QAT fine-tuning) runs on every change of an option. The
+// session calls it on the shared pool, so that work goes through Env.Pool.
 type quantWidget struct {
 	env   Env
 	opts  quantOptions
@@ -109,13 +109,13 @@ func NewQuant(env Env, opts map[string]string) (Widget, *protocol.Error) {
 	return w, nil
 }
 
-// build trains the float model (when retrain is set) and quantizes it as
-// the options say.
+// build fetches the float model of the seed (when retrain is set),
+// training it unless the cache has it, and quantizes it as the options say.
 func (w *quantWidget) build(retrain bool) *protocol.Error {
 	f := w.float
 	if retrain || f == nil {
 		var err error
-		if f, err = trainQuantFloat(w.opts.Seed); err != nil {
+		if f, err = quantFloats.get(w.opts.Seed); err != nil {
 			return protocol.Errorf(protocol.CodeInternal, "train the float model: %v", err)
 		}
 	}
