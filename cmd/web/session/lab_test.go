@@ -273,7 +273,7 @@ func TestLabExports(t *testing.T) {
 	c.lab(protocol.Request{Type: protocol.TypeSeek, ID: 2, Index: g.Steps/2 + 2})
 	c.expect(protocol.TypeNode, &protocol.Node{})
 
-	// Four requests in a row: export messages are never coalesced.
+	// Four requests in a row: four files, none replaces another.
 	c.lab(protocol.Request{Type: protocol.TypeExport, ID: 3, What: protocol.ExportWeights})
 	c.lab(protocol.Request{Type: protocol.TypeExport, ID: 4, What: protocol.ExportTrace})
 	c.lab(protocol.Request{Type: protocol.TypeExport, ID: 5, What: protocol.ExportGraph})
@@ -480,6 +480,23 @@ func TestLabCausalSwitch(t *testing.T) {
 	for _, h := range a.Layers[0].Heads {
 		if a.Layers[0].Causal || h.Mask != nil {
 			t.Errorf("head %d without the causal mask: layer causal %v, mask %v", h.Head, a.Layers[0].Causal, h.Mask)
+		}
+	}
+}
+
+// TestExportCoalescing checks the queue keys of export messages: a newer
+// copy of a file replaces an unsent one, two files never do.
+func TestExportCoalescing(t *testing.T) {
+	export := func(widget, file string) protocol.Message {
+		return &protocol.Export{Header: protocol.Header{Type: protocol.TypeExport, Widget: widget}, Filename: file}
+	}
+	same := coalesceKey(export("lab", "a.json"))
+	if same == "" || same != coalesceKey(export("lab", "a.json")) {
+		t.Errorf("two copies of one file have keys %q and %q, want one key", same, coalesceKey(export("lab", "a.json")))
+	}
+	for _, other := range []protocol.Message{export("lab", "b.json"), export("lab2", "a.json")} {
+		if coalesceKey(other) == same {
+			t.Errorf("export %+v shares the key of lab's a.json", other)
 		}
 	}
 }

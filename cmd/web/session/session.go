@@ -208,15 +208,19 @@ func (s *session) send(m protocol.Message) {
 }
 
 // coalesceKey returns the key under which newer messages replace older
-// ones: type and widget (and a plot's name). Hello, error and export
-// messages are never replaced: each export is a file the learner asked for.
+// ones: type and widget (and a plot's name, an export's file name). Hello
+// and error messages are never replaced. An export is a file the learner
+// asked for, replaced only by a newer copy of the same file, so that a
+// page that asks again and again cannot pile up large files in the queue.
 func coalesceKey(m protocol.Message) string {
 	h := m.Head()
 	switch h.Type {
-	case protocol.TypeHello, protocol.TypeError, protocol.TypeExport:
+	case protocol.TypeHello, protocol.TypeError:
 		return ""
 	case protocol.TypePlot:
 		return fmt.Sprintf("%s\x00%s\x00%s", h.Type, h.Widget, m.(*protocol.Plot).Name)
+	case protocol.TypeExport:
+		return fmt.Sprintf("%s\x00%s\x00%s", h.Type, h.Widget, m.(*protocol.Export).Filename)
 	}
 	return h.Type + "\x00" + h.Widget
 }
