@@ -47,7 +47,7 @@ func LabPage() templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<link rel=\"stylesheet\" href=\"/static/css/lab.css\"><div class=\"lab\" id=\"lab\" data-testid=\"widget-lab\" data-lab-widget=\"lab\"><aside class=\"lab-side\" aria-label=\"Model and training\"><header class=\"lab-head\"><h1 class=\"lab-head__title\">Transformer lab <span class=\"lab-status\" data-testid=\"status\" data-status=\"connecting\">connecting</span></h1><p class=\"lab-head__summary\" data-testid=\"model-summary\">Connecting…</p></header>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<link rel=\"stylesheet\" href=\"/static/css/lab.css\"><div class=\"lab\" id=\"lab\" data-testid=\"widget-lab\" data-lab-widget=\"lab\"><header class=\"lab-head\"><h1 class=\"lab-head__title\">Transformer lab <span class=\"lab-status\" data-testid=\"status\" data-status=\"connecting\">connecting</span></h1><p class=\"lab-head__summary\" data-testid=\"model-summary\">Connecting…</p></header><aside class=\"lab-side\" aria-label=\"Model and training\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -194,8 +194,18 @@ func TestBrowserLabStepping(t *testing.T) {
 	if !eval[bool](b, `document.querySelector('[data-testid="node-`+probs+`"]').classList.contains('is-current')`) {
 		t.Errorf("the graph does not highlight %s as the node just computed", probs)
 	}
-	checkCausalProbs(t, "inspector value", readMap(b, "inspector-value"))
+	value := readMap(b, "inspector-value")
+	checkCausalProbs(t, "inspector value", value)
 	checkCausalProbs(t, "attention panel, layer 0 head 0", readMap(b, "attention-0-0-probs"))
+
+	// Hovering a cell shows its number: the one in the table.
+	b.do("show the value map", chromedp.ScrollIntoView(chromedp.CSS(sel("inspector-value")+` svg`)))
+	at := eval[[]float64](b, `(() => { const r = document.querySelectorAll('[data-testid="inspector-value"] rect.heatmap__cell')[`+strconv.Itoa(labT)+`].getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)
+	b.do("hover cell [1, 0]", chromedp.MouseEvent(chromedp.MouseMoved, at[0], at[1]))
+	readout := pollJS[string](b, "the hover readout", `document.querySelector('[data-testid="inspector"] .lab-readout.is-on')?.textContent`)
+	if want := "[1, 0] = " + value.Rows[1][0]; !strings.Contains(readout, want) {
+		t.Errorf("hovering cell [1, 0] shows %q, want it to contain %q", readout, want)
+	}
 	b.screenshot("lab-probs.png")
 
 	// Backward: the first steps run the rest of the forward pass, then the
@@ -246,6 +256,22 @@ func TestBrowserLabStepping(t *testing.T) {
 	}
 	if !nonzero {
 		t.Errorf("head.b's gradient is all zeros")
+	}
+
+	// On a shared colour scale the value and the gradient use one range.
+	b.do("shared scale", chromedp.Click(chromedp.CSS(sel("scale-shared"))))
+	scales := pollJS[[]string](b, "shared legends", `(() => { const l = (id) => [...document.querySelectorAll('[data-testid="' + id + '"] .lab-legend-bar__num')].map(e => e.textContent).join(" to "); const s = document.querySelector('[data-testid="scale-shared"]'); return s && s.getAttribute('aria-pressed') === 'true' ? [l("inspector-value"), l("inspector-grad")] : null; })()`)
+	if scales[0] != scales[1] || scales[0] == "" {
+		t.Errorf("on a shared scale the value runs %q and the gradient %q, want one range", scales[0], scales[1])
+	}
+
+	// A click in the middle of the timeline seeks to about half of it, the
+	// end of the forward pass (the thumb's width leaves a step or two either
+	// way).
+	b.do("seek", chromedp.Click(chromedp.CSS(sel("timeline"))))
+	mid := pollJS[[]int](b, "the seek", `(() => { const r = document.querySelector('[data-testid="timeline"]'); const c = document.querySelector('[data-testid="cursor"]'); return Number(c.dataset.index) === Number(r.value) && Number(r.value) < Number(r.max) - 2 ? [Number(r.value), Number(r.max)] : null; })()`)
+	if half := mid[1] / 2; mid[0] < half-2 || mid[0] > half+2 {
+		t.Errorf("a click in the middle of the timeline went to step %d of %d", mid[0], mid[1])
 	}
 	b.checkClean()
 }
@@ -690,7 +716,8 @@ func focused(b *browser) string {
 // TestBrowserLabKeyboard does what the other lab tests do with key events
 // only (and the reload, which is the browser's): step forward to the
 // attention probabilities, backward to a parameter's gradient, find
-// nodes, change the heads, run to the end, train, play and pause.
+// nodes, change the heads, run to the end, reload, reset, play and pause.
+// TestBrowserLabKeyboardTraining trains.
 func TestBrowserLabKeyboard(t *testing.T) {
 	b := newBrowser(t)
 	b.do("laptop screen", chromedp.EmulateViewport(1280, 800))
@@ -756,14 +783,6 @@ func TestBrowserLabKeyboard(t *testing.T) {
 	waitHeads(b, 4)
 	b.screenshot("lab-keyboard.png")
 
-	b.do("T", key("t"))
-	first, last := trainFor(b, 300)
-	if !(last.Loss < first.Loss) {
-		t.Errorf("loss after %v steps = %v, want below the %v of step %v", last.Step, last.Loss, first.Loss, first.Step)
-	}
-	b.do("T again", key("t"))
-	pollJS[bool](b, "training pauses", `document.querySelector('[data-testid="train"]').getAttribute('aria-pressed') === 'false'`)
-
 	// The reload keeps the four heads and the cursor at the end.
 	end := readCursor(b).Index
 	b.do("reload", chromedp.Reload())
@@ -785,4 +804,57 @@ func TestBrowserLabKeyboard(t *testing.T) {
 	b.do("space again", key(" "))
 	pollJS[bool](b, "paused", `document.querySelector('[data-testid="play"]').getAttribute('aria-pressed') === 'false'`)
 	b.checkClean()
+}
+
+// TestBrowserLabKeyboardTraining trains with T and pauses with T again,
+// stepping with → meanwhile: the keyboard half of TestBrowserLabTraining
+// (apart from TestBrowserLabKeyboard, so that each stays well inside the
+// browser tests' deadline under -race).
+func TestBrowserLabKeyboardTraining(t *testing.T) {
+	b := newBrowser(t)
+	openLab(b, "")
+	b.do("T", key("t"))
+	pollJS[bool](b, "training starts", `document.querySelector('[data-testid="train"]').getAttribute('aria-pressed') === 'true'`)
+	if c := press(b, "→ while training", key(kb.ArrowRight)); c.Index != 1 {
+		t.Errorf("→ while training moved the cursor to %d, want 1", c.Index)
+	}
+	first, last := trainFor(b, 300)
+	if !(last.Loss < first.Loss) {
+		t.Errorf("loss after %v steps = %v, want below the %v of step %v", last.Step, last.Loss, first.Loss, first.Step)
+	}
+	b.do("T again", key("t"))
+	pollJS[bool](b, "training pauses", `document.querySelector('[data-testid="train"]').getAttribute('aria-pressed') === 'false'`)
+	b.checkClean()
+}
+
+// TestBrowserLabScreens opens the lab on a laptop screen and on a tablet:
+// nothing overflows sideways, and the graph, the stepping buttons, the
+// inspector, the attention panel and the model form are on the page.
+func TestBrowserLabScreens(t *testing.T) {
+	for _, s := range []struct {
+		name          string
+		width, height int64
+	}{
+		{"laptop", 1280, 800},
+		{"tablet", 820, 1180},
+	} {
+		t.Run(s.name, func(t *testing.T) {
+			b := newBrowser(t)
+			b.do("screen", chromedp.EmulateViewport(s.width, s.height))
+			openLab(b, "")
+			press(b, "run to the end", chromedp.Click(chromedp.CSS(sel("run"))))
+			waitHeads(b, 2)
+			if w := eval[float64](b, `document.documentElement.scrollWidth`); w > float64(s.width) {
+				t.Errorf("the page is %v pixels wide on a %d-pixel screen", w, s.width)
+			}
+			for _, id := range []string{"graph", "step-forward", "step-backward", "step-back", "play", "reset", "inspector", "attention", "hyper-heads", "train"} {
+				box := eval[[]float64](b, `(() => { const r = document.querySelector('[data-testid="`+id+`"]').getBoundingClientRect(); return [r.left, r.right, r.width, r.height]; })()`)
+				if box[0] < 0 || box[1] > float64(s.width) || box[2] == 0 || box[3] == 0 {
+					t.Errorf("%s spans x %v to %v (%v×%v), want it inside the %d-pixel screen", id, box[0], box[1], box[2], box[3], s.width)
+				}
+			}
+			b.screenshot("lab-" + s.name + ".png")
+			b.checkClean()
+		})
+	}
 }

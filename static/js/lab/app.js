@@ -50,6 +50,7 @@ export class Lab {
       inputs: (id) => this.inputs(id),
       name: (id) => this.nameOf(id),
       hidden: (name) => this.attention.hidden(name),
+      labels: (name, view) => this.attention.labels(name, view),
       exportMap: (node, tensor) => this.export("heatmap", { node, tensor }),
       select: (name) => this.channel.select(name),
     };
@@ -105,11 +106,17 @@ export class Lab {
       case ServerType.NODE:
         this.showNode(msg);
         break;
-      case ServerType.ATTENTION:
+      case ServerType.ATTENTION: {
+        // The inspector labels its maps with the tokens and marks masked
+        // keys from this message: draw it again when they change.
+        const tokens = JSON.stringify([msg.tokens, msg.srcTokens]);
+        const redraw = tokens !== this.tokens || (this.nodeMsg && this.nodeMsg.node && /\.probs$/.test(this.nodeMsg.node.name));
+        this.tokens = tokens;
         this.attention.show(msg);
         this.form.showTokens(inputTokens(msg, this.options.arch, Number(this.options.n)));
-        if (this.nodeMsg && this.nodeMsg.node && this.attention.hidden(this.nodeMsg.node.name)) this.inspector.show(this.nodeMsg);
+        if (redraw && this.nodeMsg) this.inspector.show(this.nodeMsg);
         break;
+      }
       case ServerType.METRICS:
         this.training.showMetrics(msg);
         break;

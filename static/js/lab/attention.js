@@ -151,6 +151,28 @@ export class AttentionPanel {
     return h("div", { class: hd.probs ? "attn-card" : "attn-card is-pending", "data-testid": base, "data-layer": layer.name, "data-head": String(hd.head) }, title, h("div", { class: stacked ? "attn-card__maps is-stacked" : "attn-card__maps" }, ...maps));
   }
 
+  /**
+   * labels returns the tokens along the axes of a node's view: the rows of
+   * a tensor with one row per position are its tokens (the source's in the
+   * encoder of an encoder-decoder), and the columns of a head's scores and
+   * probabilities are the keys.
+   */
+  labels(name, view) {
+    const msg = this.msg;
+    if (!msg || !view) return {};
+    const src = msg.srcTokens || [];
+    const rows = name.startsWith("enc.") ? src : msg.tokens;
+    const out = {};
+    if (view.rows === rows.length && view.rows > 1) out.rowLabels = rows;
+    const m = /^(.*)\.head\.\d+\.(scores|masked|probs)$/.exec(name);
+    const layer = m && msg.layers.find((l) => l.name === m[1]);
+    if (layer) {
+      const keys = layer.cross ? src : rows;
+      if (view.cols === keys.length) out.colLabels = keys;
+    }
+    return out;
+  }
+
   /** hidden returns the mask of a probabilities node's head, or null. */
   hidden(name) {
     const m = /^(.*)\.head\.(\d+)\.probs$/.exec(name);

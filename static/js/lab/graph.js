@@ -13,6 +13,7 @@ import { s } from "../dom.js";
 const MIN_SCALE = 0.1;
 const MAX_SCALE = 3;
 const MARGIN = 28; // pixels kept free around a node brought into view
+const READABLE = 0.6; // the smallest scale of a first view: 6-pixel labels
 
 export class LabGraph extends GraphView {
   /**
@@ -58,7 +59,7 @@ export class LabGraph extends GraphView {
     if (keepView && old) {
       this.view = old;
     } else {
-      this.fitWidth();
+      this.home();
       this.lastIndex = -1; // a new model: show its step's node
     }
     this.apply();
@@ -200,11 +201,20 @@ export class LabGraph extends GraphView {
   }
 
   /** fitWidth fits the graph's width, at most at natural size, from the top. */
-  fitWidth() {
+  fitWidth(least = MIN_SCALE) {
     const { w } = this.size();
-    const scale = clamp(Math.min(1, (w - 24) / this.world.w), MIN_SCALE, MAX_SCALE);
+    const scale = clamp(Math.max(least, Math.min(1, (w - 24) / this.world.w)), MIN_SCALE, MAX_SCALE);
     this.view = { scale, x: (this.world.w - w / scale) / 2, y: -8 };
     this.apply();
+  }
+
+  /**
+   * home is the first view of a graph: its top, as wide as fits, but not
+   * so small that the labels cannot be read; the view then follows the
+   * steps.
+   */
+  home() {
+    this.fitWidth(READABLE);
   }
 
   /** zoom multiplies the scale by f around the point (px, py) of the box. */

@@ -15,7 +15,8 @@ export class Inspector {
    * el is the inspector's pane. ctx gives what the pane needs from the
    * rest of the page: inputs(id) the boxes feeding a node, name(id) a node's
    * name, hidden(name) the attention mask of a probabilities node (or
-   * null), exportMap(node, tensor) downloads a heatmap.
+   * null), labels(name, view) the tokens along a tensor's axes (or none),
+   * exportMap(node, tensor) downloads a heatmap.
    */
   constructor(el, ctx) {
     this.el = el;
@@ -59,12 +60,13 @@ export class Inspector {
     parts.push(this.scaleSwitch());
     const hidden = this.ctx.hidden(n.name);
     const scale = this.shared ? sharedScale([n.value, n.grad]) : null;
+    const labels = this.ctx.labels(n.name, n.value);
     parts.push(
-      labMap(n.value, { title: "Value", testid: "inspector-value", scale, hidden, exported: () => this.ctx.exportMap(n.name, "value") }),
+      labMap(n.value, { title: "Value", testid: "inspector-value", scale, hidden, ...labels, exported: () => this.ctx.exportMap(n.name, "value") }),
     );
     if (n.grad) {
       parts.push(
-        labMap(n.grad, { title: "Gradient ∂L/∂·", testid: "inspector-grad", scale, hidden, exported: () => this.ctx.exportMap(n.name, "grad") }),
+        labMap(n.grad, { title: "Gradient ∂L/∂·", testid: "inspector-grad", scale, hidden, ...labels, exported: () => this.ctx.exportMap(n.name, "grad") }),
       );
     }
     this.body.replaceChildren(...parts);

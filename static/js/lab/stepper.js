@@ -117,6 +117,7 @@ export class Stepper {
     if (!this.seeking) this.range.value = String(st.index);
     this.range.setAttribute("aria-valuetext", this.text(st));
     this.where.textContent = this.text(st);
+    this.where.title = this.where.textContent;
     this.where.dataset.index = String(st.index);
     this.where.dataset.phase = st.phase;
 
