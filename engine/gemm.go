@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 
@@ -11,6 +12,7 @@ import (
 // gemm computes C = A' B' + beta C for row-major C [m, n], where A' is A
 // ([m, k]) or, with transA, A^T for A [k, m]; B' is B ([k, n]) or, with
 // transB, B^T for B [n, k]. With beta 0, C is only written, never read.
+// It panics if a, b or c is shorter than its shape.
 //
 // Every matrix product of the engine goes through here. On CPUs with AVX2
 // and FMA the work is done by the blocked product of gemm_blocked.go with
@@ -29,6 +31,9 @@ func gemm(transA, transB bool, m, n, k int, a, b []float64, beta float64, c []fl
 // gemmWith is gemm with the given micro-kernel, so that tests can check
 // every kernel on this machine.
 func gemmWith(kern microKernel, transA, transB bool, m, n, k int, a, b []float64, beta float64, c []float64) {
+	if len(a) < m*k || len(b) < k*n || len(c) < m*n {
+		panic(fmt.Sprintf("engine: gemm m=%d n=%d k=%d: len(a)=%d, len(b)=%d, len(c)=%d too short", m, n, k, len(a), len(b), len(c)))
+	}
 	if m == 0 || n == 0 {
 		return
 	}

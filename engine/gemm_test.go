@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -161,6 +162,28 @@ func TestGemmMatchesNaive(t *testing.T) {
 				t.Fatalf("%s(%v) modified A or B", name, tc)
 			}
 		}
+	}
+}
+
+func TestGemmPanicsOnShortSlices(t *testing.T) {
+	a, b, c := make([]float64, 6), make([]float64, 12), make([]float64, 8)
+	for _, tc := range []struct {
+		name    string
+		a, b, c []float64
+	}{
+		{"short A", a[:5], b, c},
+		{"short B", a, b[:11], c},
+		{"short C", a, b, c[:7]},
+	} {
+		func() {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.HasPrefix(msg, "engine: gemm") {
+					t.Errorf("gemm with %s: panic %q, want an \"engine: gemm\" panic", tc.name, msg)
+				}
+			}()
+			gemm(false, false, 2, 4, 3, tc.a, tc.b, 0, tc.c) // [2,3] x [3,4]
+		}()
 	}
 }
 
