@@ -4,10 +4,14 @@
 import { h } from "./dom.js";
 import { MLPWidget } from "./mlp-widget.js";
 import { AttentionWidget } from "./attention-widget.js";
+import { QuantWidget } from "./quant-widget.js";
+import { DistillWidget } from "./distill-widget.js";
 
 const kinds = new Map([
   ["mlp", MLPWidget],
   ["attention", AttentionWidget],
+  ["quant", QuantWidget],
+  ["distill", DistillWidget],
 ]);
 
 /** register adds a widget kind. */

@@ -96,13 +96,8 @@ type distillWidget struct {
 // session calls it on the shared pool.
 func NewDistill(env Env, opts map[string]string) (Widget, *protocol.Error) {
 	o := defaultDistillOptions()
-	for _, name := range sortedKeys(opts) {
-		if isPresentational(name) {
-			continue
-		}
-		if _, e := o.set(name, opts[name]); e != nil {
-			return nil, e
-		}
+	if e := applyOptions(opts, func(name, value string) *protocol.Error { _, e := o.set(name, value); return e }); e != nil {
+		return nil, e
 	}
 	w := &distillWidget{env: env, opts: o}
 	if e := w.build(true); e != nil {

@@ -94,19 +94,29 @@ type quantWidget struct {
 // NewQuant is the factory of the "quant" widget kind.
 func NewQuant(env Env, opts map[string]string) (Widget, *protocol.Error) {
 	o := defaultQuantOptions()
-	for _, name := range sortedKeys(opts) {
-		if isPresentational(name) {
-			continue
-		}
-		if _, e := o.set(name, opts[name]); e != nil {
-			return nil, e
-		}
+	if e := applyOptions(opts, func(name, value string) *protocol.Error { _, e := o.set(name, value); return e }); e != nil {
+		return nil, e
 	}
 	w := &quantWidget{env: env, opts: o}
 	if e := w.build(true); e != nil {
 		return nil, e
 	}
 	return w, nil
+}
+
+// applyOptions calls set for each option of a configure request, in name
+// order so that the first bad one is reported the same way every time,
+// skipping the presentational ones. It stops at the first error.
+func applyOptions(opts map[string]string, set func(name, value string) *protocol.Error) *protocol.Error {
+	for _, name := range sortedKeys(opts) {
+		if isPresentational(name) {
+			continue
+		}
+		if e := set(name, opts[name]); e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 // build fetches the float model of the seed (when retrain is set),
