@@ -70,15 +70,24 @@ type gemmScratch struct {
 	tile  [mr * nr]float64      // an edge tile of C
 }
 
-// scratchPool recycles packing buffers (about 1.2 MiB each) between calls,
-// so that a training step does not allocate them hundreds of times. It is a
-// cache, not state: a buffer's contents never outlive the call that uses it.
-var scratchPool = sync.Pool{New: func() any {
-	return &gemmScratch{
-		apack: make([]float64, mcBlock*kcBlock),
-		bpack: make([]float64, kcBlock*ncBlock),
+// scratchPool recycles packing buffers (up to about 1.2 MiB each) between
+// calls, so that a training step does not allocate them hundreds of times.
+// It is a cache, not state: a buffer's contents never outlive the call that
+// uses it.
+var scratchPool = sync.Pool{New: func() any { return new(gemmScratch) }}
+
+// grow makes the packing buffers hold the blocks of an [m, k] x [k, n]
+// product: only as large as the product needs, so that a small product
+// never pays for (or clears) a full-size buffer when the pool is empty.
+func (s *gemmScratch) grow(m, n, k int, packA bool) {
+	kc := min(kcBlock, k)
+	if need := kc * roundUp(min(ncBlock, n), nr); len(s.bpack) < need {
+		s.bpack = make([]float64, need)
 	}
-}}
+	if need := kc * roundUp(min(mcBlock, m), mr); packA && len(s.apack) < need {
+		s.apack = make([]float64, need)
+	}
+}
 
 // gemmBlocked adds A B into C for A [m, k], B [k, n] and C [m, n] with
 // rows ldc apart, using kern as the micro-kernel. With overwrite, the first
@@ -86,6 +95,7 @@ var scratchPool = sync.Pool{New: func() any {
 func gemmBlocked(kern microKernel, overwrite bool, m, n, k int, a, b operand, c []float64, ldc int) {
 	s := scratchPool.Get().(*gemmScratch)
 	defer scratchPool.Put(s)
+	s.grow(m, n, k, a.trans)
 	for jc := 0; jc < n; jc += ncBlock {
 		nc := min(ncBlock, n-jc)
 		for pc := 0; pc < k; pc += kcBlock {
