@@ -127,15 +127,7 @@ func TestGraphFloatsCountsTheGraph(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		for _, node := range g.Nodes {
-			if node.Kind != engine.KindParam {
-				n += node.Value.Size()
-			}
-			if node.Grad != nil {
-				n += node.Grad.Size()
-			}
-		}
+		n := countFloats(g)
 		if got := transformer.GraphFloats(cfg, batch, T, tSrc); got != n {
 			t.Errorf("GraphFloats(%s) = %d, want %d (counted in the graph)", cfg.Variant, got, n)
 		}
@@ -145,6 +137,21 @@ func TestGraphFloatsCountsTheGraph(t *testing.T) {
 	if n := transformer.GraphFloats(bench, 16, 64, 0); n > transformer.MaxGraphFloats {
 		t.Errorf("GraphFloats(benchmark) = %d, over MaxGraphFloats %d", n, transformer.MaxGraphFloats)
 	}
+}
+
+// countFloats returns the float64 values g holds: every value but the
+// parameters' (the model's), and every gradient.
+func countFloats(g *engine.Graph) int {
+	n := 0
+	for _, node := range g.Nodes {
+		if node.Kind != engine.KindParam {
+			n += node.Value.Size()
+		}
+		if node.Grad != nil {
+			n += node.Grad.Size()
+		}
+	}
+	return n
 }
 
 // TestParamsMatchSpecTable checks names, shapes and the init ranges of

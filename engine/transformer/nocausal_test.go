@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"stepgraph/engine"
 	"stepgraph/engine/transformer"
 )
 
@@ -56,15 +55,7 @@ func TestNoCausalMask(t *testing.T) {
 					t.Errorf("%s: %s head %d Causal = %v, want %v", variant, ref.Scope, ref.Head, ref.Causal, c.causal)
 				}
 			}
-			n := 0
-			for _, node := range g.Nodes {
-				if node.Kind != engine.KindParam {
-					n += node.Value.Size()
-				}
-				if node.Grad != nil {
-					n += node.Grad.Size()
-				}
-			}
+			n := countFloats(g)
 			if got := transformer.GraphFloats(c.m.Config, batch, T, tSrc); got != n {
 				t.Errorf("GraphFloats(%s, causal=%v) = %d, want %d (counted in the graph)", variant, c.causal, got, n)
 			}

@@ -14,9 +14,18 @@ import (
 // and SVG of the graph, the sample predictions, and the JSON of every
 // message sent (graph, node, attention, metrics). The budget is
 // 100 ms; docs/perf.md records the result.
-func BenchmarkLabSetHeads(b *testing.B) {
+func BenchmarkLabSetHeads(b *testing.B) { benchSetHeads(b, nil, "4", "2") }
+
+// BenchmarkLabSetHeadsLargest is BenchmarkLabSetHeads for the largest
+// model (heads 8 and 4).
+func BenchmarkLabSetHeadsLargest(b *testing.B) { benchSetHeads(b, labLargest, "4", "8") }
+
+// benchSetHeads times "set heads", alternating between two values, on the
+// lab of opts with its cursor at the end of the forward pass, and reports
+// the size of the answer's JSON.
+func benchSetHeads(b *testing.B, opts map[string]string, heads ...string) {
 	env, rec := newEnv(b)
-	w, e := NewLab(env, nil)
+	w, e := NewLab(env, opts)
 	if e != nil {
 		b.Fatal(e)
 	}
@@ -25,11 +34,9 @@ func BenchmarkLabSetHeads(b *testing.B) {
 		b.Fatal(e)
 	}
 	rec.take()
-	heads := []string{"4", "2"}
-	bytes := 0
-	i := 0
+	i, bytes := 0, 0
 	for b.Loop() {
-		if e := w.Handle(&protocol.Request{Type: protocol.TypeSet, Name: "heads", Value: heads[i%2]}); e != nil {
+		if e := w.Handle(&protocol.Request{Type: protocol.TypeSet, Name: "heads", Value: heads[i%len(heads)]}); e != nil {
 			b.Fatal(e)
 		}
 		i++
@@ -120,35 +127,4 @@ func BenchmarkLabTrainChunk(b *testing.B) {
 			b.ReportMetric(float64(lab.lm.model.NumParams()), "params")
 		})
 	}
-}
-
-// BenchmarkLabSetHeadsLargest is BenchmarkLabSetHeads for the largest
-// model (heads 8 and 4), with the cursor at the end of the forward pass.
-func BenchmarkLabSetHeadsLargest(b *testing.B) {
-	env, rec := newEnv(b)
-	w, e := NewLab(env, labLargest)
-	if e != nil {
-		b.Fatal(e)
-	}
-	defer w.Close()
-	if e := w.Handle(&protocol.Request{Type: protocol.TypeRun, To: protocol.RunToForward}); e != nil {
-		b.Fatal(e)
-	}
-	heads := []string{"4", "8"}
-	i, bytes := 0, 0
-	for b.Loop() {
-		if e := w.Handle(&protocol.Request{Type: protocol.TypeSet, Name: "heads", Value: heads[i%2]}); e != nil {
-			b.Fatal(e)
-		}
-		i++
-		bytes = 0
-		for _, m := range rec.take() {
-			data, err := json.Marshal(m)
-			if err != nil {
-				b.Fatal(err)
-			}
-			bytes += len(data)
-		}
-	}
-	b.ReportMetric(float64(bytes), "bytes/answer")
 }
