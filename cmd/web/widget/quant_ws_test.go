@@ -90,25 +90,30 @@ func (c *wsClient) configure(id string, reqID int, kind string, opts map[string]
 func (c *wsClient) until(typ string, v any) protocol.Header {
 	c.t.Helper()
 	for {
-		c.conn.SetReadDeadline(time.Now().Add(wsTimeout))
-		_, data, err := c.conn.ReadMessage()
-		if err != nil {
-			c.t.Fatalf("read while waiting for %s: %v", typ, err)
-		}
-		var h protocol.Header
-		if err := json.Unmarshal(data, &h); err != nil {
-			c.t.Fatalf("decode %s: %v", data, err)
-		}
+		h, data := c.next()
 		if h.Type == typ {
-			if err := json.Unmarshal(data, v); err != nil {
-				c.t.Fatalf("decode %s: %v", data, err)
-			}
+			c.decode(data, v)
 			return h
 		}
 		if h.Type == protocol.TypeError {
 			c.t.Fatalf("got %s while waiting for %s", data, typ)
 		}
 	}
+}
+
+// next reads one message and returns its header and its JSON.
+func (c *wsClient) next() (protocol.Header, []byte) {
+	c.t.Helper()
+	c.conn.SetReadDeadline(time.Now().Add(wsTimeout))
+	_, data, err := c.conn.ReadMessage()
+	if err != nil {
+		c.t.Fatalf("read: %v", err)
+	}
+	var h protocol.Header
+	if err := json.Unmarshal(data, &h); err != nil {
+		c.t.Fatalf("decode %s: %v", data, err)
+	}
+	return h, data
 }
 
 // nodeNames returns the names of a graph message's nodes.
@@ -263,5 +268,13 @@ func TestQuantBadOptions(t *testing.T) {
 	var g protocol.Graph
 	if h := c.until(protocol.TypeGraph, &g); h.ID != 23 || !slices.Contains(nodeNames(&g), "layers.0.w.q") {
 		t.Errorf("set pass qat answered id %d with nodes %v, want the integer graph", h.ID, nodeNames(&g))
+	}
+}
+
+// decode decodes a message's JSON into v.
+func (c *wsClient) decode(data []byte, v any) {
+	c.t.Helper()
+	if err := json.Unmarshal(data, v); err != nil {
+		c.t.Fatalf("decode %s: %v", data, err)
 	}
 }
