@@ -4,7 +4,6 @@
 // the query string in step with the model the server runs, so that a link
 // reproduces the view.
 
-import { h } from "../dom.js";
 import { ServerType, Status } from "../protocol.js";
 import { readDefaults, fromQuery, toQuery, splitList, describe } from "./options.js";
 import { HyperForm } from "./hyper.js";
@@ -13,7 +12,8 @@ import { Inspector } from "./inspector.js";
 import { AttentionPanel } from "./attention.js";
 import { TrainingCard } from "./training.js";
 import { Stepper } from "./stepper.js";
-import { save, size } from "./download.js";
+import { GraphBar } from "./graphbar.js";
+import { Exports } from "./exports.js";
 import { bindKeys } from "./keys.js";
 import { addPatterns } from "./maps.js";
 
@@ -39,19 +39,27 @@ export class Lab {
     this.summary = q("model-summary");
     this.paramCount = q("param-count");
     this.alert = q("lab-error");
-    this.exportStatus = q("export-status");
 
     this.graph = new LabGraph(q("graph"), {
       select: (name) => this.channel.select(name),
-      fold: (name, folded) => this.fold(name, folded),
+      fold: (name, folded) => this.bar.fold(name, folded),
       zoom: (scale) => (q("zoom-level").textContent = `${Math.round(scale * 100)}%`),
     });
+    this.bar = new GraphBar(root.querySelector(".lab-graphbar"), this.graph, {
+      select: (name) => this.channel.select(name),
+      folded: (list) => {
+        this.folding = true;
+        this.set("collapsed", list.join(","));
+      },
+      miss: (text) => this.flash(text),
+    });
+    this.exports = new Exports(q("export-menu").closest("details"), q("export-status"), (what, fields) => this.channel.export(what, fields));
     const ctx = {
       inputs: (id) => this.inputs(id),
       name: (id) => this.nameOf(id),
       hidden: (name) => this.attention.hidden(name),
       labels: (name, view) => this.attention.labels(name, view),
-      exportMap: (node, tensor) => this.export("heatmap", { node, tensor }),
+      exportMap: (node, tensor) => this.exports.ask("heatmap", { node, tensor }),
       select: (name) => this.channel.select(name),
     };
     this.inspector = new Inspector(q("inspector"), ctx);
@@ -70,9 +78,11 @@ export class Lab {
       (id) => this.nameOf(id),
     );
     this.stepper.disable();
-    this.bindGraphBar();
-    this.bindMenus();
     bindKeys(this.shortcuts());
+    // A menu closes when a click goes elsewhere.
+    document.addEventListener("click", (ev) => {
+      for (const d of root.querySelectorAll("details.lab-menu[open]")) if (!d.contains(ev.target)) d.open = false;
+    });
     this.form.accept(this.options);
 
     this.channel = client.channel(WIDGET, (msg) => this.receive(msg), (status) => this.showStatus(status));
@@ -124,7 +134,7 @@ export class Lab {
         this.training.showPlot(msg);
         break;
       case ServerType.EXPORT:
-        this.saved(msg);
+        this.exports.saved(msg);
         break;
     }
   }
@@ -185,8 +195,7 @@ export class Lab {
       const count = params.reduce((sum, n) => sum + n.shape.reduce((a, b) => a * b, 1), 0);
       this.paramCount.textContent = `${count.toLocaleString("en")} parameters`;
     }
-    this.fillSearch();
-    this.fillScopes(msg);
+    this.bar.show(msg, splitList(this.options.collapsed));
     if (this.nodeMsg) this.graph.setState(this.nodeMsg);
     this.writeURL();
   }
@@ -224,30 +233,9 @@ export class Lab {
     return box ? `${box.name} (folded)` : `node ${id}`;
   }
 
-  fold(name, folded) {
-    const list = splitList(this.options.collapsed).filter((s) => s !== name);
-    if (folded) list.push(name);
-    this.folding = true;
-    this.set("collapsed", list.join(","));
-  }
-
   train(start) {
     this.training.setTraining(start);
     this.channel.train(start ? "start" : "stop");
-  }
-
-  export(what, fields = {}) {
-    this.exportStatus.hidden = false;
-    this.exportStatus.textContent = `Preparing the ${what}…`;
-    this.channel.export(what, fields);
-  }
-
-  saved(msg) {
-    const n = save(msg);
-    this.exportStatus.hidden = false;
-    this.exportStatus.dataset.filename = msg.filename;
-    this.exportStatus.dataset.bytes = String(n);
-    this.exportStatus.textContent = `Saved ${msg.filename} (${size(n)})`;
   }
 
   /** flash shows a refusal that no control caused, for a few seconds. */
@@ -263,84 +251,6 @@ export class Lab {
     el.dataset.status = status;
     el.textContent = { [Status.CONNECTING]: "connecting…", [Status.OPEN]: "live", [Status.CLOSED]: "offline, reconnecting…" }[status] || status;
     if (status !== Status.OPEN) this.stepper.disable();
-  }
-
-  fillSearch() {
-    const list = this.root.querySelector("#lab-node-names");
-    list.replaceChildren(...this.graph.names().map((n) => h("option", { value: n })));
-  }
-
-  fillScopes(msg) {
-    const folded = splitList(this.options.collapsed);
-    const names = [...new Set([...msg.scopes.map((s) => s.name), ...folded.filter((f) => msg.nodes.some((n) => n.name === f))])].sort();
-    const heads = names.filter((n) => /\.head\.\d+$/.test(n));
-    const box = this.q("scopes");
-    const row = (name) =>
-      h(
-        "label",
-        { class: "lab-scopes__row" },
-        h("input", { type: "checkbox", checked: folded.includes(name), "data-testid": `scope-${name}`, onchange: (ev) => this.fold(name, ev.target.checked) }),
-        h("span", { class: `lab-scopes__name lab-scopes__depth-${Math.min(name.split(".").length, 5)}` }, name),
-      );
-    box.replaceChildren(
-      h(
-        "div",
-        { class: "lab-scopes__actions" },
-        h("button", { type: "button", class: "btn btn--small", disabled: !heads.length, onclick: () => this.setFolded([...new Set([...folded, ...heads])]) }, "Fold heads"),
-        h("button", { type: "button", class: "btn btn--small", disabled: !folded.length, "data-testid": "unfold-all", onclick: () => this.setFolded([]) }, "Unfold all"),
-      ),
-      ...names.map(row),
-    );
-  }
-
-  setFolded(list) {
-    this.folding = true;
-    this.set("collapsed", list.join(","));
-  }
-
-  bindGraphBar() {
-    const form = this.q("graph-search-form");
-    const input = this.q("graph-search");
-    form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const b = this.graph.find(input.value);
-      input.classList.toggle("is-miss", !b);
-      if (!b) {
-        this.flash(`No node of this graph is called “${input.value}”.`);
-        return;
-      }
-      input.value = b.name;
-      this.graph.centerOn(b);
-      if (b.kind === "scope") this.fold(b.name, false);
-      else this.channel.select(b.name);
-    });
-    this.q("zoom-in").addEventListener("click", () => this.graph.zoom(1.25));
-    this.q("zoom-out").addEventListener("click", () => this.graph.zoom(0.8));
-    this.q("fit").addEventListener("click", () => this.graph.fit());
-    this.q("fit-width").addEventListener("click", () => this.graph.fitWidth());
-  }
-
-  bindMenus() {
-    for (const b of this.root.querySelectorAll("[data-export]")) {
-      b.addEventListener("click", () => {
-        b.closest("details").open = false;
-        this.export(b.dataset.export);
-      });
-    }
-    this.q("copy-link").addEventListener("click", async (ev) => {
-      ev.target.closest("details").open = false;
-      this.exportStatus.hidden = false;
-      try {
-        await navigator.clipboard.writeText(location.href);
-        this.exportStatus.textContent = "Copied the link to this view.";
-      } catch {
-        this.exportStatus.textContent = "Copy the address bar's link to share this view.";
-      }
-    });
-    // A menu closes when the focus or a click goes elsewhere.
-    document.addEventListener("click", (ev) => {
-      for (const d of this.root.querySelectorAll("details.lab-menu[open]")) if (!d.contains(ev.target)) d.open = false;
-    });
   }
 
   shortcuts() {
@@ -359,7 +269,7 @@ export class Lab {
       end: act(() => this.channel.run("end")),
       play: () => st.togglePlay(),
       train: () => this.train(!this.training.training),
-      search: () => this.q("graph-search").focus(),
+      search: () => this.bar.focus(),
       model: () => this.form.focusFirst(),
       fit: () => this.graph.fit(),
       zoomIn: () => this.graph.zoom(1.25),

@@ -9,6 +9,7 @@
 
 import { GraphView } from "../graph-view.js";
 import { s } from "../dom.js";
+import { bindPanZoom } from "./pan.js";
 
 const MIN_SCALE = 0.1;
 const MAX_SCALE = 3;
@@ -28,10 +29,9 @@ export class LabGraph extends GraphView {
     this.view = null; // {x, y, scale}
     this.world = { w: 1, h: 1 };
     this.svg = null;
-    this.pointers = new Map(); // active pointers, for drag and pinch
     this.lastIndex = -1; // the cursor of the last node message
     this.quiet = false;
-    this.bindPointer();
+    bindPanZoom(el, this);
     new ResizeObserver(() => this.apply()).observe(el);
   }
 
@@ -248,74 +248,6 @@ export class LabGraph extends GraphView {
     v.y = clamp(v.y, -vh * 0.75, this.world.h - vh * 0.25);
     this.svg.setAttribute("viewBox", `${round(v.x)} ${round(v.y)} ${round(vw)} ${round(vh)}`);
     this.on.zoom(v.scale);
-  }
-
-  bindPointer() {
-    const el = this.el;
-    let drag = null;
-    let swallow = false;
-    el.addEventListener("pointerdown", (ev) => {
-      if (ev.button !== 0 || ev.target.closest(".lab-fold")) return;
-      this.pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });
-      drag = { x: ev.clientX, y: ev.clientY, moved: false, pinch: this.pinchDistance() };
-    });
-    el.addEventListener("pointermove", (ev) => {
-      const p = this.pointers.get(ev.pointerId);
-      if (!p || !drag) return;
-      const dx = ev.clientX - p.x;
-      const dy = ev.clientY - p.y;
-      if (!drag.moved && Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) < 4) return;
-      if (!drag.moved) {
-        drag.moved = true;
-        el.setPointerCapture(ev.pointerId);
-        el.classList.add("is-panning");
-      }
-      this.pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });
-      if (this.pointers.size === 2) {
-        const d = this.pinchDistance();
-        if (drag.pinch) this.zoom(d / drag.pinch);
-        drag.pinch = d;
-      } else {
-        this.pan(-dx, -dy);
-      }
-    });
-    const end = (ev) => {
-      this.pointers.delete(ev.pointerId);
-      if (drag && drag.moved) swallow = true;
-      if (this.pointers.size === 0) {
-        drag = null;
-        el.classList.remove("is-panning");
-      }
-    };
-    el.addEventListener("pointerup", end);
-    el.addEventListener("pointercancel", end);
-    // A drag ends with a click on whatever is under the pointer: ignore it.
-    el.addEventListener(
-      "click",
-      (ev) => {
-        if (!swallow) return;
-        swallow = false;
-        ev.stopPropagation();
-        ev.preventDefault();
-      },
-      true,
-    );
-    el.addEventListener(
-      "wheel",
-      (ev) => {
-        ev.preventDefault();
-        const r = el.getBoundingClientRect();
-        if (ev.ctrlKey || ev.metaKey) this.zoom(Math.exp(-ev.deltaY * 0.0025), ev.clientX - r.left, ev.clientY - r.top);
-        else this.pan(ev.shiftKey ? ev.deltaY : ev.deltaX, ev.shiftKey ? 0 : ev.deltaY);
-      },
-      { passive: false },
-    );
-  }
-
-  pinchDistance() {
-    if (this.pointers.size !== 2) return 0;
-    const [a, b] = [...this.pointers.values()];
-    return Math.hypot(a.x - b.x, a.y - b.y);
   }
 }
 

@@ -75,7 +75,9 @@ export class HyperForm {
       if (!this.controls.has(name)) continue;
       this.values[name] = v;
       this.sent.delete(name);
-      if (document.activeElement !== this.controls.get(name)) this.write(name, v);
+      const el = this.controls.get(name);
+      // Without tokens of the learner's, the field shows the seed's example.
+      if (document.activeElement !== el) this.write(name, name === "tokens" && !v ? el.placeholder : v);
     }
     const encoder = this.values.arch === "encoder";
     const causal = this.controls.get("causal");
