@@ -221,8 +221,7 @@ func TestBrowserLabStepping(t *testing.T) {
 	}
 	b.screenshot("lab-backward.png")
 
-	// The output bias head.b is a parameter: once its gradient is known,
-	// it is the logits' gradient summed over the positions.
+	// The output bias head.b is a parameter: its gradient is known now.
 	if !eval[bool](b, `document.querySelector('[data-testid="node-head.b"]').classList.contains('has-grad')`) {
 		t.Fatalf("head.b is not styled as having its gradient after the backward steps")
 	}
@@ -230,23 +229,7 @@ func TestBrowserLabStepping(t *testing.T) {
 	dLogits := readMap(b, "inspector-grad").numbers(t)
 	clickNode(b, "head.b")
 	dB := readMap(b, "inspector-grad").numbers(t)
-	if len(dLogits) != labT || len(dB) != 1 || len(dB[0]) != labV {
-		t.Fatalf("gradients of logits %d rows and head.b %d×%d, want %d rows and 1×%d", len(dLogits), len(dB), len(dB[0]), labT, labV)
-	}
-	nonzero := false
-	for j := range labV {
-		sum := 0.0
-		for i := range labT {
-			sum += dLogits[i][j]
-		}
-		if math.Abs(dB[0][j]-sum) > printedTol*math.Max(1, math.Abs(sum)) {
-			t.Errorf("head.b gradient [%d] = %v, want the logits' gradient summed over positions, %v", j, dB[0][j], sum)
-		}
-		nonzero = nonzero || dB[0][j] != 0
-	}
-	if !nonzero {
-		t.Errorf("head.b's gradient is all zeros")
-	}
+	checkBiasGrad(t, dLogits, dB)
 
 	// On a shared colour scale the value and the gradient use one range.
 	b.do("shared scale", chromedp.Click(chromedp.CSS(sel("scale-shared"))))
@@ -264,6 +247,31 @@ func TestBrowserLabStepping(t *testing.T) {
 		t.Errorf("a click in the middle of the timeline went to step %d of %d", mid[0], mid[1])
 	}
 	b.checkClean()
+}
+
+// checkBiasGrad checks the gradient of the output bias head.b, as the
+// inspector shows it, against the gradient of the logits it is added to:
+// since logits = X W + b with b broadcast over the T positions, dL/db is
+// dL/dlogits summed over the positions. It must not be all zeros.
+func checkBiasGrad(t *testing.T, dLogits, dB [][]float64) {
+	t.Helper()
+	if len(dLogits) != labT || len(dB) != 1 || len(dB[0]) != labV {
+		t.Fatalf("gradients of logits %d rows and head.b %d×%d, want %d rows and 1×%d", len(dLogits), len(dB), len(dB[0]), labT, labV)
+	}
+	nonzero := false
+	for j := range labV {
+		sum := 0.0
+		for i := range labT {
+			sum += dLogits[i][j]
+		}
+		if math.Abs(dB[0][j]-sum) > printedTol*math.Max(1, math.Abs(sum)) {
+			t.Errorf("head.b gradient [%d] = %v, want the logits' gradient summed over positions, %v", j, dB[0][j], sum)
+		}
+		nonzero = nonzero || dB[0][j] != 0
+	}
+	if !nonzero {
+		t.Errorf("head.b's gradient is all zeros")
+	}
 }
 
 // find types a node's name into the graph's search and presses Enter,

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -138,16 +137,7 @@ func TestBrowserLabKeyboard(t *testing.T) {
 	search("logits")
 	dLogits := readMap(b, "inspector-grad").numbers(t)
 	search("head.b")
-	dB := readMap(b, "inspector-grad").numbers(t)
-	for j := range labV {
-		sum := 0.0
-		for i := range labT {
-			sum += dLogits[i][j]
-		}
-		if math.Abs(dB[0][j]-sum) > printedTol*math.Max(1, math.Abs(sum)) {
-			t.Errorf("head.b gradient [%d] = %v, want the logits' gradient summed over positions, %v", j, dB[0][j], sum)
-		}
-	}
+	checkBiasGrad(t, dLogits, readMap(b, "inspector-grad").numbers(t))
 
 	// M goes to the model's first field; Tab walks the form to heads.
 	b.do("M", key("m"))
