@@ -25,12 +25,14 @@ export class Inspector {
     this.msg = null;
     this.readout = h("p", { class: "lab-readout", "aria-hidden": "true" });
     this.body = h("div", { class: "insp-body" });
-    this.el.replaceChildren(h("h2", { class: "lab-pane__title" }, "Inspector"), this.body, this.readout);
+    this.scale = h("div", { class: "insp-scale" });
+    this.el.replaceChildren(h("div", { class: "lab-pane__head" }, h("h2", { class: "lab-pane__title" }, "Inspector"), this.scale), this.body, this.readout);
     hoverReadout(this.body, this.readout);
     this.empty();
   }
 
   empty() {
+    this.scale.replaceChildren();
     this.body.replaceChildren(h("p", { class: "lab-hint" }, "Step forward, or click a node of the graph, to see its value and its gradient."));
   }
 
@@ -57,7 +59,7 @@ export class Inspector {
     ];
     const writes = this.writes(msg);
     if (writes) parts.push(writes);
-    parts.push(this.scaleSwitch());
+    this.scale.replaceChildren(this.scaleSwitch());
     const hidden = this.ctx.hidden(n.name);
     const scale = this.shared ? sharedScale([n.value, n.grad]) : null;
     const labels = this.ctx.labels(n.name, n.value);
@@ -88,47 +90,42 @@ export class Inspector {
     return h("ul", { class: "insp-shapes", "aria-label": "shapes" }, ...rows);
   }
 
+  // state says whether the value and the gradient are known, with a line
+  // of explanation when one of them waits.
   state(msg) {
     const n = msg.node;
     const st = msg.step;
-    const backward = st.phase === "backward" && st.index > 0;
-    let grad;
-    if (!n.grad) grad = "No gradient flows into this node.";
-    else if (n.gradKnown) grad = "Its gradient is complete.";
-    else if (backward) grad = `Its gradient is not complete yet: ${n.users} node${n.users === 1 ? "" : "s"} read it, and each adds its part.`;
-    else grad = "Its gradient comes in the backward pass.";
-    const value = n.kind === "op" || n.kind === "loss" ? (n.computed ? "Computed in this run." : "Not computed yet in this run; the value shown is from before.") : "";
+    const op = n.kind === "op" || n.kind === "loss";
+    let text = "";
+    if (op && !n.computed) text = "Not computed yet in this run: the value shown is from before.";
+    else if (n.grad && !n.gradKnown && st.phase === "backward" && st.index > 0) {
+      text = `Its gradient is not complete yet: ${n.users} node${n.users === 1 ? "" : "s"} read it, and each adds its part.`;
+    }
     return h(
       "p",
       { class: "insp-state" },
-      h("span", { class: n.computed || n.kind !== "op" ? "chip chip--done" : "chip" }, n.kind === "op" || n.kind === "loss" ? (n.computed ? "value ✓" : "value pending") : "leaf"),
+      h("span", { class: !op || n.computed ? "chip chip--done" : "chip" }, op ? (n.computed ? "value ✓" : "value pending") : n.kind === "input" ? "input data" : "learned"),
       h("span", { class: n.gradKnown ? "chip chip--grad" : "chip" }, n.gradKnown ? "gradient ✓" : n.grad ? "gradient pending" : "no gradient"),
-      h("span", { class: "insp-state__text" }, `${value} ${grad}`),
+      text ? h("span", { class: "insp-state__text" }, text) : null,
     );
   }
 
   // writes lists the gradients the last backward step added to, when this
-  // node is the step's node.
+  // node is the step's node: "+= 2/2" when the part completes a gradient
+  // that several nodes feed.
   writes(msg) {
     const w = msg.step.writes || [];
     if (!w.length || msg.step.node !== msg.node.id) return null;
     return h(
-      "div",
+      "p",
       { class: "insp-writes" },
-      h("p", { class: "insp-writes__lead" }, "This backward step added to the gradients of"),
-      h(
-        "ul",
-        {},
-        ...w.map((x) =>
-          h(
-            "li",
-            {},
-            h("code", {}, this.ctx.name(x.node)),
-            x.users > 1 ? h("span", { class: x.count === x.users ? "pill pill--complete" : "pill" }, `+= ${x.count}/${x.users}`) : null,
-            x.users > 1 ? h("span", { class: "lab-muted" }, x.count < x.users ? ` ${x.users - x.count} more to come` : " complete: the parts are summed") : null,
-          ),
-        ),
-      ),
+      "This step added to the gradients of ",
+      ...w.flatMap((x, i) => [
+        i ? ", " : "",
+        h("code", {}, this.ctx.name(x.node)),
+        x.users > 1 ? h("span", { class: x.count === x.users ? "pill pill--complete" : "pill", title: x.count < x.users ? `${x.users - x.count} more part${x.users - x.count === 1 ? "" : "s"} to come` : "complete: its parts are summed" }, `+= ${x.count}/${x.users}`) : null,
+      ]),
+      ".",
     );
   }
 
@@ -148,7 +145,7 @@ export class Inspector {
         },
         label,
       );
-    return h("div", { class: "insp-scale" }, h("span", { class: "lab-muted" }, "Colour scale"), h("div", { class: "seg", role: "group", "aria-label": "colour scale" }, button(false, "Per tensor"), button(true, "Shared")));
+    return h("div", { class: "seg", role: "group", "aria-label": "colour scale of the value and the gradient", title: "Colour the value and the gradient each on its own scale, or both on one" }, button(false, "Own scales"), button(true, "One scale"));
   }
 }
 
