@@ -73,6 +73,12 @@ func TestBrowserLabURL(t *testing.T) {
 	if got := eval[string](b, `location.href`); got != link {
 		t.Errorf("the link became %s, want %s", got, link)
 	}
+
+	// A link the server cannot build (d_model 16 with 3 heads) says why
+	// beside the field, and the lab starts with the default heads.
+	openLab(b, "?heads=3&seed=9")
+	pollJS[bool](b, "the link's refusal", `(() => { const e = document.querySelector('[data-testid="hyper-error"]'); return !e.hidden && e.textContent.includes("heads") && e.previousElementSibling.contains(document.querySelector('[data-testid="hyper-heads"]')); })()`)
+	pollJS[bool](b, "the default heads in the URL", `location.search.includes('heads=2') && location.search.includes('seed=9') && !!document.querySelector('[data-testid="node-layers.0.attn.head.1.probs"]') && !document.querySelector('[data-testid="node-layers.0.attn.head.2.probs"]')`)
 	b.checkClean()
 }
 
