@@ -1,8 +1,9 @@
 // graph.js: the lab's graph view. It extends the shared GraphView (the
-// server's SVG, restyled by the stepper's state) with pan and zoom, a
-// search, fold buttons on the scope frames, collapsed scopes that follow
-// their members' state, and "+=" badges where a backward step adds to a
-// gradient that several nodes feed.
+// server's SVG, restyled by the stepper's state) with pan and zoom
+// (pan.js), a view that follows the steps, lookup by name for the search
+// (graphbar.js), fold buttons on the scope frames, folded scopes that
+// follow their members' state, and "+=" badges where a backward step adds
+// to a gradient that several nodes feed.
 //
 // The view is the SVG's viewBox: a window of width w = width/scale onto
 // the layout's coordinates, so zooming and panning never re-lay out.

@@ -6,11 +6,8 @@
 // the graph) and "step" (the cursor). The query string holds all of them,
 // so that a link reproduces the view.
 
-/** Options that rebuild the model when they change. */
-export const MODEL_OPTIONS = ["arch", "layers", "d", "heads", "dff", "n", "k", "act", "task", "seed", "causal"];
-
-/** Options that live in the URL but have no form control. */
-export const EXTRA_OPTIONS = ["collapsed", "step"];
+// Options that live in the URL but have no form control.
+const EXTRA_OPTIONS = ["collapsed", "step"];
 
 /** readDefaults returns {name: default} for every control of form. */
 export function readDefaults(form) {
