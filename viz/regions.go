@@ -13,7 +13,7 @@ import (
 // Size of a decision-region chart, in pixels.
 const (
 	regionsW = 420.0
-	regionsH = 320.0
+	regionsH = 370.0
 )
 
 // Regions is what a classifier of 2-D points predicts over a square of the

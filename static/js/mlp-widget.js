@@ -1,29 +1,32 @@
 // mlp-widget.js: the step widget for a small MLP on 2-D points, with its
-// hyperparameters and a training loop that runs on the server.
+// hyperparameters and a training loop that runs on the server, whose
+// charts (loss, accuracy, decision regions) come as images. The cnn widget
+// extends it.
 
 import { h, fmt } from "./dom.js";
 import { StepWidget } from "./step-widget.js";
 import { ServerType } from "./protocol.js";
 
-const CHOICES = {
-  act: ["relu", "tanh", "sigmoid", "gelu_tanh"],
-  data: ["xor", "circle", "spiral", "clusters"],
-};
-
 export class MLPWidget extends StepWidget {
+  /** choices are the options offered as selects: name → {label, values, def}. */
+  static choices = {
+    act: { label: "activation", values: ["relu", "tanh", "sigmoid", "gelu_tanh"], def: "tanh" },
+    data: { label: "data", values: ["xor", "circle", "spiral", "clusters"], def: "xor" },
+  };
+
   extra() {
     this.training = false;
     this.trainButton = h("button", { type: "button", class: "btn", "data-testid": "train", onclick: () => this.toggleTraining() }, "Train");
     this.metrics = h("dl", { class: "sgw-metrics", "data-testid": "metrics" });
     this.plot = h("div", { class: "sgw-plot", "data-testid": "plot" });
-    const selects = Object.entries(CHOICES).map(([name, values]) => {
-      const current = this.spec.options[name] ?? (name === "act" ? "tanh" : "xor");
+    const selects = Object.entries(this.constructor.choices).map(([name, c]) => {
+      const current = this.spec.options[name] ?? c.def;
       const sel = h(
         "select",
         { class: "select", "data-testid": `set-${name}`, onchange: (ev) => this.channel.set(name, ev.target.value) },
-        ...values.map((v) => h("option", { value: v, selected: v === current }, v)),
+        ...c.values.map((v) => h("option", { value: v, selected: v === current }, v)),
       );
-      return h("label", { class: "sgw-field" }, h("span", {}, name === "act" ? "activation" : "data"), sel);
+      return h("label", { class: "sgw-field" }, h("span", {}, c.label), sel);
     });
     return h(
       "div",

@@ -33,6 +33,7 @@ export const ServerType = Object.freeze({
   PLOT: "plot", // a chart as SVG text
   ERROR: "error", // code, message, and the id and type of the refused request
   EXPORT: "export", // lab: a file: filename, mime, encoding, data
+  MAPS: "maps", // cnn: the stepped image, the class probabilities and the highlighted node's feature maps
 });
 
 /** Error codes of an error message. */

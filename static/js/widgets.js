@@ -6,12 +6,14 @@ import { MLPWidget } from "./mlp-widget.js";
 import { AttentionWidget } from "./attention-widget.js";
 import { QuantWidget } from "./quant-widget.js";
 import { DistillWidget } from "./distill-widget.js";
+import { CNNWidget } from "./cnn-widget.js";
 
 const kinds = new Map([
   ["mlp", MLPWidget],
   ["attention", AttentionWidget],
   ["quant", QuantWidget],
   ["distill", DistillWidget],
+  ["cnn", CNNWidget],
 ]);
 
 /** register adds a widget kind. */

@@ -122,6 +122,19 @@ func (c *classifier) load(o classifierOptions, g, trainG, evalG *engine.Graph, t
 	return nil
 }
 
+// buildGraphs calls a model's Build once per batch size, for the graphs a
+// kind's build hands to load.
+func buildGraphs(build func(batch int) (*engine.Graph, error), batches ...int) ([]*engine.Graph, *protocol.Error) {
+	graphs := make([]*engine.Graph, len(batches))
+	for i, b := range batches {
+		var err error
+		if graphs[i], err = build(b); err != nil {
+			return nil, protocol.Errorf(protocol.CodeOutOfRange, "%v", err)
+		}
+	}
+	return graphs, nil
+}
+
 // Start sends the graph, the cursor, the kind's views and charts and the
 // untrained accuracy.
 func (c *classifier) Start(id int64) {

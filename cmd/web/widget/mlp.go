@@ -125,11 +125,9 @@ func (w *mlpWidget) build(co classifierOptions) *protocol.Error {
 	if err != nil {
 		return protocol.Errorf(protocol.CodeOutOfRange, "%v", err)
 	}
-	graphs := make([]*engine.Graph, 3)
-	for i, batch := range []int{o.Batch, mlpTrainBatch, regionsGrid * regionsGrid} {
-		if graphs[i], err = model.Build(batch); err != nil {
-			return protocol.Errorf(protocol.CodeOutOfRange, "%v", err)
-		}
+	graphs, e := buildGraphs(model.Build, o.Batch, mlpTrainBatch, regionsGrid*regionsGrid)
+	if e != nil {
+		return e
 	}
 	if e := w.load(o, graphs[0], graphs[1], graphs[1], train, test); e != nil {
 		return e

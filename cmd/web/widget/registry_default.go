@@ -5,6 +5,7 @@ func Default() *Registry {
 	r := NewRegistry()
 	r.Register("mlp", NewMLP)
 	r.Register("attention", NewAttention)
+	r.Register("cnn", NewCNN)
 	r.Register("quant", NewQuant)
 	r.Register("distill", NewDistill)
 	r.Register("lab", NewLab)

@@ -59,14 +59,23 @@ func nonNil(s []int) []int {
 // of the leading ones: the first example of a batch), in protocol form.
 // Non-finite cells (a causal mask's -inf) hold 0 and are marked in Masked,
 // because JSON has no infinity.
-func heatmap(t *engine.Tensor) *protocol.Heatmap {
-	v := viz.Heatmap(t, viz.HeatmapOptions{})
+func heatmap(t *engine.Tensor) *protocol.Heatmap { return heatmapAt(t, nil) }
+
+// heatmapAt is heatmap for the slice at the leading indices index (missing
+// ones are 0), such as [0, c] for channel c of a [B, C, H, W] feature map.
+// The caption says which slice it is. It panics if index does not fit t.
+func heatmapAt(t *engine.Tensor, index []int) *protocol.Heatmap {
+	v := viz.Heatmap(t, viz.HeatmapOptions{Index: index})
 	h := &protocol.Heatmap{Rows: v.Rows, Cols: v.Cols, Data: v.Data, Min: v.Min, Max: v.Max, Mean: v.Mean, Norm: v.Norm}
 	if slices.Contains(v.Masked, true) {
 		h.Masked = v.Masked
 	}
 	if len(v.Shape) > 2 {
-		h.Caption = fmt.Sprintf("[%s:, :] of %s", strings.Repeat("0, ", len(v.Shape)-2), shapeText(v.Shape))
+		var lead strings.Builder
+		for _, i := range v.Index {
+			fmt.Fprintf(&lead, "%d, ", i)
+		}
+		h.Caption = fmt.Sprintf("[%s:, :] of %s", lead.String(), shapeText(v.Shape))
 	}
 	return h
 }

@@ -160,6 +160,13 @@ func TestFormulasRender(t *testing.T) {
 		}
 		graphs = append(graphs, w.(*attnWidget).step.g)
 	}
+	for _, pool := range []string{"max", "avg"} {
+		w, e := NewCNN(env, map[string]string{"pool": pool})
+		if e != nil {
+			t.Fatal(e)
+		}
+		graphs = append(graphs, w.(*cnnWidget).step.g)
+	}
 	seen := map[string]bool{}
 	for _, g := range graphs {
 		for _, n := range g.Nodes {

@@ -1,0 +1,34 @@
+package protocol
+
+// TypeMaps is the message type the cnn widget adds (docs/protocol.md,
+// widget kind "cnn"): the image it is stepped on and the feature maps of
+// its highlighted node.
+const TypeMaps = "maps"
+
+// Maps shows what a convolutional network sees, after every request that
+// moves its cursor or changes its model: the stepped image, the network's
+// guess for it, and, when the highlighted node holds pictures, one heatmap
+// per picture.
+//
+// A node holds pictures when its value has rank 4: the input or a feature
+// map [B, C, H, W] gives one heatmap per channel of its first (and only)
+// example; a kernel [C_out, C_in, k, k] gives one per pair of output and
+// input channel. Each heatmap's caption says which slice it is.
+type Maps struct {
+	Header
+	Image   *Heatmap `json:"image"`   // the stepped image, [H, W] of its first channel
+	Label   string   `json:"label"`   // the image's class
+	Classes []string `json:"classes"` // every class name, in label order
+	// Probs are the softmax of the logits for each class, once the logits
+	// are computed in the current run; null before.
+	Probs []float64 `json:"probs"`
+	// Node is the highlighted node's name when it holds pictures, "" when
+	// no node is highlighted or it holds none.
+	Node string `json:"node"`
+	// Channels are the node's value, one heatmap per picture, once it is
+	// computed in the current run; empty before.
+	Channels []*Heatmap `json:"channels"`
+	// Grads are the node's gradient, picture by picture, once it is
+	// complete in the current run; empty before.
+	Grads []*Heatmap `json:"grads"`
+}
