@@ -96,7 +96,7 @@ type distillWidget struct {
 // session calls it on the shared pool.
 func NewDistill(env Env, opts map[string]string) (Widget, *protocol.Error) {
 	o := defaultDistillOptions()
-	if e := applyOptions(opts, func(name, value string) *protocol.Error { _, e := o.set(name, value); return e }); e != nil {
+	if e := applyOptions(&o, opts); e != nil {
 		return nil, e
 	}
 	w := &distillWidget{env: env, opts: o}
@@ -150,22 +150,9 @@ func (w *distillWidget) Handle(req *protocol.Request) *protocol.Error {
 	}
 	switch {
 	case handles(req):
-		m, e := w.step.apply(req)
-		if e != nil {
-			return e
-		}
-		w.env.Emit(req.ID, m)
-		return nil
+		return stepAndEmit(w.env, w.step, req)
 	case req.Type == protocol.TypeSet:
-		o := w.opts
-		retrain, e := o.set(req.Name, req.Value)
-		if e != nil {
-			return e
-		}
-		old := w.opts
-		w.opts = o
-		if e := w.build(retrain); e != nil {
-			w.opts = old
+		if e := setAndRebuild(&w.opts, req, w.build); e != nil {
 			return e
 		}
 		w.sendAll(req.ID)
@@ -177,34 +164,28 @@ func (w *distillWidget) Handle(req *protocol.Request) *protocol.Error {
 // handleTrain starts the two students' training (from the start again if
 // they have used their budget) or stops it.
 func (w *distillWidget) handleTrain(req *protocol.Request) *protocol.Error {
-	w.mu.Lock()
-	t := w.trainer
-	running := t != nil && !t.finished()
-	if req.Action == protocol.TrainStart {
-		if !running {
-			if w.lab.done >= w.opts.Steps {
-				if e := w.build(false); e != nil {
-					w.mu.Unlock()
-					return e
-				}
-				w.env.Emit(req.ID, w.step.message())
-			}
-			w.trainer = startTrainer(w.env, w.trainChunk)
-		}
-		w.mu.Unlock()
+	if req.Action != protocol.TrainStart {
+		stopTrainer(&w.mu, &w.trainer)
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		// The student changed under the stepped graph: back to the start.
+		w.step.restart()
+		w.env.Emit(req.ID, w.lab.metrics(false))
+		w.env.Emit(req.ID, w.step.message())
 		return nil
-	}
-	w.trainer = nil
-	w.mu.Unlock()
-	if t != nil {
-		t.stop() // outside the lock: the running chunk takes it
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	// The student changed under the stepped graph: back to the start.
-	w.step.restart()
-	w.env.Emit(req.ID, w.lab.metrics(false))
-	w.env.Emit(req.ID, w.step.message())
+	if w.trainer != nil && !w.trainer.finished() {
+		return nil // already training
+	}
+	if w.lab.done >= w.opts.Steps {
+		if e := w.build(false); e != nil {
+			return e
+		}
+		w.env.Emit(req.ID, w.step.message())
+	}
+	w.trainer = startTrainer(w.env, w.trainChunk)
 	return nil
 }
 
@@ -237,12 +218,4 @@ func (w *distillWidget) plot() {
 }
 
 // Close stops the training loop, if any, and waits for it.
-func (w *distillWidget) Close() {
-	w.mu.Lock()
-	t := w.trainer
-	w.trainer = nil
-	w.mu.Unlock()
-	if t != nil {
-		t.stop()
-	}
-}
+func (w *distillWidget) Close() { stopTrainer(&w.mu, &w.trainer) }

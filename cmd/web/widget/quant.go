@@ -94,7 +94,7 @@ type quantWidget struct {
 // NewQuant is the factory of the "quant" widget kind.
 func NewQuant(env Env, opts map[string]string) (Widget, *protocol.Error) {
 	o := defaultQuantOptions()
-	if e := applyOptions(opts, func(name, value string) *protocol.Error { _, e := o.set(name, value); return e }); e != nil {
+	if e := applyOptions(&o, opts); e != nil {
 		return nil, e
 	}
 	w := &quantWidget{env: env, opts: o}
@@ -104,19 +104,53 @@ func NewQuant(env Env, opts map[string]string) (Widget, *protocol.Error) {
 	return w, nil
 }
 
-// applyOptions calls set for each option of a configure request, in name
+// applyOptions sets each option of a configure request on *o, in name
 // order so that the first bad one is reported the same way every time,
 // skipping the presentational ones. It stops at the first error.
-func applyOptions(opts map[string]string, set func(name, value string) *protocol.Error) *protocol.Error {
+func applyOptions[O any, P optionSetter[O]](o *O, opts map[string]string) *protocol.Error {
 	for _, name := range sortedKeys(opts) {
 		if isPresentational(name) {
 			continue
 		}
-		if e := set(name, opts[name]); e != nil {
+		if _, e := P(o).set(name, opts[name]); e != nil {
 			return e
 		}
 	}
 	return nil
+}
+
+// stepAndEmit moves s's cursor as a stepping request asks and emits the
+// node message that answers it (answerStep also emits a widget's extra
+// message; the quant and distill widgets have none).
+func stepAndEmit(env Env, s *stepping, req *protocol.Request) *protocol.Error {
+	m, e := s.apply(req)
+	if e != nil {
+		return e
+	}
+	env.Emit(req.ID, m)
+	return nil
+}
+
+// optionSetter is a pointer to a widget's options, whose set applies one
+// option and reports whether the trained model must be trained again.
+type optionSetter[O any] interface {
+	*O
+	set(name, value string) (retrain bool, e *protocol.Error)
+}
+
+// setAndRebuild applies the option of a set request to *opts and rebuilds
+// the widget with build. If the value is refused or the rebuild fails,
+// *opts is left as it was.
+func setAndRebuild[O any, P optionSetter[O]](opts *O, req *protocol.Request, build func(retrain bool) *protocol.Error) *protocol.Error {
+	old := *opts
+	retrain, e := P(opts).set(req.Name, req.Value)
+	if e == nil {
+		e = build(retrain)
+	}
+	if e != nil {
+		*opts = old
+	}
+	return e
 }
 
 // build fetches the float model of the seed (when retrain is set),
@@ -163,22 +197,9 @@ func (w *quantWidget) plot(id int64) {
 func (w *quantWidget) Handle(req *protocol.Request) *protocol.Error {
 	switch {
 	case handles(req):
-		m, e := w.step.apply(req)
-		if e != nil {
-			return e
-		}
-		w.env.Emit(req.ID, m)
-		return nil
+		return stepAndEmit(w.env, w.step, req)
 	case req.Type == protocol.TypeSet:
-		o := w.opts
-		retrain, e := o.set(req.Name, req.Value)
-		if e != nil {
-			return e
-		}
-		old := w.opts
-		w.opts = o
-		if e := w.build(retrain); e != nil {
-			w.opts = old
+		if e := setAndRebuild(&w.opts, req, w.build); e != nil {
 			return e
 		}
 		w.sendAll(req.ID)
