@@ -362,13 +362,17 @@ var closers = map[string]bool{
 
 // markPrefix gives a sign that follows another operator the form
 // "prefix", so that MathML sets it tight against its operand as TeX does,
-// instead of spacing it as a binary operator. (A sign first in a row is
+// instead of spacing it as a binary operator. Explicit spaces in between
+// do not count: "1,\ -2" has a unary minus. (A sign first in a row is
 // prefix already: MathML infers that from its position.)
 func markPrefix(ns []*node) {
-	for i := 1; i < len(ns); i++ {
-		prev, n := ns[i-1], ns[i]
-		if n.tag == "mo" && signs[n.text] && prev.tag == "mo" && !closers[prev.text] {
+	var prev *node // the last node that is not a space
+	for _, n := range ns {
+		if n.tag == "mo" && signs[n.text] && prev != nil && prev.tag == "mo" && !closers[prev.text] {
 			n.with("form", "prefix")
+		}
+		if n.tag != "mspace" {
+			prev = n
 		}
 	}
 }

@@ -52,6 +52,8 @@ var renderCases = []struct {
 	{`a = -b`, false, `<mi>a</mi><mo>=</mo><mo form="prefix">−</mo><mi>b</mi>`},
 	{`[-1, +2]`, false, `<mo stretchy="false">[</mo><mo form="prefix">−</mo><mn>1</mn><mo>,</mo><mo form="prefix">+</mo><mn>2</mn><mo stretchy="false">]</mo>`},
 	{`(a) - b`, false, `<mo stretchy="false">(</mo><mi>a</mi><mo stretchy="false">)</mo><mo>−</mo><mi>b</mi>`},
+	{`[1,\ -2]`, false, `<mo stretchy="false">[</mo><mn>1</mn><mo>,</mo><mspace width="0.25em"/><mo form="prefix">−</mo><mn>2</mn><mo stretchy="false">]</mo>`},
+	{`a \, - b`, false, `<mi>a</mi><mspace width="0.167em"/><mo>−</mo><mi>b</mi>`},
 	{`x \pm -1`, false, `<mi>x</mi><mo>±</mo><mo form="prefix">−</mo><mn>1</mn>`},
 	{`\left(-x\right)`, false, `<mrow><mo stretchy="true">(</mo><mo form="prefix">−</mo><mi>x</mi><mo stretchy="true">)</mo></mrow>`},
 	{`a \displaystyle = -b`, false, `<mi>a</mi><mstyle displaystyle="true"><mo>=</mo><mo form="prefix">−</mo><mi>b</mi></mstyle>`},
