@@ -10,7 +10,9 @@ import { MLPWidget } from "./mlp-widget.js";
 import { ServerType } from "./protocol.js";
 
 const IMAGES = 512; // training images the stepped graph can show (docs/protocol.md, cnn)
-const MAP_CELL = 10; // pixels per cell of a feature map
+// cellSize gives a map about 120 pixels on its longer side: 10-pixel cells
+// for a 12×12 image, larger ones (up to 24) for pooled maps and kernels.
+const cellSize = (hm) => Math.max(6, Math.min(24, Math.floor(120 / Math.max(hm.rows, hm.cols, 1))));
 
 export class CNNWidget extends MLPWidget {
   static choices = {
@@ -53,6 +55,7 @@ export class CNNWidget extends MLPWidget {
   }
 
   showMaps(m) {
+    this.imageIndex = m.example;
     if (!this.training) for (const b of this.imageButtons) b.disabled = false;
     const probs = m.probs
       ? h(
@@ -70,7 +73,7 @@ export class CNNWidget extends MLPWidget {
         )
       : h("p", { class: "insp__hint" }, "Step through the forward pass to the logits to see what the network guesses.");
     this.input.replaceChildren(
-      heatmap(m.image, { title: `Image ${this.imageIndex}: ${m.label}`, testid: "cnn-image", cell: MAP_CELL }),
+      heatmap(m.image, { title: `Image ${this.imageIndex}: ${m.label}`, testid: "cnn-image", cell: cellSize(m.image) }),
       probs,
     );
     if (!m.node) {
@@ -96,7 +99,7 @@ export class CNNWidget extends MLPWidget {
         "div",
         { class: "cnn-maps__group", "data-testid": testid },
         h("h4", { class: "cnn-maps__title" }, title),
-        h("div", { class: "cnn-maps__row" }, ...maps.map((x, i) => heatmap(x, { title: name(i), cell: MAP_CELL, scale }))),
+        h("div", { class: "cnn-maps__row" }, ...maps.map((x, i) => heatmap(x, { title: name(i), cell: cellSize(x), scale }))),
       );
     };
     const count = `${m.channels.length} ${kernel ? "kernel" : "channel"}${m.channels.length === 1 ? "" : "s"}`;

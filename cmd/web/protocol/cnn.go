@@ -17,6 +17,7 @@ const TypeMaps = "maps"
 type Maps struct {
 	Header
 	Image   *Heatmap `json:"image"`   // the stepped image, [H, W] of its first channel
+	Example int      `json:"example"` // its index in the training set (the widget's image option)
 	Label   string   `json:"label"`   // the image's class
 	Classes []string `json:"classes"` // every class name, in label order
 	// Probs are the softmax of the logits for each class, once the logits

@@ -17,9 +17,9 @@ func (w *cnnWidget) maps() *protocol.Maps {
 	s, g := w.step, w.step.g
 	label := int(g.MustNode("y").Value.Data[0])
 	m := &protocol.Maps{
-		Header: protocol.Header{Type: protocol.TypeMaps},
-		Image:  heatmap(g.MustNode("x").Value), // [1, 1, H, W] -> [H, W]
-		Label:  w.train.Names[label], Classes: w.train.Names,
+		Header:  protocol.Header{Type: protocol.TypeMaps},
+		Image:   heatmap(g.MustNode("x").Value), // [1, 1, H, W] -> [H, W]
+		Example: w.opts.(cnnOptions).Image, Label: w.train.Names[label], Classes: w.train.Names,
 		Channels: []*protocol.Heatmap{}, Grads: []*protocol.Heatmap{},
 	}
 	if logits := g.MustNode("logits"); s.st.ForwardDone(logits) {

@@ -130,8 +130,8 @@ func TestCNNMaps(t *testing.T) {
 		t.Fatal("no maps message at start")
 	}
 	sameValues(t, "image", m.Image, set.Example(4))
-	if m.Label != set.Names[set.Y[4]] || !slices.Equal(m.Classes, set.Names) {
-		t.Errorf("label %q classes %v, want %q of %v", m.Label, m.Classes, set.Names[set.Y[4]], set.Names)
+	if m.Example != 4 || m.Label != set.Names[set.Y[4]] || !slices.Equal(m.Classes, set.Names) {
+		t.Errorf("example %d label %q classes %v, want 4, %q of %v", m.Example, m.Label, m.Classes, set.Names[set.Y[4]], set.Names)
 	}
 	if m.Probs != nil || m.Node != "" || len(m.Channels) != 0 {
 		t.Errorf("maps at start: probs %v node %q %d channels, want none", m.Probs, m.Node, len(m.Channels))
@@ -230,6 +230,9 @@ func TestCNNSet(t *testing.T) {
 		t.Fatalf("set image: node %v maps %v, want the cursor at 0, maps, and no new graph", n, m)
 	}
 	sameValues(t, "image 7", m.Image, images.Example(7))
+	if m.Example != 7 {
+		t.Errorf("set image 7: maps example %d, want 7", m.Example)
+	}
 	if m.Node != "convs.0.act" || len(m.Channels) != 0 {
 		t.Errorf("set image after 2 steps: maps of %q with %d channels, want convs.0.act with none (not computed for image 7 yet)", m.Node, len(m.Channels))
 	}
