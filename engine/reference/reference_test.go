@@ -31,7 +31,14 @@ func fixtureDir() string {
 // file. An empty folder or a fixture of an unknown format fails: a
 // reference test that checks nothing must not pass.
 func TestReference(t *testing.T) {
-	dir := fixtureDir()
+	runFixtureDir(t, fixtureDir())
+}
+
+// runFixtureDir checks every *.json fixture of dir, one subtest per file
+// named after it, dispatching on the fixture's "format" through checkers.
+// An empty folder or a fixture of an unknown format fails the test.
+func runFixtureDir(t *testing.T, dir string) {
+	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		t.Fatalf("list fixtures in %s: %v", dir, err)
