@@ -64,9 +64,9 @@ type classifierOptions interface {
 type effect int
 
 const (
-	rebuild effect = iota // a new model, data and graphs
-	retrain               // a new optimizer: the model keeps its weights
-	refill                // other examples in the stepped graph
+	rebuildModel     effect = iota // a new model, data and graphs
+	replaceOptimizer               // a new optimizer: the model keeps its weights
+	refillExamples                 // other examples in the stepped graph
 )
 
 // pace is how a classifier trains.
@@ -191,20 +191,20 @@ func (c *classifier) set(req *protocol.Request) *protocol.Error {
 		return e
 	}
 	switch eff {
-	case rebuild:
+	case rebuildModel:
 		if e := c.rebuild(o); e != nil {
 			return e
 		}
 		c.sendAll(req.ID)
 		return nil
-	case retrain:
+	case replaceOptimizer:
 		// A new optimizer, with fresh moments.
 		opt, e := o.training().optimizer()
 		if e != nil {
 			return e
 		}
 		c.opt = opt
-	case refill:
+	case refillExamples:
 		// The stepped values belong to the old examples: start over.
 		c.kind.fill(o)
 		c.step.restart()

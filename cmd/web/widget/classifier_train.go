@@ -23,15 +23,15 @@ func (t *trainOptions) set(kind string, known []string, name, value string) (eff
 	switch name {
 	case "seed":
 		t.Seed, e = seedOption(value)
-		return rebuild, e
+		return rebuildModel, e
 	case "lr":
 		t.LR, e = floatOption(name, value, 0, 1)
 	case "optimizer":
 		t.Optimizer, e = enumOption(name, value, []string{"sgd", "adam"})
 	default:
-		return rebuild, unknownOption(kind, name, known)
+		return rebuildModel, unknownOption(kind, name, known)
 	}
-	return retrain, e
+	return replaceOptimizer, e
 }
 
 // optimizer returns a fresh optimizer of these options.

@@ -81,12 +81,12 @@ func (o cnnOptions) with(name, value string) (classifierOptions, effect, *protoc
 		o.Act, e = activationOption(value)
 	case "image":
 		o.Image, e = intOption(name, value, 0, cnnImages-1)
-		return o, refill, e
+		return o, refillExamples, e
 	default:
 		eff, e := o.trainOptions.set("cnn", cnnOptionNames, name, value)
 		return o, eff, e
 	}
-	return o, rebuild, e
+	return o, rebuildModel, e
 }
 
 // training implements classifierOptions.

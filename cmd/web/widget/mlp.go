@@ -61,7 +61,7 @@ func (o mlpOptions) with(name, value string) (classifierOptions, effect, *protoc
 		eff, e := o.trainOptions.set("mlp", mlpOptionNames, name, value)
 		return o, eff, e
 	}
-	return o, rebuild, e
+	return o, rebuildModel, e
 }
 
 // training implements classifierOptions.
