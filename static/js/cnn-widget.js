@@ -102,7 +102,8 @@ export class CNNWidget extends MLPWidget {
         h("div", { class: "cnn-maps__row" }, ...maps.map((x, i) => heatmap(x, { title: name(i), cell: cellSize(x), scale }))),
       );
     };
-    const count = `${m.channels.length} ${kernel ? "kernel" : "channel"}${m.channels.length === 1 ? "" : "s"}`;
+    const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    const count = kernel ? `${plural(node.shape[0], "kernel")} × ${plural(inputs, "input channel")}` : plural(m.channels.length, "channel");
     const parts = [group(`${m.node}: ${count} on one colour scale`, m.channels, "cnn-channels")];
     if (m.grads.length) parts.push(group(`Gradient ∂L/∂${m.node}`, m.grads, "cnn-grads"));
     this.maps.replaceChildren(...parts);
