@@ -2,7 +2,6 @@ package mlp
 
 import (
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 
@@ -40,11 +39,7 @@ func New(cfg Config, seed uint32) (*Model, error) {
 
 // addParam draws a new parameter uniform in ±a.
 func (m *Model) addParam(rng *engine.Mulberry32, a float64, name string, shape ...int) {
-	t := engine.New(shape...)
-	for i := range t.Data {
-		t.Data[i] = rng.UniformF32(a, 0)
-	}
-	m.Params[name] = t
+	m.Params[name] = engine.UniformTensor(rng, a, 0, shape...)
 	m.Order = append(m.Order, name)
 }
 
@@ -55,24 +50,7 @@ func layerName(l int, part string) string { return fmt.Sprintf("layers.%d.%s", l
 // earlier see them. src must hold exactly the model's parameter names, each
 // with the model's shape; otherwise nothing is copied and an error returned.
 func (m *Model) SetParams(src map[string]*engine.Tensor) error {
-	for _, name := range slices.Sorted(maps.Keys(src)) {
-		if _, ok := m.Params[name]; !ok {
-			return fmt.Errorf("set params: unknown parameter %q", name)
-		}
-	}
-	for _, name := range m.Order {
-		s, dst := src[name], m.Params[name]
-		if s == nil {
-			return fmt.Errorf("set params: missing parameter %q", name)
-		}
-		if !engine.SameShape(s.Shape, dst.Shape) || len(s.Data) != len(dst.Data) {
-			return fmt.Errorf("set params: %q has shape %v, want %v", name, s.Shape, dst.Shape)
-		}
-	}
-	for _, name := range m.Order {
-		m.Params[name].CopyFrom(src[name])
-	}
-	return nil
+	return engine.CopyParams(m.Params, m.Order, src)
 }
 
 // Build returns a new graph of the model for batch examples, or an error if

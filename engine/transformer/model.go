@@ -2,8 +2,6 @@ package transformer
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 
 	"stepgraph/engine"
 )
@@ -49,24 +47,7 @@ func (m *Model) NumParams() int {
 // earlier see them). src must hold exactly the model's parameter names,
 // each with the model's shape.
 func (m *Model) SetParams(src map[string]*engine.Tensor) error {
-	for _, name := range slices.Sorted(maps.Keys(src)) {
-		if _, ok := m.Params[name]; !ok {
-			return fmt.Errorf("set params: unknown parameter %q", name)
-		}
-	}
-	for _, name := range m.Order {
-		s, dst := src[name], m.Params[name]
-		if s == nil {
-			return fmt.Errorf("set params: missing parameter %q", name)
-		}
-		if !engine.SameShape(s.Shape, dst.Shape) || len(s.Data) != len(dst.Data) {
-			return fmt.Errorf("set params: %q has shape %v, want %v", name, s.Shape, dst.Shape)
-		}
-	}
-	for _, name := range m.Order {
-		m.Params[name].CopyFrom(src[name])
-	}
-	return nil
+	return engine.CopyParams(m.Params, m.Order, src)
 }
 
 // Build returns a new graph of the model for a batch of the given size.

@@ -85,12 +85,8 @@ func initParams(c Config, rng *engine.Mulberry32) (map[string]*engine.Tensor, []
 	params := make(map[string]*engine.Tensor, len(specs))
 	order := make([]string, len(specs))
 	for i, p := range specs {
-		t := engine.New(p.shape...)
 		a, center := initRange(p)
-		for j := range t.Data {
-			t.Data[j] = rng.UniformF32(a, center)
-		}
-		params[p.name] = t
+		params[p.name] = engine.UniformTensor(rng, a, center, p.shape...)
 		order[i] = p.name
 	}
 	return params, order
