@@ -130,7 +130,7 @@ func TestPostTrainingQuantization(t *testing.T) {
 				if s.Bits != 8 {
 					continue
 				}
-				// The brief's bar: int8 within 1% accuracy of float. The loss
+				// Issue 2's bar: int8 within 1% accuracy of float. The loss
 				// bound 0.005 is about 8x the largest measured change.
 				if e.Accuracy < fl.Accuracy-0.01 || math.Abs(e.Loss-fl.Loss) > 0.005 {
 					t.Errorf("%v %s: loss %.4f, accuracy %.4f; want within 0.005 of %.4f and 1%% of %.4f", s, kind, e.Loss, e.Accuracy, fl.Loss, fl.Accuracy)
