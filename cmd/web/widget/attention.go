@@ -1,8 +1,6 @@
 package widget
 
 import (
-	"sync"
-
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
 	"stepgraph/engine/optim"
@@ -45,7 +43,7 @@ func defaultAttnOptions() attnOptions {
 func (o *attnOptions) set(name, value string) (rebuild bool, e *protocol.Error) {
 	switch name {
 	case "arch":
-		o.Arch, e = enumOption(name, value, []string{transformer.Encoder, transformer.Decoder, transformer.EncDec})
+		o.Arch, e = enumOption(name, value, archChoices)
 	case "heads":
 		o.Heads, e = intOption(name, value, 1, attnMaxHeads)
 	case "d":
@@ -53,7 +51,7 @@ func (o *attnOptions) set(name, value string) (rebuild bool, e *protocol.Error) 
 	case "layers":
 		o.Layers, e = intOption(name, value, 1, attnMaxLayers)
 	case "task":
-		o.Task, e = enumOption(name, value, []string{task.Copy, task.Reverse, task.Sort})
+		o.Task, e = enumOption(name, value, taskChoices)
 	case "n":
 		o.N, e = intOption(name, value, 2, attnMaxN)
 	case "k":
@@ -72,31 +70,25 @@ func (o *attnOptions) set(name, value string) (rebuild bool, e *protocol.Error) 
 // attnWidget steps and trains a small transformer on a sequence task and
 // shows its attention maps.
 type attnWidget struct {
-	env Env
+	env       Env
+	trainLoop // its lock guards the fields below against the training loop
 
-	mu      sync.Mutex // guards the fields below against the training loop
-	opts    attnOptions
-	layout  task.Layout
-	model   *transformer.Model
-	step    *stepping
-	batch   task.Batch // the one sequence of the stepped graph
-	trainG  *engine.Graph
-	opt     optim.Optimizer
-	rng     *engine.Mulberry32
-	done    int
-	trainer *trainer
+	opts   attnOptions
+	layout task.Layout
+	model  *transformer.Model
+	step   *stepping
+	batch  task.Batch // the one sequence of the stepped graph
+	trainG *engine.Graph
+	opt    optim.Optimizer
+	rng    *engine.Mulberry32
+	done   int
 }
 
 // NewAttention is the factory of the "attention" widget kind.
 func NewAttention(env Env, opts map[string]string) (Widget, *protocol.Error) {
 	o := defaultAttnOptions()
-	for _, name := range sortedKeys(opts) {
-		if isPresentational(name) {
-			continue
-		}
-		if _, e := o.set(name, opts[name]); e != nil {
-			return nil, e
-		}
+	if e := applyOptions(&o, opts); e != nil {
+		return nil, e
 	}
 	w := &attnWidget{env: env, opts: o}
 	if e := w.build(); e != nil {
@@ -167,7 +159,7 @@ func (w *attnWidget) Handle(req *protocol.Request) *protocol.Error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.trainer != nil && !w.trainer.finished() && req.Type != protocol.TypeSelect {
+	if w.training() && req.Type != protocol.TypeSelect {
 		return protocol.Errorf(protocol.CodeBusy, "the model is training; stop it first")
 	}
 	switch {
@@ -196,25 +188,15 @@ func (w *attnWidget) Handle(req *protocol.Request) *protocol.Error {
 	return protocol.Errorf(protocol.CodeUnsupported, "the attention widget does not answer %q", req.Type)
 }
 
+// handleTrain starts or stops the training loop. Stopping sends the
+// views of the trained model, the cursor back at the start.
 func (w *attnWidget) handleTrain(req *protocol.Request) *protocol.Error {
-	w.mu.Lock()
-	t := w.trainer
-	if req.Action == protocol.TrainStart {
-		if t == nil || t.finished() {
-			w.trainer = startTrainer(w.env, w.trainChunk)
-		}
-		w.mu.Unlock()
-		return nil
-	}
-	w.mu.Unlock()
-	stopTrainer(&w.mu, &w.trainer)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.step.restart()
-	w.env.Emit(req.ID, &protocol.Metrics{Header: protocol.Header{Type: protocol.TypeMetrics}, Step: w.done, Values: map[string]float64{}})
-	w.env.Emit(req.ID, w.step.message())
-	w.env.Emit(req.ID, w.attention())
-	return nil
+	return w.answerTrain(w.env, req, w.trainChunk, nil, func() {
+		w.step.restart()
+		w.env.Emit(req.ID, &protocol.Metrics{Header: protocol.Header{Type: protocol.TypeMetrics}, Step: w.done, Values: map[string]float64{}})
+		w.env.Emit(req.ID, w.step.message())
+		w.env.Emit(req.ID, w.attention())
+	})
 }
 
 // trainChunk runs attnChunkSteps Adam steps on fresh task batches.
@@ -250,6 +232,3 @@ func (w *attnWidget) attention() *protocol.Attention {
 	}
 	return attentionMaps(w.step, tokenText(w.layout, w.batch.Input), src)
 }
-
-// Close stops the training loop, if any, and waits for it.
-func (w *attnWidget) Close() { stopTrainer(&w.mu, &w.trainer) }

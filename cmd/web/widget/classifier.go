@@ -2,7 +2,6 @@ package widget
 
 import (
 	"math"
-	"sync"
 
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
@@ -18,12 +17,12 @@ import (
 // it, through classifierKind, how to build the model from its options and
 // what more to show.
 type classifier struct {
-	env  Env
-	name string // the widget kind, for messages
-	kind classifierKind
-	pace pace
+	env       Env
+	name      string // the widget kind, for messages
+	kind      classifierKind
+	pace      pace
+	trainLoop // its lock guards the fields below against the training loop
 
-	mu      sync.Mutex // guards the fields below against the training loop
 	opts    classifierOptions
 	step    *stepping
 	train   *data.Set
@@ -34,7 +33,6 @@ type classifier struct {
 	rng     *engine.Mulberry32 // draws the training batches
 	done    int                // training steps done
 	history []viz.Series       // loss, train and held-out accuracy per chunk
-	trainer *trainer
 }
 
 // classifierKind is what a widget kind adds to its classifier. The
@@ -163,16 +161,14 @@ func (c *classifier) Handle(req *protocol.Request) *protocol.Error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.trainer != nil && !c.trainer.finished() && req.Type != protocol.TypeSelect {
+	if c.training() && req.Type != protocol.TypeSelect {
 		return protocol.Errorf(protocol.CodeBusy, "the model is training; stop it first")
 	}
 	switch {
 	case handles(req):
-		m, e := c.step.apply(req)
-		if e != nil {
+		if e := stepAndEmit(c.env, c.step, req); e != nil {
 			return e
 		}
-		c.env.Emit(req.ID, m)
 		c.kind.views(req.ID)
 		if req.Type == protocol.TypeRun && c.step.st.Done() {
 			c.env.Emit(req.ID, c.metrics(c.step.g.LossNode().Value.Data[0], false))
@@ -212,15 +208,4 @@ func (c *classifier) set(req *protocol.Request) *protocol.Error {
 	c.opts = o
 	c.sendStep(req.ID)
 	return nil
-}
-
-// Close stops the training loop, if any, and waits for it.
-func (c *classifier) Close() {
-	c.mu.Lock()
-	t := c.trainer
-	c.trainer = nil
-	c.mu.Unlock()
-	if t != nil {
-		t.stop()
-	}
 }

@@ -27,7 +27,7 @@ func (t *trainOptions) set(kind string, known []string, name, value string) (eff
 	case "lr":
 		t.LR, e = floatOption(name, value, 0, 1)
 	case "optimizer":
-		t.Optimizer, e = enumOption(name, value, []string{"sgd", "adam"})
+		t.Optimizer, e = enumOption(name, value, optimizerChoices)
 	default:
 		return rebuildModel, unknownOption(kind, name, known)
 	}
@@ -45,29 +45,14 @@ func (t trainOptions) optimizer() (optim.Optimizer, *protocol.Error) {
 
 // handleTrain starts or stops the training loop.
 func (c *classifier) handleTrain(req *protocol.Request) *protocol.Error {
-	c.mu.Lock()
-	t := c.trainer
-	if req.Action == protocol.TrainStart {
-		if t == nil || t.finished() {
-			c.trainer = startTrainer(c.env, c.trainChunk)
-		}
-		c.mu.Unlock()
-		return nil
-	}
-	c.trainer = nil
-	c.mu.Unlock()
-	if t != nil {
-		t.stop() // outside the lock: the running chunk takes it
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	// The parameters changed: the stepped graph's values are stale, so the
-	// cursor goes back to the start.
-	c.step.restart()
-	c.env.Emit(req.ID, c.metrics(math.NaN(), false))
-	c.sendStep(req.ID)
-	c.kind.plots(req.ID)
-	return nil
+	return c.answerTrain(c.env, req, c.trainChunk, nil, func() {
+		// The parameters changed: the stepped graph's values are stale, so
+		// the cursor goes back to the start.
+		c.step.restart()
+		c.env.Emit(req.ID, c.metrics(math.NaN(), false))
+		c.sendStep(req.ID)
+		c.kind.plots(req.ID)
+	})
 }
 
 // trainChunk runs pace.chunk training steps and reports the metrics. It

@@ -1,11 +1,6 @@
 package widget
 
 import (
-	"math"
-	"strconv"
-	"strings"
-	"sync"
-
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine/distill"
 )
@@ -56,22 +51,7 @@ func (o *distillOptions) set(name, value string) (retrain bool, e *protocol.Erro
 	default:
 		return false, unknownOption("distill", name, distillOptionNames)
 	}
-	if e != nil {
-		e.Field = name
-	}
-	return retrain, e
-}
-
-// closedFloatOption parses a number option in [lo, hi].
-func closedFloatOption(name, s string, lo, hi float64) (float64, *protocol.Error) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, protocol.Errorf(protocol.CodeBadField, "%s %q is not a number", name, s)
-	}
-	if v < lo || v > hi {
-		return 0, protocol.Errorf(protocol.CodeOutOfRange, "%s %g outside [%g, %g]", name, v, lo, hi)
-	}
-	return v, nil
+	return retrain, atField(e, name)
 }
 
 // distillWidget distils a trained teacher MLP into a smaller student. It
@@ -81,14 +61,13 @@ func closedFloatOption(name, s string, lo, hi float64) (float64, *protocol.Error
 // is the combined distillation graph: the frozen teacher.* nodes, the
 // student.* nodes, and distill.kl, distill.ce and distill.loss.
 type distillWidget struct {
-	env Env
+	env       Env
+	trainLoop // its lock guards the fields below against the training loop
 
-	mu      sync.Mutex // guards the fields below against the training loop
 	opts    distillOptions
 	teacher *distillTeacher // trained for opts.Seed
 	lab     *distillLab     // the two students and their record
 	step    *stepping       // the distillation graph of the taught student
-	trainer *trainer
 }
 
 // NewDistill is the factory of the "distill" widget kind. It trains the
@@ -145,7 +124,7 @@ func (w *distillWidget) Handle(req *protocol.Request) *protocol.Error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.trainer != nil && !w.trainer.finished() && req.Type != protocol.TypeSelect {
+	if w.training() && req.Type != protocol.TypeSelect {
 		return protocol.Errorf(protocol.CodeBusy, "the students are training; stop them first")
 	}
 	switch {
@@ -164,29 +143,20 @@ func (w *distillWidget) Handle(req *protocol.Request) *protocol.Error {
 // handleTrain starts the two students' training (from the start again if
 // they have used their budget) or stops it.
 func (w *distillWidget) handleTrain(req *protocol.Request) *protocol.Error {
-	if req.Action != protocol.TrainStart {
-		stopTrainer(&w.mu, &w.trainer)
-		w.mu.Lock()
-		defer w.mu.Unlock()
+	return w.answerTrain(w.env, req, w.trainChunk, func() *protocol.Error {
+		if w.lab.done >= w.opts.Steps {
+			if e := w.build(false); e != nil {
+				return e
+			}
+			w.env.Emit(req.ID, w.step.message())
+		}
+		return nil
+	}, func() {
 		// The student changed under the stepped graph: back to the start.
 		w.step.restart()
 		w.env.Emit(req.ID, w.lab.metrics(false))
 		w.env.Emit(req.ID, w.step.message())
-		return nil
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.trainer != nil && !w.trainer.finished() {
-		return nil // already training
-	}
-	if w.lab.done >= w.opts.Steps {
-		if e := w.build(false); e != nil {
-			return e
-		}
-		w.env.Emit(req.ID, w.step.message())
-	}
-	w.trainer = startTrainer(w.env, w.trainChunk)
-	return nil
+	})
 }
 
 // trainChunk trains both students for one chunk and reports their
@@ -216,6 +186,3 @@ func (w *distillWidget) plot() {
 	}
 	w.env.Emit(0, &protocol.Plot{Header: protocol.Header{Type: protocol.TypePlot}, Name: "loss", SVG: string(svg)})
 }
-
-// Close stops the training loop, if any, and waits for it.
-func (w *distillWidget) Close() { stopTrainer(&w.mu, &w.trainer) }

@@ -1,8 +1,6 @@
 package widget
 
 import (
-	"sync"
-
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine/optim"
 	"stepgraph/viz"
@@ -13,16 +11,15 @@ import (
 // model when a hyperparameter changes, trains a batched graph that shares
 // the weights in the background, and exports weights, traces and drawings.
 type labWidget struct {
-	env Env
+	env       Env
+	trainLoop // its lock guards the fields below against the training loop
 
-	mu      sync.Mutex // guards the fields below against the training loop
-	opts    labOptions
-	lm      *labModel
-	step    *stepping
-	layout  viz.Layout // the graph as last drawn, for the graph export
-	opt     optim.Optimizer
-	run     *labRun
-	trainer *trainer
+	opts   labOptions
+	lm     *labModel
+	step   *stepping
+	layout viz.Layout // the graph as last drawn, for the graph export
+	opt    optim.Optimizer
+	run    *labRun
 }
 
 // NewLab is the factory of the "lab" widget kind. Options are described in
@@ -191,7 +188,7 @@ func (w *labWidget) handleSet(req *protocol.Request) *protocol.Error {
 	// The training loop belongs to the old model: end it first. Requests
 	// come one at a time, so only the loop could run meanwhile.
 	w.mu.Unlock()
-	stopTrainer(&w.mu, &w.trainer)
+	w.stopTraining()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.rebuild(req.ID, o)
@@ -240,6 +237,3 @@ func (w *labWidget) rebuild(id int64, o labOptions) *protocol.Error {
 	w.sendAll(id)
 	return nil
 }
-
-// Close stops the training loop, if any, and waits for it.
-func (w *labWidget) Close() { stopTrainer(&w.mu, &w.trainer) }

@@ -82,7 +82,7 @@ func (o *labOptions) set(name, value string) (labEffect, *protocol.Error) {
 	effect := effectRebuild
 	switch name {
 	case "arch":
-		o.Arch, e = enumOption(name, value, []string{transformer.Encoder, transformer.Decoder, transformer.EncDec})
+		o.Arch, e = enumOption(name, value, archChoices)
 	case "layers":
 		o.Layers, e = intOption(name, value, 1, labMaxLayers)
 	case "d":
@@ -98,14 +98,14 @@ func (o *labOptions) set(name, value string) (labEffect, *protocol.Error) {
 	case "act":
 		o.Act, e = enumOption(name, value, []string{"relu", "gelu_tanh"})
 	case "task":
-		o.Task, e = enumOption(name, value, []string{task.Copy, task.Reverse, task.Sort})
+		o.Task, e = enumOption(name, value, taskChoices)
 	case "seed":
 		o.Seed, e = seedOption(value)
 	case "causal":
 		o.Causal, e = boolOption(name, value)
 	case "opt":
 		effect = effectOptimizer
-		o.Opt, e = enumOption(name, value, []string{"sgd", "adam"})
+		o.Opt, e = enumOption(name, value, optimizerChoices)
 	case "lr":
 		effect = effectOptimizer
 		o.LR, e = floatOption(name, value, 0, 1)
@@ -132,14 +132,6 @@ func (o *labOptions) check(field string) *protocol.Error {
 			"%s: d %d is not a multiple of heads %d (each head gets d/heads columns)", field, o.D, o.Heads), field)
 	}
 	return nil
-}
-
-// atField marks e as the fault of option name.
-func atField(e *protocol.Error, name string) *protocol.Error {
-	if e != nil {
-		e.Field = name
-	}
-	return e
 }
 
 // boolOption parses "true" or "false".

@@ -78,23 +78,15 @@ func thin(v []float64) []float64 {
 // handleTrain starts or stops the training loop. Stopping waits for the
 // running chunk, then refreshes the stepped view with the trained weights.
 func (w *labWidget) handleTrain(req *protocol.Request) *protocol.Error {
-	if req.Action == protocol.TrainStart {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		if w.trainer == nil || w.trainer.finished() {
-			w.run.startStep, w.run.started = w.run.done, time.Now()
-			w.trainer = startTrainer(w.env, w.trainChunk)
-		}
+	return w.answerTrain(w.env, req, w.trainChunk, func() *protocol.Error {
+		w.run.startStep, w.run.started = w.run.done, time.Now()
 		return nil
-	}
-	stopTrainer(&w.mu, &w.trainer)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.env.Emit(req.ID, w.metrics(false))
-	w.plot(req.ID)
-	w.step.replay()
-	w.sendStep(req.ID)
-	return nil
+	}, func() {
+		w.env.Emit(req.ID, w.metrics(false))
+		w.plot(req.ID)
+		w.step.replay()
+		w.sendStep(req.ID)
+	})
 }
 
 // trainChunk runs a chunk of steps on fresh batches, sends the metrics,

@@ -1,8 +1,6 @@
 package widget
 
 import (
-	"maps"
-	"slices"
 	"strings"
 
 	"stepgraph/cmd/web/protocol"
@@ -149,10 +147,3 @@ func (w *mlpWidget) fill(co classifierOptions) {
 
 // views implements classifierKind: the mlp shows nothing beyond the graph.
 func (w *mlpWidget) views(int64) {}
-
-// isPresentational reports whether an option is for the page only.
-func isPresentational(name string) bool { return slices.Contains(presentational, name) }
-
-// sortedKeys returns the keys of m in order, so that option errors are
-// reported deterministically.
-func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

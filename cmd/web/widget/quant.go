@@ -70,10 +70,7 @@ func (o *quantOptions) set(name, value string) (retrain bool, e *protocol.Error)
 	default:
 		return false, unknownOption("quant", name, quantOptionNames)
 	}
-	if e != nil {
-		e.Field = name
-	}
-	return retrain, e
+	return retrain, atField(e, name)
 }
 
 // quantWidget shows what quantizing a trained MLP costs: it steps through
@@ -102,55 +99,6 @@ func NewQuant(env Env, opts map[string]string) (Widget, *protocol.Error) {
 		return nil, e
 	}
 	return w, nil
-}
-
-// applyOptions sets each option of a configure request on *o, in name
-// order so that the first bad one is reported the same way every time,
-// skipping the presentational ones. It stops at the first error.
-func applyOptions[O any, P optionSetter[O]](o *O, opts map[string]string) *protocol.Error {
-	for _, name := range sortedKeys(opts) {
-		if isPresentational(name) {
-			continue
-		}
-		if _, e := P(o).set(name, opts[name]); e != nil {
-			return e
-		}
-	}
-	return nil
-}
-
-// stepAndEmit moves s's cursor as a stepping request asks and emits the
-// node message that answers it (answerStep also emits a widget's extra
-// message; the quant and distill widgets have none).
-func stepAndEmit(env Env, s *stepping, req *protocol.Request) *protocol.Error {
-	m, e := s.apply(req)
-	if e != nil {
-		return e
-	}
-	env.Emit(req.ID, m)
-	return nil
-}
-
-// optionSetter is a pointer to a widget's options, whose set applies one
-// option and reports whether the trained model must be trained again.
-type optionSetter[O any] interface {
-	*O
-	set(name, value string) (retrain bool, e *protocol.Error)
-}
-
-// setAndRebuild applies the option of a set request to *opts and rebuilds
-// the widget with build. If the value is refused or the rebuild fails,
-// *opts is left as it was.
-func setAndRebuild[O any, P optionSetter[O]](opts *O, req *protocol.Request, build func(retrain bool) *protocol.Error) *protocol.Error {
-	old := *opts
-	retrain, e := P(opts).set(req.Name, req.Value)
-	if e == nil {
-		e = build(retrain)
-	}
-	if e != nil {
-		*opts = old
-	}
-	return e
 }
 
 // build fetches the float model of the seed (when retrain is set),

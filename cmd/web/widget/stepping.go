@@ -68,15 +68,23 @@ func (s *stepping) apply(req *protocol.Request) (*protocol.Node, *protocol.Error
 	return s.message(), nil
 }
 
-// answerStep applies a stepping request to s and emits its node message,
-// then the message extra makes of the new state (a widget's attention
-// maps), both as the answer to req.
-func answerStep[M protocol.Message](env Env, s *stepping, req *protocol.Request, extra func() M) *protocol.Error {
+// stepAndEmit moves s's cursor as a stepping request asks and emits the
+// node message that answers it.
+func stepAndEmit(env Env, s *stepping, req *protocol.Request) *protocol.Error {
 	m, e := s.apply(req)
 	if e != nil {
 		return e
 	}
 	env.Emit(req.ID, m)
+	return nil
+}
+
+// answerStep is stepAndEmit followed by the message extra makes of the new
+// state (a widget's attention maps), also as the answer to req.
+func answerStep[M protocol.Message](env Env, s *stepping, req *protocol.Request, extra func() M) *protocol.Error {
+	if e := stepAndEmit(env, s, req); e != nil {
+		return e
+	}
 	env.Emit(req.ID, extra())
 	return nil
 }

@@ -47,18 +47,6 @@ func (t *trainer) stop() {
 	<-t.done
 }
 
-// stopTrainer takes the trainer out of *slot under mu and stops it after
-// unlocking, since its running chunk takes mu too. A nil slot is a no-op.
-func stopTrainer(mu *sync.Mutex, slot **trainer) {
-	mu.Lock()
-	t := *slot
-	*slot = nil
-	mu.Unlock()
-	if t != nil {
-		t.stop()
-	}
-}
-
 // finished reports whether the loop has ended on its own.
 func (t *trainer) finished() bool {
 	select {
@@ -68,6 +56,61 @@ func (t *trainer) finished() bool {
 		return false
 	}
 }
+
+// trainLoop is what a widget that trains embeds: the lock that guards the
+// widget's fields against its training loop (each chunk takes it), and
+// the loop, if one has been started.
+type trainLoop struct {
+	mu      sync.Mutex
+	trainer *trainer
+}
+
+// training reports whether a loop runs. The caller holds mu.
+func (l *trainLoop) training() bool {
+	return l.trainer != nil && !l.trainer.finished()
+}
+
+// answerTrain answers a train request. "start" calls begin, which may
+// refuse with an error, and starts a loop of chunk, unless one runs
+// already. "stop" ends the loop and waits for its running chunk, then
+// calls stopped to send the views of the trained model. begin and stopped
+// run under mu; begin may be nil.
+func (l *trainLoop) answerTrain(env Env, req *protocol.Request, chunk func() bool, begin func() *protocol.Error, stopped func()) *protocol.Error {
+	if req.Action != protocol.TrainStart {
+		l.stopTraining()
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		stopped()
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.training() {
+		return nil
+	}
+	if begin != nil {
+		if e := begin(); e != nil {
+			return e
+		}
+	}
+	l.trainer = startTrainer(env, chunk)
+	return nil
+}
+
+// stopTraining ends the loop, if any, and waits for it. The caller must
+// not hold mu, since the running chunk takes it.
+func (l *trainLoop) stopTraining() {
+	l.mu.Lock()
+	t := l.trainer
+	l.trainer = nil
+	l.mu.Unlock()
+	if t != nil {
+		t.stop()
+	}
+}
+
+// Close stops the training loop, if any, and waits for it.
+func (l *trainLoop) Close() { l.stopTraining() }
 
 // safeChunk runs chunk and turns a panic (a bug) into the end of training,
 // an error message to the client and a log line, so that one widget cannot
