@@ -146,9 +146,9 @@ func (w *attnWidget) Start(id int64) {
 	w.sendAll(id)
 }
 
+// sendAll sends the graph, the cursor and the attention maps.
 func (w *attnWidget) sendAll(id int64) {
-	w.env.Emit(id, graphMessage("attention", w.step.g, w.step.st.Total()))
-	w.env.Emit(id, w.step.message())
+	emitGraph(w.env, id, "attention", w.step)
 	w.env.Emit(id, w.attention())
 }
 

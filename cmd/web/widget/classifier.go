@@ -141,9 +141,11 @@ func (c *classifier) Start(id int64) {
 	c.sendAll(id)
 }
 
+// sendAll sends the graph, the cursor, the kind's views and charts and
+// the accuracy.
 func (c *classifier) sendAll(id int64) {
-	c.env.Emit(id, graphMessage(c.name, c.step.g, c.step.st.Total()))
-	c.sendStep(id)
+	emitGraph(c.env, id, c.name, c.step)
+	c.kind.views(id)
 	c.kind.plots(id)
 	c.env.Emit(id, c.metrics(math.NaN(), false))
 }

@@ -88,12 +88,9 @@ func NewDistill(env Env, opts map[string]string) (Widget, *protocol.Error) {
 // build fetches the teacher of the seed (when retrain is set) and makes
 // fresh students and the stepped graph from the options.
 func (w *distillWidget) build(retrain bool) *protocol.Error {
-	t := w.teacher
-	if retrain || t == nil {
-		var err error
-		if t, err = distillTeachers.get(w.opts.Seed); err != nil {
-			return protocol.Errorf(protocol.CodeInternal, "train the teacher: %v", err)
-		}
+	t, e := cachedModel(distillTeachers, w.teacher, retrain, w.opts.Seed, "teacher")
+	if e != nil {
+		return e
 	}
 	lab, err := newDistillLab(t, w.opts)
 	if err != nil {
@@ -111,9 +108,9 @@ func (w *distillWidget) Start(id int64) {
 	w.sendAll(id)
 }
 
+// sendAll sends the graph, the cursor and the held-out losses.
 func (w *distillWidget) sendAll(id int64) {
-	w.env.Emit(id, graphMessage("distill", w.step.g, w.step.st.Total()))
-	w.env.Emit(id, w.step.message())
+	emitGraph(w.env, id, "distill", w.step)
 	w.env.Emit(id, w.lab.metrics(false))
 }
 

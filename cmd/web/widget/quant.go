@@ -104,12 +104,9 @@ func NewQuant(env Env, opts map[string]string) (Widget, *protocol.Error) {
 // build fetches the float model of the seed (when retrain is set),
 // training it unless the cache has it, and quantizes it as the options say.
 func (w *quantWidget) build(retrain bool) *protocol.Error {
-	f := w.float
-	if retrain || f == nil {
-		var err error
-		if f, err = quantFloats.get(w.opts.Seed); err != nil {
-			return protocol.Errorf(protocol.CodeInternal, "train the float model: %v", err)
-		}
+	f, e := cachedModel(quantFloats, w.float, retrain, w.opts.Seed, "float model")
+	if e != nil {
+		return e
 	}
 	rep, err := f.quantize(w.opts)
 	if err != nil {
@@ -123,9 +120,9 @@ func (w *quantWidget) build(retrain bool) *protocol.Error {
 // Start sends the graph, the cursor, the report and the error histogram.
 func (w *quantWidget) Start(id int64) { w.sendAll(id) }
 
+// sendAll sends the graph, the cursor, the report and the histogram.
 func (w *quantWidget) sendAll(id int64) {
-	w.env.Emit(id, graphMessage("quant", w.step.g, w.step.st.Total()))
-	w.env.Emit(id, w.step.message())
+	emitGraph(w.env, id, "quant", w.step)
 	w.env.Emit(id, &protocol.Metrics{Header: protocol.Header{Type: protocol.TypeMetrics}, Values: w.rep.values})
 	w.plot(id)
 }

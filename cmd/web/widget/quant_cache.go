@@ -1,6 +1,10 @@
 package widget
 
-import "sync"
+import (
+	"sync"
+
+	"stepgraph/cmd/web/protocol"
+)
 
 // seedCache keeps the models that the quant and distill widgets train when
 // they are configured, by seed, so that a page configured again (a reload,
@@ -46,6 +50,20 @@ func (c *seedCache[T]) get(seed uint32) (T, error) {
 	c.mu.Unlock()
 	e.once.Do(func() { e.v, e.err = c.train(seed) })
 	return e.v, e.err
+}
+
+// cachedModel returns cur, the model a widget has, unless retrain is set or
+// it has none; then the model of seed from cache, trained on first use.
+// what names the model in the error.
+func cachedModel[M any](cache *seedCache[*M], cur *M, retrain bool, seed uint32, what string) (*M, *protocol.Error) {
+	if cur != nil && !retrain {
+		return cur, nil
+	}
+	m, err := cache.get(seed)
+	if err != nil {
+		return nil, protocol.Errorf(protocol.CodeInternal, "train the %s: %v", what, err)
+	}
+	return m, nil
 }
 
 // The trained models of the two kinds. Each is a few kilobytes.

@@ -89,6 +89,14 @@ func answerStep[M protocol.Message](env Env, s *stepping, req *protocol.Request,
 	return nil
 }
 
+// emitGraph emits the graph message of s's graph, laid out for a widget of
+// kind, then the node message of its cursor, both as the answer to id:
+// what every widget but the lab sends first.
+func emitGraph(env Env, id int64, kind string, s *stepping) {
+	env.Emit(id, graphMessage(kind, s.g, s.st.Total()))
+	env.Emit(id, s.message())
+}
+
 // restart moves the cursor to the start without changing the highlight, for
 // when the model changed under the graph (after training).
 func (s *stepping) restart() {
