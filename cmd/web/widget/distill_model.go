@@ -42,25 +42,18 @@ type distillTeacher struct {
 	loss, accuracy float64 // on test
 }
 
+// distillTeacherRecipe trains the teacher.
+var distillTeacherRecipe = spiralRecipe{
+	config: distillTeacherConfig, points: distillTeacherPoints, noise: distillNoise, batch: distillTeacherBatch,
+	steps: distillTeacherSteps, lr: distillTeacherLR, lrLate: distillTeacherLRLate, stream: 3,
+}
+
 // trainDistillTeacher trains the teacher of a seed.
 func trainDistillTeacher(seed uint32) (*distillTeacher, error) {
-	train, test, err := data.PointSplit("spiral", distillTeacherPoints, distillTeacherPoints, distillNoise, seed)
+	m, _, test, err := distillTeacherRecipe.train(seed)
 	if err != nil {
 		return nil, err
 	}
-	m, err := mlp.New(distillTeacherConfig, seed)
-	if err != nil {
-		return nil, err
-	}
-	g, err := m.Build(distillTeacherBatch)
-	if err != nil {
-		return nil, err
-	}
-	opt := optim.NewAdam(distillTeacherLR)
-	late := distillTeacherSteps * 3 / 4
-	trainOnSamples(g, train, opt, late, engine.NewMulberry32(seed+3))
-	opt.LR = distillTeacherLRLate
-	trainOnSamples(g, train, opt, distillTeacherSteps-late, engine.NewMulberry32(seed+4))
 	eval, err := m.Build(test.Len())
 	if err != nil {
 		return nil, err

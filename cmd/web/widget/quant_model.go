@@ -48,48 +48,20 @@ type quantFloat struct {
 	train, test *data.Set
 }
 
+// quantRecipe trains the float model.
+var quantRecipe = spiralRecipe{
+	config: quantConfig, points: quantPoints, noise: quantNoise, batch: quantTrainBatch,
+	steps: quantTrainSteps, lr: quantLR, lrLate: quantLRLate, stream: 1,
+}
+
 // trainQuantFloat trains the float model of a seed: weights, points and
 // batches all come from it.
 func trainQuantFloat(seed uint32) (*quantFloat, error) {
-	train, test, err := data.PointSplit("spiral", quantPoints, quantPoints, quantNoise, seed)
+	m, train, test, err := quantRecipe.train(seed)
 	if err != nil {
 		return nil, err
 	}
-	m, err := mlp.New(quantConfig, seed)
-	if err != nil {
-		return nil, err
-	}
-	g, err := m.Build(quantTrainBatch)
-	if err != nil {
-		return nil, err
-	}
-	opt := optim.NewAdam(quantLR)
-	late := quantTrainSteps * 3 / 4
-	trainOnSamples(g, train, opt, late, engine.NewMulberry32(seed+1))
-	opt.LR = quantLRLate
-	trainOnSamples(g, train, opt, quantTrainSteps-late, engine.NewMulberry32(seed+2))
 	return &quantFloat{seed: seed, model: m, train: train, test: test}, nil
-}
-
-// trainOnSamples runs steps training steps of g (inputs "x" and "y") on
-// batches drawn with replacement from set.
-func trainOnSamples(g *engine.Graph, set *data.Set, opt optim.Optimizer, steps int, rng *engine.Mulberry32) {
-	x, y := g.MustNode("x").Value, g.MustNode("y").Value
-	for range steps {
-		set.Sample(rng, x, y)
-		optim.TrainStep(g, opt)
-	}
-}
-
-// fillFirst puts the first examples of set (as many as g's batch) into g's
-// inputs "x" and "y".
-func fillFirst(g *engine.Graph, set *data.Set) {
-	y := g.MustNode("y").Value
-	idx := make([]int, y.Size())
-	for i := range idx {
-		idx[i] = i % set.Len()
-	}
-	set.Fill(g.MustNode("x").Value, y, idx)
 }
 
 // graph builds a fresh float graph of m for batch examples, filled with the
