@@ -1,44 +1,23 @@
 // attention-widget.js: the step widget for a small transformer, with each
 // attention head's map (rows are queries, columns keys) under the graph.
 
-import { h } from "./dom.js";
+import { h, pct } from "./dom.js";
 import { heatmap } from "./heatmap.js";
-import { StepWidget } from "./step-widget.js";
+import { TrainingWidget } from "./training-widget.js";
 import { ServerType } from "./protocol.js";
 
-export class AttentionWidget extends StepWidget {
+export class AttentionWidget extends TrainingWidget {
   extra() {
     this.maps = h("div", { class: "sgw-attention", "data-testid": "attention" }, h("p", { class: "insp__hint" }, "Attention maps appear here as the heads compute them."));
-    this.trainButton = h("button", { type: "button", class: "btn", "data-testid": "train", onclick: () => this.toggleTraining() }, "Train");
-    this.training = false;
     this.metrics = h("p", { class: "sgw-metrics-line", "data-testid": "metrics" });
-    return h("div", { class: "sgw-footer" }, h("div", { class: "sgw-controls" }, this.trainButton, this.metrics), this.maps);
-  }
-
-  toggleTraining() {
-    this.channel.train(this.training ? "stop" : "start");
-    this.setTraining(!this.training);
-  }
-
-  setTraining(on) {
-    this.training = on;
-    this.trainButton.textContent = on ? "Stop training" : "Train";
-    this.trainButton.classList.toggle("is-running", on);
-    for (const b of Object.values(this.buttons)) if (on) b.disabled = true;
-    if (!on && this.state) this.showNode(this.state);
-  }
-
-  showNode(msg) {
-    super.showNode(msg);
-    if (this.training) for (const b of Object.values(this.buttons)) b.disabled = true;
+    return h("div", { class: "sgw-footer" }, h("div", { class: "sgw-controls" }, this.makeTrainButton(), this.metrics), this.maps);
   }
 
   receiveMore(msg) {
     if (msg.type === ServerType.ATTENTION) this.showAttention(msg);
     if (msg.type === ServerType.METRICS) {
-      if (this.training !== msg.running) this.setTraining(msg.running);
+      this.followTraining(msg);
       const v = msg.values;
-      const pct = (x) => (x === undefined ? "—" : `${(100 * x).toFixed(1)}%`);
       this.metrics.textContent = `training steps ${msg.step} · loss ${v.loss === undefined ? "—" : v.loss.toFixed(3)} · accuracy ${pct(v.accuracy)}`;
     }
   }

@@ -5,9 +5,9 @@
 // teacher and one not, with both held-out loss curves.
 
 import { h, fmt } from "./dom.js";
-import { StepWidget } from "./step-widget.js";
+import { TrainingWidget } from "./training-widget.js";
 import { ServerType } from "./protocol.js";
-import { plotImage } from "./quant-widget.js";
+import { plotImage } from "./chart.js";
 
 // The options offered as number fields, with the server's bounds
 // (docs/protocol.md, "distill").
@@ -22,10 +22,8 @@ const FIELDS = {
 // The three parts of the graph, by name prefix.
 const ROLES = ["teacher", "student", "distill"];
 
-export class DistillWidget extends StepWidget {
+export class DistillWidget extends TrainingWidget {
   extra() {
-    this.training = false;
-    this.trainButton = h("button", { type: "button", class: "btn", "data-testid": "train", onclick: () => this.toggleTraining() }, "Train both students");
     this.metrics = h("dl", { class: "sgw-metrics sgd-metrics", "data-testid": "metrics" });
     this.plot = h("div", { class: "sgw-plot", "data-testid": "plot" }, h("p", { class: "insp__hint" }, "Train to see both students' held-out loss."));
     const fields = Object.entries(FIELDS).map(([name, f]) =>
@@ -52,7 +50,7 @@ export class DistillWidget extends StepWidget {
       h("span", { class: "sgd-legend__item sgd-legend--student" }, "student.*: learns"),
       h("span", { class: "sgd-legend__item sgd-legend--distill" }, "distill.*: the loss"),
     );
-    return h("div", { class: "sgw-footer" }, h("div", { class: "sgw-controls" }, ...fields, this.trainButton), legend, this.metrics, this.plot);
+    return h("div", { class: "sgw-footer" }, h("div", { class: "sgw-controls" }, ...fields, this.makeTrainButton("Train both students")), legend, this.metrics, this.plot);
   }
 
   receive(msg) {
@@ -77,26 +75,8 @@ export class DistillWidget extends StepWidget {
     }
   }
 
-  toggleTraining() {
-    this.channel.train(this.training ? "stop" : "start");
-    this.setTraining(!this.training);
-  }
-
-  setTraining(on) {
-    this.training = on;
-    this.trainButton.textContent = on ? "Stop training" : "Train both students";
-    this.trainButton.classList.toggle("is-running", on);
-    for (const b of Object.values(this.buttons)) if (on) b.disabled = true;
-    if (!on && this.state) this.showNode(this.state);
-  }
-
-  showNode(msg) {
-    super.showNode(msg);
-    if (this.training) for (const b of Object.values(this.buttons)) b.disabled = true;
-  }
-
   showMetrics(m) {
-    if (this.training !== m.running) this.setTraining(m.running);
+    this.followTraining(m);
     const v = m.values;
     const run = (loss, acc) => `${fmt(loss)} · ${(100 * acc).toFixed(1)}%`;
     const item = (label, value, testid) => [h("dt", {}, label), h("dd", { "data-testid": testid }, value)];

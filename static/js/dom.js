@@ -49,3 +49,8 @@ export function fmt(x) {
   if (a >= 1e4 || a < 1e-3) return x.toExponential(2);
   return x.toPrecision(4).replace(/\.?0+$/, "");
 }
+
+/** pct writes a fraction as a percentage with one decimal, or "—" when it is missing. */
+export function pct(x) {
+  return x === undefined ? "—" : `${(100 * x).toFixed(1)}%`;
+}

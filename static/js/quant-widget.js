@@ -4,9 +4,11 @@
 // quantizing cost (loss, accuracy, bytes), every node's error against the
 // float model, and a histogram of one weight's rounding error.
 
-import { h, fmt } from "./dom.js";
+import { h, fmt, pct } from "./dom.js";
 import { StepWidget } from "./step-widget.js";
 import { ServerType } from "./protocol.js";
+import { plotImage } from "./chart.js";
+import { selects } from "./fields.js";
 
 // The options offered as selects: name → {label, values, def}. The values
 // are the server's (docs/protocol.md, "quant").
@@ -27,36 +29,6 @@ const INSERTED = /\.(q|fq|obs)$/;
  * .q or .fq node reports the weight's round trip. */
 function errorName(name) {
   return name.replace(/\.(q|fq)$/, "");
-}
-
-/**
- * selects builds one <select> per choice, each sending a set request; the
- * current values come from the widget's options.
- */
-export function selects(choices, options, onSet) {
-  return Object.entries(choices).map(([name, c]) => {
-    const current = String(options[name] ?? c.def);
-    const sel = h(
-      "select",
-      { class: "select", "data-testid": `set-${name}`, onchange: (ev) => onSet(name, ev.target.value) },
-      ...c.values.map((v) => h("option", { value: v, selected: v === current }, v)),
-    );
-    return h("label", { class: "sgw-field" }, h("span", {}, c.label), sel);
-  });
-}
-
-/**
- * plotImage shows a chart from the server in container as an image (so its
- * styles stay inside it and the page's policy needs no inline style), one
- * image per chart name, replacing the last one.
- */
-export function plotImage(container, p) {
-  const url = URL.createObjectURL(new Blob([p.svg], { type: "image/svg+xml" }));
-  const img = h("img", { src: url, alt: `${p.name} chart`, class: "sgw-plot__img", "data-testid": `plot-${p.name}` });
-  img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
-  const old = container.querySelector(`[data-testid="plot-${p.name}"]`);
-  if (old) old.replaceWith(img);
-  else container.append(img);
 }
 
 export class QuantWidget extends StepWidget {
@@ -102,7 +74,6 @@ export class QuantWidget extends StepWidget {
   showReport(v) {
     this.values = v;
     const item = (label, value, testid) => [h("dt", {}, label), h("dd", { "data-testid": testid }, value)];
-    const pct = (x) => (x === undefined ? "—" : `${(100 * x).toFixed(1)}%`);
     const num = (x) => (x === undefined ? "—" : fmt(x));
     const ratio = v.bytes > 0 ? ` (${(v.floatBytes / v.bytes).toFixed(1)}× smaller)` : "";
     this.summary.replaceChildren(

@@ -5,6 +5,7 @@
 // content security policy needs no inline style).
 
 import { h } from "../dom.js";
+import { chartImage } from "../chart.js";
 
 export class TrainingCard {
   /** root is the card; onToggle(start) asks the server to train or stop. */
@@ -65,9 +66,7 @@ export class TrainingCard {
 
   /** showPlot replaces the chart called p.name with the new SVG. */
   showPlot(p) {
-    const url = URL.createObjectURL(new Blob([p.svg], { type: "image/svg+xml" }));
-    const img = h("img", { src: url, alt: `${p.name} and accuracy during training`, class: "lab-plot__img", "data-testid": `plot-${p.name}` });
-    img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
+    const img = chartImage(p, { alt: `${p.name} and accuracy during training`, class: "lab-plot__img" });
     const old = this.plot.querySelector(`[data-testid="plot-${p.name}"]`);
     if (old) old.replaceWith(img);
     else this.plot.replaceChildren(img);
