@@ -12,13 +12,7 @@ import (
 func BenchmarkStep(b *testing.B) {
 	for _, kind := range []string{"mlp", "attention"} {
 		b.Run(kind, func(b *testing.B) {
-			env, rec := newEnv(b)
-			factory := Default().Factory(kind)
-			w, e := factory(env, map[string]string{})
-			if e != nil {
-				b.Fatal(e)
-			}
-			defer w.Close()
+			w, rec := newWidget[Widget](b, kind, map[string]string{})
 			req := &protocol.Request{Type: protocol.TypeStep, Dir: protocol.DirForward, Count: 1}
 			reset := &protocol.Request{Type: protocol.TypeReset}
 			for b.Loop() {
@@ -42,9 +36,9 @@ func BenchmarkConfigure(b *testing.B) {
 	for _, kind := range []string{"mlp", "attention"} {
 		b.Run(kind, func(b *testing.B) {
 			env, rec := newEnv(b)
-			factory := Default().Factory(kind)
+			f := factory(b, kind)
 			for b.Loop() {
-				w, e := factory(env, map[string]string{})
+				w, e := f(env, map[string]string{})
 				if e != nil {
 					b.Fatal(e)
 				}

@@ -12,55 +12,42 @@ import (
 	"stepgraph/engine/data"
 )
 
+// TestCNNOptions checks which options configure a cnn widget and the
+// error code of each bad one (the cnn kind does not name the option at
+// fault).
 func TestCNNOptions(t *testing.T) {
-	cases := []struct {
-		opts map[string]string
-		code protocol.Code // "" for valid
-	}{
-		{map[string]string{}, ""},
+	checkOptions(t, "cnn", false, []optionCase{
+		{map[string]string{}, "", ""},
 		{map[string]string{
 			"data": "digits", "size": "16", "channels": "8, 8", "kernel": "5", "stride": "1", "pad": "2", "pool": "avg",
 			"act": "gelu", "image": "511", "seed": "4294967295", "lr": "1", "optimizer": "sgd",
-		}, ""},
-		{map[string]string{"pool": "none", "stride": "2", "pad": "0"}, ""},
-		{map[string]string{"caption": "anything"}, ""},
-		{map[string]string{"data": "faces"}, protocol.CodeBadField},
-		{map[string]string{"size": "9"}, protocol.CodeOutOfRange},
-		{map[string]string{"size": "17"}, protocol.CodeOutOfRange},
-		{map[string]string{"channels": ""}, protocol.CodeOutOfRange},
-		{map[string]string{"channels": "9"}, protocol.CodeOutOfRange},
-		{map[string]string{"channels": "2,2,2"}, protocol.CodeOutOfRange},
-		{map[string]string{"channels": "two"}, protocol.CodeBadField},
-		{map[string]string{"kernel": "0"}, protocol.CodeOutOfRange},
-		{map[string]string{"kernel": "6"}, protocol.CodeOutOfRange},
-		{map[string]string{"stride": "4"}, protocol.CodeOutOfRange},
-		{map[string]string{"pad": "3"}, protocol.CodeOutOfRange},
+		}, "", ""},
+		{map[string]string{"pool": "none", "stride": "2", "pad": "0"}, "", ""},
+		{map[string]string{"caption": "anything"}, "", ""},
+		{map[string]string{"data": "faces"}, protocol.CodeBadField, ""},
+		{map[string]string{"size": "9"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"size": "17"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"channels": ""}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"channels": "9"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"channels": "2,2,2"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"channels": "two"}, protocol.CodeBadField, ""},
+		{map[string]string{"kernel": "0"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"kernel": "6"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"stride": "4"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"pad": "3"}, protocol.CodeOutOfRange, ""},
 		// Padding wider than kernel - 1 only adds all-zero windows.
-		{map[string]string{"kernel": "1", "pad": "1"}, protocol.CodeOutOfRange},
+		{map[string]string{"kernel": "1", "pad": "1"}, protocol.CodeOutOfRange, ""},
 		// 10 -> (10 - 5)/3 + 1 = 2 -> pool 1: the second 5x5 kernel does not fit.
-		{map[string]string{"size": "10", "channels": "4,4", "kernel": "5", "stride": "3", "pad": "0"}, protocol.CodeOutOfRange},
-		{map[string]string{"pool": "min"}, protocol.CodeBadField},
-		{map[string]string{"act": "swish"}, protocol.CodeBadField},
-		{map[string]string{"image": "512"}, protocol.CodeOutOfRange},
-		{map[string]string{"image": "-1"}, protocol.CodeOutOfRange},
-		{map[string]string{"lr": "0"}, protocol.CodeOutOfRange},
-		{map[string]string{"optimizer": "rmsprop"}, protocol.CodeBadField},
-		{map[string]string{"seed": "x"}, protocol.CodeOutOfRange},
-		{map[string]string{"hidden": "4"}, protocol.CodeUnknownParam},
-	}
-	for _, c := range cases {
-		env, _ := newEnv(t)
-		w, e := NewCNN(env, c.opts)
-		switch {
-		case c.code == "" && e != nil:
-			t.Errorf("NewCNN(%v) error %v, want none", c.opts, e)
-		case c.code != "" && (e == nil || e.Code != c.code):
-			t.Errorf("NewCNN(%v) error %v, want code %s", c.opts, e, c.code)
-		}
-		if w != nil {
-			w.Close()
-		}
-	}
+		{map[string]string{"size": "10", "channels": "4,4", "kernel": "5", "stride": "3", "pad": "0"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"pool": "min"}, protocol.CodeBadField, ""},
+		{map[string]string{"act": "swish"}, protocol.CodeBadField, ""},
+		{map[string]string{"image": "512"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"image": "-1"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"lr": "0"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"optimizer": "rmsprop"}, protocol.CodeBadField, ""},
+		{map[string]string{"seed": "x"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"hidden": "4"}, protocol.CodeUnknownParam, ""},
+	})
 }
 
 // referenceCNN builds, outside the widget, the network and image that the
@@ -118,12 +105,7 @@ func plane(x *engine.Tensor, a, c int) []float64 {
 // of a kernel and of a feature map with their gradients.
 func TestCNNMaps(t *testing.T) {
 	ref, set := referenceCNN(t)
-	env, rec := newEnv(t)
-	w, e := NewCNN(env, mapsOptions)
-	if e != nil {
-		t.Fatal(e)
-	}
-	defer w.Close()
+	w, rec := newWidget[*cnnWidget](t, "cnn", mapsOptions)
 	w.Start(1)
 	m := last[*protocol.Maps](rec.take())
 	if m == nil {
@@ -199,15 +181,9 @@ func TestCNNMaps(t *testing.T) {
 // keeps the trained weights and restarts the cursor, a learning rate keeps
 // the cursor, a kernel size builds a new network.
 func TestCNNSet(t *testing.T) {
-	env, rec := newEnv(t)
-	w, e := NewCNN(env, mapsOptions)
-	if e != nil {
-		t.Fatal(e)
-	}
-	defer w.Close()
-	cw := w.(*cnnWidget)
-	cw.trainChunk()
-	trained := slices.Clone(cw.step.g.MustNode("convs.0.w").Value.Data)
+	w, rec := newWidget[*cnnWidget](t, "cnn", mapsOptions)
+	w.trainChunk()
+	trained := slices.Clone(w.step.g.MustNode("convs.0.w").Value.Data)
 	_, images := referenceCNN(t)
 	set := func(name, value string) []protocol.Message {
 		t.Helper()
@@ -236,20 +212,20 @@ func TestCNNSet(t *testing.T) {
 	if m.Node != "convs.0.act" || len(m.Channels) != 0 {
 		t.Errorf("set image after 2 steps: maps of %q with %d channels, want convs.0.act with none (not computed for image 7 yet)", m.Node, len(m.Channels))
 	}
-	if cw.done != cnnPace.chunk || !slices.Equal(cw.step.g.MustNode("convs.0.w").Value.Data, trained) {
-		t.Errorf("set image: %d steps done and weights changed, want %d and the trained weights", cw.done, cnnPace.chunk)
+	if w.done != cnnPace.chunk || !slices.Equal(w.step.g.MustNode("convs.0.w").Value.Data, trained) {
+		t.Errorf("set image: %d steps done and weights changed, want %d and the trained weights", w.done, cnnPace.chunk)
 	}
 
 	step(2)
-	if n := last[*protocol.Node](set("lr", "0.002")); n == nil || n.Step.Index != 2 || cw.done != cnnPace.chunk {
-		t.Errorf("set lr: node %v after %d steps done, want the cursor kept at 2", n, cw.done)
+	if n := last[*protocol.Node](set("lr", "0.002")); n == nil || n.Step.Index != 2 || w.done != cnnPace.chunk {
+		t.Errorf("set lr: node %v after %d steps done, want the cursor kept at 2", n, w.done)
 	}
 
 	msgs = set("kernel", "5")
-	if g := last[*protocol.Graph](msgs); g == nil || cw.done != 0 {
-		t.Fatalf("set kernel: graph %v, %d steps done; want a new graph and none", g, cw.done)
+	if g := last[*protocol.Graph](msgs); g == nil || w.done != 0 {
+		t.Fatalf("set kernel: graph %v, %d steps done; want a new graph and none", g, w.done)
 	}
-	if shape := cw.step.g.MustNode("convs.0.w").Shape; !slices.Equal(shape, []int{3, 1, 5, 5}) {
+	if shape := w.step.g.MustNode("convs.0.w").Shape; !slices.Equal(shape, []int{3, 1, 5, 5}) {
 		t.Errorf("set kernel 5: convs.0.w shape %v, want [3 1 5 5]", shape)
 	}
 
@@ -261,7 +237,7 @@ func TestCNNSet(t *testing.T) {
 	if e := w.Handle(&protocol.Request{Type: protocol.TypeSet, Name: "kernel", Value: "1"}); e == nil || e.Code != protocol.CodeOutOfRange {
 		t.Errorf("set kernel 1 with pad 2: %v, want out_of_range", e)
 	}
-	if shape := cw.step.g.MustNode("convs.0.w").Shape; !slices.Equal(shape, []int{3, 1, 5, 5}) {
+	if shape := w.step.g.MustNode("convs.0.w").Shape; !slices.Equal(shape, []int{3, 1, 5, 5}) {
 		t.Errorf("after a refused kernel: convs.0.w shape %v, want [3 1 5 5]", shape)
 	}
 }

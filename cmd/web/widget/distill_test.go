@@ -9,12 +9,10 @@ import (
 	"stepgraph/mathml"
 )
 
+// TestDistillOptions checks which options configure a distill widget,
+// and the error code and field of each bad one.
 func TestDistillOptions(t *testing.T) {
-	cases := []struct {
-		opts  map[string]string
-		code  protocol.Code // "" for valid
-		field string        // the option at fault
-	}{
+	checkOptions(t, "distill", true, []optionCase{
 		{map[string]string{}, "", ""},
 		{map[string]string{"alpha": "0", "T": "0.5", "width": "1", "points": "8", "steps": "25", "seed": "1"}, "", ""},
 		{map[string]string{"alpha": "1", "T": "20", "width": "32", "points": "300", "steps": "2000", "caption": "x"}, "", ""},
@@ -30,32 +28,13 @@ func TestDistillOptions(t *testing.T) {
 		{map[string]string{"steps": "2001"}, protocol.CodeOutOfRange, "steps"},
 		{map[string]string{"seed": "x"}, protocol.CodeOutOfRange, "seed"},
 		{map[string]string{"temperature": "2"}, protocol.CodeUnknownParam, ""},
-	}
-	for _, c := range cases {
-		env, _ := newEnv(t)
-		w, e := NewDistill(env, c.opts)
-		switch {
-		case c.code == "" && e != nil:
-			t.Errorf("NewDistill(%v) error %v, want none", c.opts, e)
-		case c.code != "" && (e == nil || e.Code != c.code || e.Field != c.field):
-			t.Errorf("NewDistill(%v) error %+v, want code %s for field %q", c.opts, e, c.code, c.field)
-		}
-		if w != nil {
-			w.Close()
-		}
-	}
+	})
 }
 
 // newDistill returns a distill widget, failing the test on an error.
 func newDistill(t *testing.T, opts map[string]string) (*distillWidget, *recorder) {
 	t.Helper()
-	env, rec := newEnv(t)
-	w, e := NewDistill(env, opts)
-	if e != nil {
-		t.Fatalf("NewDistill(%v): %v", opts, e)
-	}
-	t.Cleanup(w.Close)
-	return w.(*distillWidget), rec
+	return newWidget[*distillWidget](t, "distill", opts)
 }
 
 // TestDistillGraph checks the stepped graph: teacher and student share one

@@ -24,12 +24,7 @@ func BenchmarkLabSetHeadsLargest(b *testing.B) { benchSetHeads(b, labLargest, "4
 // lab of opts with its cursor at the end of the forward pass, and reports
 // the size of the answer's JSON.
 func benchSetHeads(b *testing.B, opts map[string]string, heads ...string) {
-	env, rec := newEnv(b)
-	w, e := NewLab(env, opts)
-	if e != nil {
-		b.Fatal(e)
-	}
-	defer w.Close()
+	w, rec := newWidget[*labWidget](b, "lab", opts)
 	if e := w.Handle(&protocol.Request{Type: protocol.TypeRun, To: protocol.RunToForward}); e != nil {
 		b.Fatal(e)
 	}
@@ -64,13 +59,7 @@ func BenchmarkLabParts(b *testing.B) {
 			}
 		}
 	})
-	env, rec := newEnv(b)
-	w, e := NewLab(env, nil)
-	if e != nil {
-		b.Fatal(e)
-	}
-	defer w.Close()
-	lab := w.(*labWidget)
+	lab, rec := newWidget[*labWidget](b, "lab", nil)
 	b.Run("layout+svg", func(b *testing.B) {
 		for b.Loop() {
 			lab.relayout()
@@ -110,13 +99,7 @@ func BenchmarkLabTrainChunk(b *testing.B) {
 		opts map[string]string
 	}{{"default", nil}, {"largest", labLargest}} {
 		b.Run(c.name, func(b *testing.B) {
-			env, rec := newEnv(b)
-			w, e := NewLab(env, c.opts)
-			if e != nil {
-				b.Fatal(e)
-			}
-			defer w.Close()
-			lab := w.(*labWidget)
+			lab, rec := newWidget[*labWidget](b, "lab", c.opts)
 			chunks := 0
 			for b.Loop() {
 				lab.trainChunk()

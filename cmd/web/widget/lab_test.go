@@ -17,13 +17,7 @@ import (
 // newTestLab builds a lab with opts and fails the test on an error.
 func newTestLab(t *testing.T, opts map[string]string) (*labWidget, *recorder) {
 	t.Helper()
-	env, rec := newEnv(t)
-	w, e := NewLab(env, opts)
-	if e != nil {
-		t.Fatalf("NewLab(%v) error %v", opts, e)
-	}
-	t.Cleanup(w.Close)
-	return w.(*labWidget), rec
+	return newWidget[*labWidget](t, "lab", opts)
 }
 
 // labBound is one value of one option and the answer it must get.

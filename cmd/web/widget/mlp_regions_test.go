@@ -24,23 +24,17 @@ func plotNamed(msgs []protocol.Message, name string) *protocol.Plot {
 // (rows for columns, or from the top) would swap two of them. The chart
 // is sent at the start and again after training.
 func TestMLPRegions(t *testing.T) {
-	env, rec := newEnv(t)
-	w, e := NewMLP(env, map[string]string{"data": "clusters", "hidden": "4"})
-	if e != nil {
-		t.Fatal(e)
-	}
-	defer w.Close()
+	w, rec := newWidget[*mlpWidget](t, "mlp", map[string]string{"data": "clusters", "hidden": "4"})
 	w.Start(1)
 	if p := plotNamed(rec.take(), "regions"); p == nil || p.ID != 1 || len(p.SVG) == 0 {
 		t.Fatalf("regions at start = %+v, want a chart answering id 1", p)
 	}
-	mw := w.(*mlpWidget)
-	for !mw.trainChunk() {
+	for !w.trainChunk() {
 	}
 	if p := plotNamed(rec.take(), "regions"); p == nil {
 		t.Errorf("no regions chart after training")
 	}
-	r := mw.regions()
+	r := w.regions()
 	h := (r.Hi - r.Lo) / float64(r.Grid)
 	centres := [][2]float64{{0.5, 0.5}, {-0.5, 0.5}, {-0.5, -0.5}, {0.5, -0.5}}
 	for k, c := range centres {
@@ -68,18 +62,12 @@ func TestMLPLinearClassifier(t *testing.T) {
 		{"spiral", 0, 0.45},
 	}
 	for _, c := range cases {
-		env, rec := newEnv(t)
-		w, e := NewMLP(env, map[string]string{"data": c.data, "hidden": ""})
-		if e != nil {
-			t.Fatal(e)
-		}
-		mw := w.(*mlpWidget)
-		for !mw.trainChunk() {
+		w, rec := newWidget[*mlpWidget](t, "mlp", map[string]string{"data": c.data, "hidden": ""})
+		for !w.trainChunk() {
 		}
 		m := last[*protocol.Metrics](rec.take())
 		if acc := m.Values["testAccuracy"]; acc < c.min || acc > c.max {
 			t.Errorf("linear classifier on %s: held-out accuracy %.3f after %d steps, want in [%.2f, %.2f]", c.data, acc, m.Step, c.min, c.max)
 		}
-		w.Close()
 	}
 }

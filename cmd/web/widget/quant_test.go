@@ -11,12 +11,10 @@ import (
 	"stepgraph/mathml"
 )
 
+// TestQuantOptions checks which options configure a quant widget, and
+// the error code and field of each bad one.
 func TestQuantOptions(t *testing.T) {
-	cases := []struct {
-		opts  map[string]string
-		code  protocol.Code // "" for valid
-		field string        // the option at fault
-	}{
+	checkOptions(t, "quant", true, []optionCase{
 		{map[string]string{}, "", ""},
 		{map[string]string{"bits": "4", "symmetry": "asymmetric", "granularity": "per-channel", "pass": "static", "view": "prepared", "weight": "layers.2.w", "seed": "2"}, "", ""},
 		{map[string]string{"pass": "qat", "view": "prepared", "caption": "QAT"}, "", ""},
@@ -29,32 +27,14 @@ func TestQuantOptions(t *testing.T) {
 		{map[string]string{"weight": "layers.0.b"}, protocol.CodeBadField, "weight"},
 		{map[string]string{"seed": "-1"}, protocol.CodeOutOfRange, "seed"},
 		{map[string]string{"lr": "0.1"}, protocol.CodeUnknownParam, ""},
-	}
-	for _, c := range cases {
-		env, _ := newEnv(t)
-		w, e := NewQuant(env, c.opts)
-		switch {
-		case c.code == "" && e != nil:
-			t.Errorf("NewQuant(%v) error %v, want none", c.opts, e)
-		case c.code != "" && (e == nil || e.Code != c.code || e.Field != c.field):
-			t.Errorf("NewQuant(%v) error %+v, want code %s for field %q", c.opts, e, c.code, c.field)
-		}
-		if w != nil {
-			w.Close()
-		}
-	}
+	})
 }
 
-// newQuant returns a quant widget's model for the options, failing the
-// test on an error.
+// newQuant returns a quant widget, failing the test on an error.
 func newQuant(t *testing.T, opts map[string]string) *quantWidget {
 	t.Helper()
-	env, _ := newEnv(t)
-	w, e := NewQuant(env, opts)
-	if e != nil {
-		t.Fatalf("NewQuant(%v): %v", opts, e)
-	}
-	return w.(*quantWidget)
+	w, _ := newWidget[*quantWidget](t, "quant", opts)
+	return w
 }
 
 // TestQuantSteppedGraphs checks the nodes each pass puts in the stepped
@@ -295,12 +275,7 @@ func TestQuantFormulasRender(t *testing.T) {
 // answers with the new graph, and that a bad value leaves the widget as it
 // was.
 func TestQuantSet(t *testing.T) {
-	env, rec := newEnv(t)
-	wi, e := NewQuant(env, nil)
-	if e != nil {
-		t.Fatal(e)
-	}
-	w := wi.(*quantWidget)
+	w, rec := newWidget[*quantWidget](t, "quant", nil)
 	w.Start(1)
 	rec.take()
 	model := w.float.model

@@ -1,105 +1,36 @@
 package widget
 
 import (
-	"context"
-	"log/slog"
 	"math"
-	"sync"
 	"testing"
 
-	"stepgraph/cmd/web/pool"
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
 	"stepgraph/mathml"
 )
 
-// recorder is a test Env that keeps every message a widget emits.
-type recorder struct {
-	mu   sync.Mutex
-	msgs []protocol.Message
-	wg   sync.WaitGroup
-}
-
-func newEnv(t testing.TB) (Env, *recorder) {
-	t.Helper()
-	p := pool.New(1, 1)
-	t.Cleanup(p.Close)
-	r := &recorder{}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(func() { cancel(); r.wg.Wait() })
-	env := Env{
-		Ctx:  ctx,
-		Pool: p,
-		Log:  slog.New(slog.DiscardHandler),
-		Go: func(f func()) bool {
-			r.wg.Go(f)
-			return true
-		},
-		Emit: func(id int64, m protocol.Message) {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			m.Head().ID = id
-			r.msgs = append(r.msgs, m)
-		},
-	}
-	return env, r
-}
-
-// take returns and forgets the messages so far.
-func (r *recorder) take() []protocol.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	m := r.msgs
-	r.msgs = nil
-	return m
-}
-
-// last returns the last message of type T.
-func last[T protocol.Message](msgs []protocol.Message) T {
-	var zero T
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if m, ok := msgs[i].(T); ok {
-			return m
-		}
-	}
-	return zero
-}
-
+// TestMLPOptions checks which options configure an mlp widget and the
+// error code of each bad one (the mlp kind does not name the option at
+// fault).
 func TestMLPOptions(t *testing.T) {
-	cases := []struct {
-		opts map[string]string
-		code protocol.Code // "" for valid
-	}{
-		{map[string]string{}, ""},
-		{map[string]string{"hidden": "3", "act": "tanh"}, ""},
-		{map[string]string{"hidden": "4, 4", "act": "gelu", "data": "spiral", "batch": "8", "seed": "4294967295", "lr": "1", "optimizer": "sgd"}, ""},
-		{map[string]string{"hidden": ""}, ""}, // a linear classifier
-		{map[string]string{"caption": "anything"}, ""},
-		{map[string]string{"hidden": "9"}, protocol.CodeOutOfRange},
-		{map[string]string{"hidden": "1,1,1,1"}, protocol.CodeOutOfRange},
-		{map[string]string{"hidden": "two"}, protocol.CodeBadField},
-		{map[string]string{"act": "swish"}, protocol.CodeBadField},
-		{map[string]string{"data": "moons"}, protocol.CodeBadField},
-		{map[string]string{"batch": "0"}, protocol.CodeOutOfRange},
-		{map[string]string{"seed": "-1"}, protocol.CodeOutOfRange},
-		{map[string]string{"lr": "0"}, protocol.CodeOutOfRange},
-		{map[string]string{"lr": "NaN"}, protocol.CodeBadField},
-		{map[string]string{"optimizer": "rmsprop"}, protocol.CodeBadField},
-		{map[string]string{"colour": "red"}, protocol.CodeUnknownParam},
-	}
-	for _, c := range cases {
-		env, _ := newEnv(t)
-		w, e := NewMLP(env, c.opts)
-		switch {
-		case c.code == "" && e != nil:
-			t.Errorf("NewMLP(%v) error %v, want none", c.opts, e)
-		case c.code != "" && (e == nil || e.Code != c.code):
-			t.Errorf("NewMLP(%v) error %v, want code %s", c.opts, e, c.code)
-		}
-		if w != nil {
-			w.Close()
-		}
-	}
+	checkOptions(t, "mlp", false, []optionCase{
+		{map[string]string{}, "", ""},
+		{map[string]string{"hidden": "3", "act": "tanh"}, "", ""},
+		{map[string]string{"hidden": "4, 4", "act": "gelu", "data": "spiral", "batch": "8", "seed": "4294967295", "lr": "1", "optimizer": "sgd"}, "", ""},
+		{map[string]string{"hidden": ""}, "", ""}, // a linear classifier
+		{map[string]string{"caption": "anything"}, "", ""},
+		{map[string]string{"hidden": "9"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"hidden": "1,1,1,1"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"hidden": "two"}, protocol.CodeBadField, ""},
+		{map[string]string{"act": "swish"}, protocol.CodeBadField, ""},
+		{map[string]string{"data": "moons"}, protocol.CodeBadField, ""},
+		{map[string]string{"batch": "0"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"seed": "-1"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"lr": "0"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"lr": "NaN"}, protocol.CodeBadField, ""},
+		{map[string]string{"optimizer": "rmsprop"}, protocol.CodeBadField, ""},
+		{map[string]string{"colour": "red"}, protocol.CodeUnknownParam, ""},
+	})
 }
 
 // TestMLPTrainingReachesAccuracy trains two configurations for the whole
@@ -117,13 +48,8 @@ func TestMLPTrainingReachesAccuracy(t *testing.T) {
 		{map[string]string{"data": "spiral", "hidden": "8,8", "act": "tanh", "lr": "0.02"}, 0.95},
 	}
 	for _, c := range cases {
-		env, rec := newEnv(t)
-		w, e := NewMLP(env, c.opts)
-		if e != nil {
-			t.Fatal(e)
-		}
-		mw := w.(*mlpWidget)
-		for !mw.trainChunk() {
+		w, rec := newWidget[*mlpWidget](t, "mlp", c.opts)
+		for !w.trainChunk() {
 		}
 		msgs := rec.take()
 		m := last[*protocol.Metrics](msgs)
@@ -136,7 +62,6 @@ func TestMLPTrainingReachesAccuracy(t *testing.T) {
 		if p := last[*protocol.Plot](msgs); p == nil || len(p.SVG) == 0 {
 			t.Errorf("%v: no chart after training", c.opts)
 		}
-		w.Close()
 	}
 }
 
@@ -144,28 +69,18 @@ func TestMLPTrainingReachesAccuracy(t *testing.T) {
 // formula the server's MathML renderer accepts, so the inspector never
 // falls back to raw TeX.
 func TestFormulasRender(t *testing.T) {
-	env, _ := newEnv(t)
 	var graphs []*engine.Graph
 	for _, o := range []map[string]string{{"act": "relu"}, {"act": "tanh"}, {"act": "sigmoid"}, {"act": "gelu_tanh"}} {
-		w, e := NewMLP(env, o)
-		if e != nil {
-			t.Fatal(e)
-		}
-		graphs = append(graphs, w.(*mlpWidget).step.g)
+		w, _ := newWidget[*mlpWidget](t, "mlp", o)
+		graphs = append(graphs, w.step.g)
 	}
 	for _, arch := range []string{"encoder", "decoder", "encdec"} {
-		w, e := NewAttention(env, map[string]string{"arch": arch})
-		if e != nil {
-			t.Fatal(e)
-		}
-		graphs = append(graphs, w.(*attnWidget).step.g)
+		w, _ := newWidget[*attnWidget](t, "attention", map[string]string{"arch": arch})
+		graphs = append(graphs, w.step.g)
 	}
 	for _, pool := range []string{"max", "avg"} {
-		w, e := NewCNN(env, map[string]string{"pool": pool})
-		if e != nil {
-			t.Fatal(e)
-		}
-		graphs = append(graphs, w.(*cnnWidget).step.g)
+		w, _ := newWidget[*cnnWidget](t, "cnn", map[string]string{"pool": pool})
+		graphs = append(graphs, w.step.g)
 	}
 	seen := map[string]bool{}
 	for _, g := range graphs {
@@ -217,12 +132,7 @@ func TestHeatmapMasks(t *testing.T) {
 // checks its attention messages: no map before a head runs, then rows of
 // probabilities that sum to 1 and are 0 where the causal mask hides a key.
 func TestAttentionMaps(t *testing.T) {
-	env, rec := newEnv(t)
-	w, e := NewAttention(env, map[string]string{"arch": "decoder", "heads": "2", "n": "3"})
-	if e != nil {
-		t.Fatal(e)
-	}
-	defer w.Close()
+	w, rec := newWidget[*attnWidget](t, "attention", map[string]string{"arch": "decoder", "heads": "2", "n": "3"})
 	w.Start(1)
 	start := last[*protocol.Attention](rec.take())
 	if start == nil || len(start.Layers) != 1 || len(start.Layers[0].Heads) != 2 {

@@ -1,0 +1,122 @@
+package widget
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"testing"
+
+	"stepgraph/cmd/web/pool"
+	"stepgraph/cmd/web/protocol"
+)
+
+// recorder is a test Env that keeps every message a widget emits.
+type recorder struct {
+	mu   sync.Mutex
+	msgs []protocol.Message
+	wg   sync.WaitGroup
+}
+
+// newEnv returns an Env whose messages r records. Its pool closes, and
+// the goroutines the widget started end, when the test ends.
+func newEnv(t testing.TB) (Env, *recorder) {
+	t.Helper()
+	p := pool.New(1, 1)
+	t.Cleanup(p.Close)
+	r := &recorder{}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() { cancel(); r.wg.Wait() })
+	env := Env{
+		Ctx:  ctx,
+		Pool: p,
+		Log:  slog.New(slog.DiscardHandler),
+		Go: func(f func()) bool {
+			r.wg.Go(f)
+			return true
+		},
+		Emit: func(id int64, m protocol.Message) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			m.Head().ID = id
+			r.msgs = append(r.msgs, m)
+		},
+	}
+	return env, r
+}
+
+// take returns and forgets the messages so far.
+func (r *recorder) take() []protocol.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := r.msgs
+	r.msgs = nil
+	return m
+}
+
+// last returns the last message of type T.
+func last[T protocol.Message](msgs []protocol.Message) T {
+	var zero T
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if m, ok := msgs[i].(T); ok {
+			return m
+		}
+	}
+	return zero
+}
+
+// newWidget configures a widget of kind (a kind of Default) with opts and
+// fails the test on an error. The widget is closed when the test ends.
+func newWidget[W Widget](t testing.TB, kind string, opts map[string]string) (W, *recorder) {
+	t.Helper()
+	env, rec := newEnv(t)
+	w, e := factory(t, kind)(env, opts)
+	if e != nil {
+		t.Fatalf("%s widget with %v: %v", kind, opts, e)
+	}
+	t.Cleanup(w.Close)
+	return w.(W), rec
+}
+
+// factory returns the factory of kind in Default.
+func factory(t testing.TB, kind string) Factory {
+	t.Helper()
+	f := Default().Factory(kind)
+	if f == nil {
+		t.Fatalf("no widget kind %q", kind)
+	}
+	return f
+}
+
+// optionCase is the options of a configure request and the error they
+// must get.
+type optionCase struct {
+	opts  map[string]string
+	code  protocol.Code // "" for valid
+	field string        // the option the error names
+}
+
+// checkOptions configures a widget of kind with each case's options and
+// checks the error's code, and its field when fields is set (the mlp and
+// cnn kinds do not name the option at fault).
+func checkOptions(t *testing.T, kind string, fields bool, cases []optionCase) {
+	t.Helper()
+	f := factory(t, kind)
+	for _, c := range cases {
+		env, _ := newEnv(t)
+		w, e := f(env, c.opts)
+		switch {
+		case c.code == "" && e != nil:
+			t.Errorf("%s widget with %v: error %v, want none", kind, c.opts, e)
+		case c.code != "" && (e == nil || e.Code != c.code || (fields && e.Field != c.field)):
+			want := "code " + string(c.code)
+			if fields {
+				want += fmt.Sprintf(" for field %q", c.field)
+			}
+			t.Errorf("%s widget with %v: error %+v, want %s", kind, c.opts, e, want)
+		}
+		if w != nil {
+			w.Close()
+		}
+	}
+}
