@@ -52,7 +52,7 @@ func TestRoutes(t *testing.T) {
 		ctype        string   // exact Content-Type
 		contains     []string // in the body
 	}{
-		{"GET", "/", 200, "text/html; charset=UTF-8", []string{`data-testid="lesson-list"`, first.Title, `href="/lessons/` + first.Slug + `"`}},
+		{"GET", "/", 200, "text/html; charset=UTF-8", []string{`data-testid="lesson-list"`, first.Title, `href="/lessons/` + first.Slug + `"`, `href="/lab" data-testid="lab-card-link"`}},
 		{"GET", "/lessons/" + first.Slug, 200, "text/html; charset=UTF-8", []string{`data-testid="lesson-title"`, first.Title, `<math`}},
 		{"GET", "/lab", 200, "text/html; charset=UTF-8", []string{`data-testid="widget-lab"`}},
 		{"GET", "/lessons/no-such-lesson", 404, "text/html; charset=UTF-8", []string{`data-testid="not-found"`, "/lessons/no-such-lesson"}},

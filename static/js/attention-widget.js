@@ -32,14 +32,16 @@ export class AttentionWidget extends TrainingWidget {
           "div",
           { class: "attn-heads" },
           ...layer.heads.map((head) => {
-            const keys = layer.cross ? msg.srcTokens : msg.tokens;
             if (!head.probs) {
               return h("div", { class: "attn-head is-pending" }, h("p", { class: "attn-head__title" }, `head ${head.head}`), h("p", { class: "insp__hint" }, "not computed yet"));
             }
             return h(
               "div",
               { class: "attn-head", "data-testid": `attention-${layer.name}-head-${head.head}` },
-              heatmap(head.probs, { title: `head ${head.head}: probabilities`, rowLabels: msg.tokens, colLabels: keys }),
+              // The server labels each map's rows with its queries and its
+              // columns with its keys: the source tokens on both axes for an
+              // encoder-decoder's encoder, source columns for cross-attention.
+              heatmap(head.probs, { title: `head ${head.head}: probabilities` }),
             );
           }),
         ),
