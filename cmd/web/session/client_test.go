@@ -91,6 +91,13 @@ func (c *client) request(req protocol.Request) {
 	c.send(string(b))
 }
 
+// configure sends request id, which makes widget a widget of kind with
+// options opts (none when nil).
+func (c *client) configure(widget string, id int64, kind string, opts map[string]string) {
+	c.t.Helper()
+	c.request(protocol.Request{Type: protocol.TypeConfigure, Widget: widget, ID: id, Kind: kind, Options: opts})
+}
+
 // msg is one server message: its header and its raw JSON.
 type msg struct {
 	protocol.Header
@@ -140,4 +147,13 @@ func (c *client) decode(data any, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		c.t.Fatalf("decode %s: %v", b, err)
 	}
+}
+
+// nodeNames returns the names of a graph message's nodes.
+func nodeNames(g *protocol.Graph) []string {
+	var names []string
+	for _, n := range g.Nodes {
+		names = append(names, n.Name)
+	}
+	return names
 }

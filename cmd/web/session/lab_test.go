@@ -71,14 +71,6 @@ func (c *client) lab(req protocol.Request) {
 	c.request(req)
 }
 
-func nodeNames(g protocol.LabGraph) []string {
-	var names []string
-	for _, n := range g.Nodes {
-		names = append(names, n.Name)
-	}
-	return names
-}
-
 // TestLabConfigureDefaults configures the default lab and checks its
 // answers against the reference model: the graph's names, the cursor, and
 // the attention maps of both heads before and after the forward pass.
@@ -91,7 +83,7 @@ func TestLabConfigureDefaults(t *testing.T) {
 	_, ref, refBatch := referenceLab(t)
 	g, n, a, met := configureLab(t, c, nil)
 
-	names := nodeNames(g)
+	names := nodeNames(&g.Graph)
 	var want []string
 	for _, rn := range ref.Nodes {
 		want = append(want, rn.Name)
@@ -192,11 +184,11 @@ func TestLabSetHeads(t *testing.T) {
 	)
 	c.expect(protocol.TypeGraph, &g)
 	for j := range 4 {
-		if name := fmt.Sprintf("layers.0.attn.head.%d.probs", j); !slices.Contains(nodeNames(g), name) {
+		if name := fmt.Sprintf("layers.0.attn.head.%d.probs", j); !slices.Contains(nodeNames(&g.Graph), name) {
 			t.Errorf("graph after heads 4 has no %s", name)
 		}
 	}
-	if slices.Contains(nodeNames(g), "layers.0.attn.head.4.probs") || g.Options["heads"] != "4" {
+	if slices.Contains(nodeNames(&g.Graph), "layers.0.attn.head.4.probs") || g.Options["heads"] != "4" {
 		t.Errorf("graph after heads 4 has a fifth head or options %v", g.Options)
 	}
 	c.expect(protocol.TypeNode, &n)
@@ -322,8 +314,8 @@ func TestLabExports(t *testing.T) {
 	for _, n := range tr.Nodes {
 		traced = append(traced, n.Name)
 	}
-	if !slices.Equal(traced, nodeNames(g)) {
-		t.Errorf("trace nodes = %v, want every node of the graph %v", traced, nodeNames(g))
+	if !slices.Equal(traced, nodeNames(&g.Graph)) {
+		t.Errorf("trace nodes = %v, want every node of the graph %v", traced, nodeNames(&g.Graph))
 	}
 	for id, want := range map[int64]string{5: `class="sg-graph"`, 6: `class="hm"`} {
 		if f := files[id]; f.MIME != "image/svg+xml" || !strings.Contains(f.Data, want) {
@@ -474,7 +466,7 @@ func TestLabCausalSwitch(t *testing.T) {
 	)
 	c.expect(protocol.TypeGraph, &g)
 	c.expect(protocol.TypeAttention, &a)
-	if slices.ContainsFunc(nodeNames(g), func(s string) bool { return strings.HasSuffix(s, ".masked") }) || g.Options["causal"] != "false" {
+	if slices.ContainsFunc(nodeNames(&g.Graph), func(s string) bool { return strings.HasSuffix(s, ".masked") }) || g.Options["causal"] != "false" {
 		t.Errorf("graph without the causal mask still masks, or options %v", g.Options)
 	}
 	for _, h := range a.Layers[0].Heads {

@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"stepgraph/cmd/web/protocol"
+	"stepgraph/cmd/web/widget"
 	"stepgraph/engine"
 	"stepgraph/engine/data"
 	"stepgraph/engine/mlp"
@@ -24,8 +25,10 @@ func TestHello(t *testing.T) {
 	if hello.Limits != protocol.CurrentLimits() {
 		t.Errorf("hello limits = %+v, want %+v", hello.Limits, protocol.CurrentLimits())
 	}
-	if !slices.Contains(hello.Kinds, "mlp") {
-		t.Errorf("hello kinds = %v, want mlp among them", hello.Kinds)
+	for _, kind := range widget.Default().Kinds() {
+		if !slices.Contains(hello.Kinds, kind) {
+			t.Errorf("hello kinds = %v, want %s among them", hello.Kinds, kind)
+		}
 	}
 }
 
