@@ -3,7 +3,8 @@
 // value and gradient. Kinds with more to show (training, attention maps)
 // extend it.
 
-import { h, s, parseMathML } from "./dom.js";
+import { h, s } from "./dom.js";
+import { formulaBox } from "./formula.js";
 import { heatmap } from "./heatmap.js";
 import { GraphView } from "./graph-view.js";
 import { ServerType, Status, Dir } from "./protocol.js";
@@ -130,12 +131,6 @@ export class StepWidget {
 
   showInspector(msg) {
     const n = msg.node;
-    const formula = h("div", { class: "insp__formula" });
-    const math = n.formulaHtml ? parseMathML(n.formulaHtml) : null;
-    if (math) formula.append(math);
-    else if (n.formula) formula.append(h("code", {}, n.formula));
-    else formula.append(h("span", { class: "insp__muted" }, n.kind === "input" ? "Data fed in from outside." : "A parameter: learned, not computed."));
-
     let gradNote;
     if (!n.grad) gradNote = "No gradient flows into this node.";
     else if (n.gradKnown) gradNote = "Its gradient is complete.";
@@ -151,7 +146,7 @@ export class StepWidget {
         h("span", {}, n.op),
         h("span", { class: "insp__shape" }, `[${n.shape.join(", ")}]`),
       ),
-      formula,
+      formulaBox(n, "insp__formula", "insp__muted"),
       h("p", { class: "insp__state" }, n.computed ? "Its value is computed in this run. " : "Not computed yet in this run; the value shown is from before. ", gradNote),
     ];
     const writes = msg.step.writes || [];

@@ -5,7 +5,8 @@
 // to, and the value and gradient as heatmaps on a per-tensor or shared
 // colour scale, with a hover readout and a table for screen readers.
 
-import { h, parseMathML } from "../dom.js";
+import { h } from "../dom.js";
+import { formulaBox } from "../formula.js";
 import { labMap, hoverReadout, sharedScale } from "./maps.js";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
@@ -53,7 +54,7 @@ export class Inspector {
         h("span", { class: "insp-shape" }, `[${n.shape.join(", ")}]`),
       ),
       h("h3", { class: "insp-name", "data-testid": "inspector-name" }, n.name),
-      this.formula(n),
+      formulaBox(n, "insp-formula", "lab-muted"),
       this.shapes(n),
       this.state(msg),
     ];
@@ -72,15 +73,6 @@ export class Inspector {
       );
     }
     this.body.replaceChildren(...parts);
-  }
-
-  formula(n) {
-    const box = h("div", { class: "insp-formula" });
-    const math = n.formulaHtml ? parseMathML(n.formulaHtml) : null;
-    if (math) box.append(math);
-    else if (n.formula) box.append(h("code", {}, n.formula));
-    else box.append(h("span", { class: "lab-muted" }, n.kind === "input" ? "Data fed in from outside." : "A parameter: learned, not computed."));
-    return box;
   }
 
   // shapes writes each input and the output as name ∈ ℝ^{shape}.
