@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,7 +51,7 @@ func TestBrowserIndex(t *testing.T) {
 func TestBrowserLessonMathAndWidget(t *testing.T) {
 	b := newBrowser(t)
 	l, w := firstLessonWith(t, loadLessons(t), "mlp")
-	root := fmt.Sprintf(`[data-testid="widget-%s"]`, w.ID)
+	root := widgetSel(w.ID)
 	b.do("open the lesson", chromedp.Navigate(b.base+"/lessons/"+l.Slug),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="lesson-body"] math`)))
 
@@ -99,8 +98,7 @@ func TestBrowserLessonMathAndWidget(t *testing.T) {
 	if got := eval[string](b, `document.querySelector('`+root+` [data-testid="cursor"]').textContent`); !strings.HasPrefix(got, "Step 1 of ") {
 		t.Errorf("cursor = %q, want it to start with \"Step 1 of \"", got)
 	}
-	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
-	b.screenshotOf("mlp-widget.png", root)
+	b.shootWidget("mlp-widget.png", root)
 	b.screenshot("lesson-" + l.Slug + ".png")
 	b.checkClean()
 }
@@ -145,10 +143,8 @@ func cmpOr(s, def string) string {
 // of the forward pass and checks that every head shows its map.
 func TestBrowserAttentionWidget(t *testing.T) {
 	b := newBrowser(t)
-	l, w := firstLessonWith(t, loadLessons(t), "attention")
-	root := fmt.Sprintf(`[data-testid="widget-%s"]`, w.ID)
-	b.do("open the lesson", chromedp.Navigate(b.base+"/lessons/"+l.Slug),
-		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="graph"] .sg-node`)),
+	_, w, root := openWidget(b, "attention")
+	b.do("run the timeline",
 		chromedp.WaitEnabled(chromedp.CSS(root+` [data-testid="run"]`)),
 		chromedp.Click(chromedp.CSS(root+` [data-testid="run"]`)),
 		chromedp.WaitVisible(chromedp.CSS(root+` .attn-head .heatmap`)))
@@ -160,8 +156,7 @@ func TestBrowserAttentionWidget(t *testing.T) {
 	if maps != heads {
 		t.Errorf("%d attention maps after a full run, want %d (one per head of one layer)", maps, heads)
 	}
-	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
-	b.screenshotOf("attention-widget.png", root)
+	b.shootWidget("attention-widget.png", root)
 	b.checkClean()
 }
 
@@ -173,7 +168,7 @@ func TestBrowserEveryLesson(t *testing.T) {
 		b.do("open "+l.Slug, chromedp.Navigate(b.base+"/lessons/"+l.Slug),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid="lesson-title"]`)))
 		for _, w := range l.Widgets {
-			b.do(l.Slug+" widget "+w.ID, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="widget-%s"] .sg-node`, w.ID))))
+			b.do(l.Slug+" widget "+w.ID, chromedp.WaitVisible(chromedp.CSS(widgetSel(w.ID)+` .sg-node`)))
 		}
 		if l.Next != nil {
 			if href := eval[string](b, `document.querySelector('[data-testid="next"]').getAttribute("href")`); href != "/lessons/"+l.Next.Slug {
@@ -199,16 +194,11 @@ func TestBrowserNotFound(t *testing.T) {
 // the widget's budget of steps, which the metrics show.
 func TestBrowserTraining(t *testing.T) {
 	b := newBrowser(t)
-	l, w := firstLessonWith(t, loadLessons(t), "mlp")
-	root := fmt.Sprintf(`[data-testid="widget-%s"]`, w.ID)
-	b.do("open the lesson and train", chromedp.Navigate(b.base+"/lessons/"+l.Slug),
-		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="graph"] .sg-node`)),
+	_, _, root := openWidget(b, "mlp")
+	b.do("train",
 		chromedp.WaitEnabled(chromedp.CSS(root+` [data-testid="step-forward"]`)),
 		chromedp.Click(chromedp.CSS(root+` [data-testid="train"]`)))
-	loaded, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector('`+root+` [data-testid="plot-loss"]'); return !!i && i.complete && i.naturalWidth > 0; })()`))
-	if err != nil || !loaded {
-		t.Fatalf("the loss chart never loaded as an image: %v", err)
-	}
+	waitChart(b, root, "loss")
 	steps, err := chromedp.Run(b.ctx, chromedp.Poll[string](`(() => { const t = document.querySelector('`+root+` [data-testid="train"]').textContent; const d = document.querySelector('`+root+` [data-testid="metrics"] dd'); return t === "Train" && d ? d.textContent : ""; })()`))
 	if err != nil {
 		t.Fatalf("training did not end: %v", err)
@@ -216,7 +206,6 @@ func TestBrowserTraining(t *testing.T) {
 	if want := strconv.Itoa(widget.MLPMaxSteps); steps != want {
 		t.Errorf("training steps shown = %q, want %s", steps, want)
 	}
-	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
-	b.screenshotOf("mlp-trained.png", root)
+	b.shootWidget("mlp-trained.png", root)
 	b.checkClean()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -18,10 +17,8 @@ import (
 // steps to the next training image.
 func TestBrowserCNNWidget(t *testing.T) {
 	b := newBrowser(t)
-	l, w := firstLessonWith(t, loadLessons(t), "cnn")
-	root := fmt.Sprintf(`[data-testid="widget-%s"]`, w.ID)
-	b.do("open the lesson", chromedp.Navigate(b.base+"/lessons/"+l.Slug),
-		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="graph"] .sg-node`)),
+	_, w, root := openWidget(b, "cnn")
+	b.do("wait for the image",
 		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="cnn-image"]`)),
 		chromedp.WaitEnabled(chromedp.CSS(root+` [data-testid="step-forward"]`)))
 
@@ -68,8 +65,7 @@ func TestBrowserCNNWidget(t *testing.T) {
 	if cursor := eval[string](b, `document.querySelector('`+root+` [data-testid="cursor"]').textContent`); !strings.HasPrefix(cursor, "Step 0 of ") {
 		t.Errorf("after %q the cursor reads %q, want the start of the run", title, cursor)
 	}
-	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
-	b.screenshotOf("cnn-widget.png", root)
+	b.shootWidget("cnn-widget.png", root)
 	b.checkClean()
 }
 
@@ -88,14 +84,8 @@ func TestBrowserMLPRegions(t *testing.T) {
 	if slug == "" {
 		t.Fatal("no lesson has an mlp widget on the spiral")
 	}
-	root := fmt.Sprintf(`[data-testid="widget-%s"]`, id)
-	b.do("open the lesson", chromedp.Navigate(b.base+"/lessons/"+slug),
-		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="graph"] .sg-node`)))
-	loaded, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector('`+root+` [data-testid="plot-regions"]'); return !!i && i.complete && i.naturalWidth > 0; })()`))
-	if err != nil || !loaded {
-		t.Fatalf("the decision regions never loaded as an image: %v", err)
-	}
-	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
-	b.screenshotOf("mlp-regions.png", root)
+	root := openLesson(b, slug, id)
+	waitChart(b, root, "regions")
+	b.shootWidget("mlp-regions.png", root)
 	b.checkClean()
 }

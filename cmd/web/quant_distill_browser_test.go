@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -15,10 +14,8 @@ import (
 // 4 bits answers with a new report.
 func TestBrowserQuantWidget(t *testing.T) {
 	b := newBrowser(t)
-	l, w := firstLessonWith(t, loadLessons(t), "quant")
-	root := fmt.Sprintf(`[data-testid="widget-%s"]`, w.ID)
-	b.do("open the lesson", chromedp.Navigate(b.base+"/lessons/"+l.Slug),
-		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="graph"] .sg-node`)),
+	_, _, root := openWidget(b, "quant")
+	b.do("wait for the report",
 		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="quant-error-logits"]`)),
 		chromedp.WaitEnabled(chromedp.CSS(root+` [data-testid="step-forward"]`)))
 
@@ -27,10 +24,7 @@ func TestBrowserQuantWidget(t *testing.T) {
 	if strings.Join(inserted, " ") != strings.Join(want, " ") {
 		t.Errorf("nodes marked as inserted = %v, want %v", inserted, want)
 	}
-	loaded, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector('`+root+` [data-testid="plot-error"]'); return !!i && i.complete && i.naturalWidth > 0; })()`))
-	if err != nil || !loaded {
-		t.Fatalf("the error histogram never loaded as an image: %v", err)
-	}
+	waitChart(b, root, "error")
 	if got := eval[string](b, `document.querySelector('`+root+` [data-testid="quant-bytes"]').textContent`); !strings.HasPrefix(got, "1484 B → 488 B") {
 		t.Errorf("bytes shown = %q, want 1484 B → 488 B for int8 per-tensor", got)
 	}
@@ -45,15 +39,12 @@ func TestBrowserQuantWidget(t *testing.T) {
 		t.Errorf("selected error row = %q, want layers.0.linear", got)
 	}
 
-	b.do("switch to 4 bits",
-		chromedp.SetValue(chromedp.CSS(root+` [data-testid="set-bits"]`), "4"),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+root+` [data-testid="set-bits"]').dispatchEvent(new Event("change"))`))
+	setOption(b, root, "bits", "4")
 	bytes, err := chromedp.Run(b.ctx, chromedp.Poll[string](`(() => { const d = document.querySelector('`+root+` [data-testid="quant-bytes"]'); return d && d.textContent.includes("→ 320 B") ? d.textContent : ""; })()`))
 	if err != nil || bytes == "" {
 		t.Errorf("after bits 4, bytes never showed 320 B: %v", err)
 	}
-	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
-	b.screenshotOf("quant-widget.png", root)
+	b.shootWidget("quant-widget.png", root)
 	b.checkClean()
 }
 
@@ -63,11 +54,8 @@ func TestBrowserQuantWidget(t *testing.T) {
 // and both held-out losses shown.
 func TestBrowserDistillWidget(t *testing.T) {
 	b := newBrowser(t)
-	l, w := firstLessonWith(t, loadLessons(t), "distill")
-	root := fmt.Sprintf(`[data-testid="widget-%s"]`, w.ID)
-	b.do("open the lesson", chromedp.Navigate(b.base+"/lessons/"+l.Slug),
-		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="graph"] .sg-node`)),
-		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="distill-plain"]`)))
+	_, _, root := openWidget(b, "distill")
+	b.do("wait for the losses", chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="distill-plain"]`)))
 	roles := eval[map[string]int](b, `(() => { const r = {}; for (const x of ["teacher", "student", "distill"]) r[x] = document.querySelectorAll('`+root+` .sg-node.sgd-role-' + x).length; return r; })()`)
 	if roles["teacher"] == 0 || roles["student"] == 0 || roles["distill"] != 3 {
 		t.Errorf("nodes by role = %v, want teacher and student nodes and the 3 distill nodes", roles)
@@ -76,15 +64,11 @@ func TestBrowserDistillWidget(t *testing.T) {
 		t.Errorf("teacher nodes have stroke-dasharray %q, want dashed", dash)
 	}
 
-	b.do("set a short budget and train",
-		chromedp.SetValue(chromedp.CSS(root+` [data-testid="set-steps"]`), "100"),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+root+` [data-testid="set-steps"]').dispatchEvent(new Event("change"))`),
+	setOption(b, root, "steps", "100")
+	b.do("train with the short budget",
 		chromedp.WaitVisible(chromedp.CSS(root+` [data-testid="graph"] .sg-node`)),
 		chromedp.Click(chromedp.CSS(root+` [data-testid="train"]`)))
-	loaded, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector('`+root+` [data-testid="plot-loss"]'); return !!i && i.complete && i.naturalWidth > 0; })()`))
-	if err != nil || !loaded {
-		t.Fatalf("the loss chart never loaded as an image: %v", err)
-	}
+	waitChart(b, root, "loss")
 	steps, err := chromedp.Run(b.ctx, chromedp.Poll[string](`(() => { const t = document.querySelector('`+root+` [data-testid="train"]').textContent; const d = document.querySelector('`+root+` [data-testid="distill-steps"]'); return t === "Train both students" && d ? d.textContent : ""; })()`))
 	if err != nil || steps != "100" {
 		t.Errorf("training ended showing %q steps (%v), want 100", steps, err)
@@ -94,7 +78,6 @@ func TestBrowserDistillWidget(t *testing.T) {
 			t.Errorf("%s shows %q, want a loss and an accuracy", id, got)
 		}
 	}
-	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
-	b.screenshotOf("distill-widget.png", root)
+	b.shootWidget("distill-widget.png", root)
 	b.checkClean()
 }
