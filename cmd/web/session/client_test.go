@@ -98,6 +98,29 @@ func (c *client) configure(widget string, id int64, kind string, opts map[string
 	c.request(protocol.Request{Type: protocol.TypeConfigure, Widget: widget, ID: id, Kind: kind, Options: opts})
 }
 
+// badOption is the options of a configure request and the error they must
+// get.
+type badOption struct {
+	opts  map[string]string
+	code  protocol.Code
+	field string // the option the error names, "" for none
+}
+
+// configureBad configures widget as a kind widget with each case's
+// options, with request ids from id on, and checks that each answer is an
+// error of the case's code and field that echoes the request.
+func (c *client) configureBad(widget, kind string, id int64, cases []badOption) {
+	c.t.Helper()
+	for i, cs := range cases {
+		c.configure(widget, id+int64(i), kind, cs.opts)
+		var e protocol.ErrorMsg
+		c.expect(protocol.TypeError, &e)
+		if e.Code != cs.code || e.Field != cs.field || e.ID != id+int64(i) || e.Request != protocol.TypeConfigure {
+			c.t.Errorf("configure %v: error %+v, want code %s field %q for configure id %d", cs.opts, e, cs.code, cs.field, id+int64(i))
+		}
+	}
+}
+
 // msg is one server message: its header and its raw JSON.
 type msg struct {
 	protocol.Header

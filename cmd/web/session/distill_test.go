@@ -133,27 +133,14 @@ func TestDistillRunsReportHeldOutLosses(t *testing.T) {
 func TestDistillBadOptions(t *testing.T) {
 	ts := newTestServer(t)
 	c, _ := ts.dial(t)
-	cases := []struct {
-		opts  map[string]string
-		code  protocol.Code
-		field string
-	}{
+	c.configureBad("d", "distill", 10, []badOption{
 		{map[string]string{"alpha": "2"}, protocol.CodeOutOfRange, "alpha"},
 		{map[string]string{"T": "0"}, protocol.CodeOutOfRange, "T"},
 		{map[string]string{"T": "warm"}, protocol.CodeBadField, "T"},
 		{map[string]string{"width": "64"}, protocol.CodeOutOfRange, "width"},
 		{map[string]string{"steps": "0"}, protocol.CodeOutOfRange, "steps"},
 		{map[string]string{"teacher": "big"}, protocol.CodeUnknownParam, ""},
-	}
-	for i, cs := range cases {
-		id := int64(10 + i)
-		c.configure("d", id, "distill", cs.opts)
-		var e protocol.ErrorMsg
-		c.expect(protocol.TypeError, &e)
-		if e.Code != cs.code || e.Field != cs.field || e.ID != id {
-			t.Errorf("configure %v: error %+v, want code %s field %q for id %d", cs.opts, e, cs.code, cs.field, id)
-		}
-	}
+	})
 	c.configure("d", 20, "distill", map[string]string{"steps": "2000"})
 	var g protocol.Graph
 	c.expect(protocol.TypeGraph, &g)

@@ -122,26 +122,13 @@ func TestQuantStepsIntegerNodes(t *testing.T) {
 func TestQuantBadOptions(t *testing.T) {
 	ts := newTestServer(t)
 	c, _ := ts.dial(t)
-	cases := []struct {
-		opts  map[string]string
-		code  protocol.Code
-		field string
-	}{
+	c.configureBad("q", "quant", 10, []badOption{
 		{map[string]string{"bits": "2"}, protocol.CodeBadField, "bits"},
 		{map[string]string{"pass": "gptq"}, protocol.CodeBadField, "pass"},
 		{map[string]string{"granularity": "per-group"}, protocol.CodeBadField, "granularity"},
 		{map[string]string{"seed": "99999999999"}, protocol.CodeOutOfRange, "seed"},
 		{map[string]string{"scale": "1"}, protocol.CodeUnknownParam, ""},
-	}
-	for i, cs := range cases {
-		id := int64(10 + i)
-		c.configure("q", id, "quant", cs.opts)
-		var e protocol.ErrorMsg
-		c.expect(protocol.TypeError, &e)
-		if e.Code != cs.code || e.Field != cs.field || e.ID != id || e.Request != protocol.TypeConfigure {
-			t.Errorf("configure %v: error %+v, want code %s field %q for id %d", cs.opts, e, cs.code, cs.field, id)
-		}
-	}
+	})
 	quantConfigure(c, "q", 20, nil)
 	c.request(protocol.Request{Type: protocol.TypeSet, Widget: "q", ID: 21, Name: "view", Value: "float"})
 	var e protocol.ErrorMsg
