@@ -362,37 +362,40 @@ func TestTransformerWidgetsAfterTraining(t *testing.T) {
 	}
 	found := map[string]bool{}
 	for _, w := range ls[i].Widgets {
-		arch := w.Options["arch"]
-		found[arch+"/"+w.Options["task"]] = true
-		g, l := widgetRecipe(t, w.Options)
-		n := l.Task.N
-		switch {
-		case arch == task.Decoder && w.Options["task"] == task.Copy:
-			stripe := false
-			for _, ref := range transformer.AttentionNodes(g) {
-				p := g.MustNode(ref.Probs).Value
-				ok := true
-				for tt := range n {
-					ok = ok && probsAt(p, n+tt, tt) > 0.5
+		arch, kind := w.Options["arch"], w.Options["task"]
+		found[arch+"/"+kind] = true
+		t.Run(w.ID+"-"+arch+"-"+kind, func(t *testing.T) {
+			t.Parallel() // two independent trainings, one per core
+			g, l := widgetRecipe(t, w.Options)
+			n := l.Task.N
+			switch {
+			case arch == task.Decoder && kind == task.Copy:
+				stripe := false
+				for _, ref := range transformer.AttentionNodes(g) {
+					p := g.MustNode(ref.Probs).Value
+					ok := true
+					for tt := range n {
+						ok = ok && probsAt(p, n+tt, tt) > 0.5
+					}
+					stripe = stripe || ok
 				}
-				stripe = stripe || ok
-			}
-			if !stripe {
-				t.Errorf("decoder copying %d symbols: no head puts over half its weight at position t from position n+t", n)
-			}
-		case arch == task.EncDec && w.Options["task"] == task.Reverse:
-			for _, ref := range transformer.AttentionNodes(g) {
-				if ref.Kind != "cross" {
-					continue
+				if !stripe {
+					t.Errorf("decoder copying %d symbols: no head puts over half its weight at position t from position n+t", n)
 				}
-				p := g.MustNode(ref.Probs).Value
-				for tt := range n {
-					if w := probsAt(p, tt, n-1-tt); w <= 0.5 {
-						t.Errorf("encdec reversing: %s row %d gives source %d weight %.3f, want over 0.5", ref.Probs, tt, n-1-tt, w)
+			case arch == task.EncDec && kind == task.Reverse:
+				for _, ref := range transformer.AttentionNodes(g) {
+					if ref.Kind != "cross" {
+						continue
+					}
+					p := g.MustNode(ref.Probs).Value
+					for tt := range n {
+						if wt := probsAt(p, tt, n-1-tt); wt <= 0.5 {
+							t.Errorf("encdec reversing: %s row %d gives source %d weight %.3f, want over 0.5", ref.Probs, tt, n-1-tt, wt)
+						}
 					}
 				}
 			}
-		}
+		})
 	}
 	if !found["decoder/copy"] || !found["encdec/reverse"] {
 		t.Errorf("the lesson's widgets are %v, want a decoder copying and an encdec reversing", found)
