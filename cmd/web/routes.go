@@ -6,6 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"stepgraph/cmd/web/protocol"
 )
 
 // routes installs the middleware and the routes.
@@ -26,6 +28,7 @@ func (s *Server) routes() {
 	e.Match(pages, "/healthz", s.healthz)
 	e.Match(pages, "/static/*", s.static.serve)
 	e.GET("/ws", s.websocket)
+	e.POST(protocol.UploadPath, newWeightsHandler(s.Sessions, s.log).upload)
 	// Anything else is echo's ErrNotFound (or ErrMethodNotAllowed), which
 	// handleError turns into a friendly page.
 }

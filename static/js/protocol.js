@@ -51,6 +51,13 @@ export const ErrorCode = Object.freeze({
   BUSY: "busy",
   UNSUPPORTED: "unsupported",
   INTERNAL: "internal",
+  // The weights upload's own codes (it answers over HTTP, see UPLOAD_PATH).
+  CROSS_ORIGIN: "cross_origin",
+  BAD_MEDIA_TYPE: "bad_media_type",
+  TOO_LARGE: "too_large",
+  BAD_FILE: "bad_file",
+  UNKNOWN_SESSION: "unknown_session",
+  BAD_WEIGHTS: "bad_weights",
 });
 
 /** The limits of version 1; hello repeats them. */
@@ -63,6 +70,7 @@ export const Limits = Object.freeze({
   maxWidgetIdBytes: 32,
   maxRequestId: 9007199254740992, // 2^53
   maxQueuedMessages: 256,
+  maxUploadBytes: 16777216, // 16 MiB: the largest weights file an upload may send
 });
 
 export const Dir = Object.freeze({ FORWARD: "forward", BACKWARD: "backward" });
@@ -86,6 +94,14 @@ export const Encoding = Object.freeze({
 });
 /** Lab: the largest seek index the server reads; a widget refuses one past its timeline. */
 export const MAX_SEEK_INDEX = 1048576; // 2^20
+
+/**
+ * Lab: a weights upload posts a .safetensors file's bytes, with this
+ * content type, to UPLOAD_PATH?session=<hello.session>&widget=<id>, and
+ * gets JSON back: {ok, tensors, params} or {ok: false, code, error}.
+ */
+export const UPLOAD_PATH = "/lab/weights";
+export const UPLOAD_MEDIA_TYPE = "application/octet-stream";
 
 /** The websocket address of this page's server. */
 export function defaultURL(loc = window.location) {

@@ -10,6 +10,7 @@ var allCodes = []Code{
 	CodeBadJSON, CodeUnknownType, CodeMissingField, CodeBadField, CodeOutOfRange,
 	CodeUnknownWidget, CodeUnknownKind, CodeTooManyWidgets, CodeUnknownParam,
 	CodeUnknownNode, CodeBusy, CodeUnsupported, CodeInternal,
+	CodeCrossOrigin, CodeBadMediaType, CodeTooLarge, CodeBadFile, CodeUnknownSession, CodeBadWeights,
 }
 
 // FuzzDecode checks that Decode never panics, that what it accepts is

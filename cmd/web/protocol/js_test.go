@@ -48,7 +48,7 @@ func sorted[T ~string](xs []T) []string {
 }
 
 // TestJSMirror checks that static/js/protocol.js has exactly the version,
-// message types, error codes and limits of this package.
+// message types, error codes, limits and upload address of this package.
 func TestJSMirror(t *testing.T) {
 	b, err := fs.ReadFile(static.FS, "js/protocol.js")
 	if err != nil {
@@ -67,6 +67,12 @@ func TestJSMirror(t *testing.T) {
 	}
 	if got, want := values(jsObject(t, src, "ErrorCode")), sorted(allCodes); !slices.Equal(got, want) {
 		t.Errorf("protocol.js ErrorCode = %v, want %v", got, want)
+	}
+	for name, want := range map[string]string{"UPLOAD_PATH": UploadPath, "UPLOAD_MEDIA_TYPE": UploadMediaType} {
+		m := regexp.MustCompile(`export const ` + name + ` = "([^"]*)";`).FindStringSubmatch(src)
+		if m == nil || m[1] != want {
+			t.Errorf("protocol.js %s = %v, want %q", name, m, want)
+		}
 	}
 	// The limits, by their JSON names in hello.
 	lb, _ := json.Marshal(CurrentLimits())

@@ -25,6 +25,11 @@ const (
 	// client after coalescing. A client that falls further behind is
 	// disconnected.
 	MaxQueuedMessages = 256
+	// MaxUploadBytes is the largest weights file an upload may send: 16
+	// MiB. The largest lab model has about 0.47 million parameters, under
+	// 2 MiB as float32 and under 4 MiB as float64. A longer body is
+	// refused with 413.
+	MaxUploadBytes = 16 << 20
 )
 
 // Limits is the limits object of the hello message.
@@ -37,6 +42,7 @@ type Limits struct {
 	MaxWidgetIDBytes  int   `json:"maxWidgetIdBytes"`
 	MaxRequestID      int64 `json:"maxRequestId"`
 	MaxQueuedMessages int   `json:"maxQueuedMessages"`
+	MaxUploadBytes    int   `json:"maxUploadBytes"`
 }
 
 // CurrentLimits returns the limits of this version.
@@ -50,5 +56,6 @@ func CurrentLimits() Limits {
 		MaxWidgetIDBytes:  MaxWidgetIDBytes,
 		MaxRequestID:      MaxRequestID,
 		MaxQueuedMessages: MaxQueuedMessages,
+		MaxUploadBytes:    MaxUploadBytes,
 	}
 }

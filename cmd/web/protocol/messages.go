@@ -81,11 +81,16 @@ type Hello struct {
 	Version int      `json:"version"`
 	Limits  Limits   `json:"limits"`
 	Kinds   []string `json:"kinds"` // widget kinds the server can configure
+	// Session is the connection's token: 32 hex digits (128 random bits)
+	// that name this connection, and only while it is open, in a weights
+	// upload (upload.go).
+	Session string `json:"session"`
 }
 
-// NewHello returns the hello message for the given widget kinds.
-func NewHello(kinds []string) *Hello {
-	return &Hello{Header: Header{Type: TypeHello}, Version: Version, Limits: CurrentLimits(), Kinds: kinds}
+// NewHello returns the hello message for the given widget kinds and
+// session token.
+func NewHello(kinds []string, session string) *Hello {
+	return &Hello{Header: Header{Type: TypeHello}, Version: Version, Limits: CurrentLimits(), Kinds: kinds, Session: session}
 }
 
 // ErrorMsg answers a refused request. Request and ID echo the request's type

@@ -10,6 +10,10 @@
 // same type for the same widget replaces an older one that was not sent
 // yet, so a slow client sees the latest state rather than a backlog.
 //
+// Each connection has a session token, sent in its hello message, by which
+// a weights upload over HTTP (Manager.LoadWeights) finds it while the
+// socket is open. The upload takes its turn with the socket's requests.
+//
 // When the socket closes, the session closes its widgets and waits for every
 // goroutine it started: the writer and any training loop. Manager.Wait
 // returns when no session is left.

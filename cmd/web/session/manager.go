@@ -23,9 +23,10 @@ type Manager struct {
 	ctx    context.Context // canceled by Shutdown: every session ends
 	cancel context.CancelFunc
 
-	mu      sync.Mutex // guards closing and wg.Add against Shutdown's Wait
+	mu      sync.Mutex // guards closing and wg.Add against Shutdown's Wait, and byToken
 	closing bool
-	wg      sync.WaitGroup // one count per session, held until all its goroutines end
+	byToken map[string]*session // the open sessions by token, for weight uploads
+	wg      sync.WaitGroup      // one count per session, held until all its goroutines end
 	active  atomic.Int64
 }
 
@@ -34,7 +35,7 @@ type Manager struct {
 func NewManager(reg *widget.Registry, p *pool.Pool, log *slog.Logger) *Manager {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Manager{
-		reg: reg, pool: p, log: log, ctx: ctx, cancel: cancel,
+		reg: reg, pool: p, log: log, ctx: ctx, cancel: cancel, byToken: map[string]*session{},
 		// CheckOrigin is left nil: gorilla then refuses a browser request
 		// whose Origin host differs from the request's Host (403).
 		upgrader: websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 16384},

@@ -89,7 +89,7 @@ func TestCoalesceKey(t *testing.T) {
 	if coalesceKey(plot("w1", "loss")) == coalesceKey(plot("w1", "accuracy")) {
 		t.Errorf("plots of different names share a key")
 	}
-	if coalesceKey(errm) != "" || coalesceKey(protocol.NewHello(nil)) != "" {
+	if coalesceKey(errm) != "" || coalesceKey(protocol.NewHello(nil, "")) != "" {
 		t.Errorf("error or hello messages have a coalescing key")
 	}
 }

@@ -17,46 +17,58 @@ import (
 
 // session is one websocket connection and its widgets.
 type session struct {
-	m    *Manager
-	conn *websocket.Conn
-	log  *slog.Logger
-	out  *outbox
+	m     *Manager
+	conn  *websocket.Conn
+	log   *slog.Logger
+	out   *outbox
+	token string // sent in hello; names the connection in a weights upload
 
 	ctx    context.Context // ends when the connection ends
 	cancel context.CancelFunc
 
-	widgets map[string]*entry // touched by the reader goroutine only
+	// mu serializes the connection's requests, those of the socket and
+	// weight uploads over HTTP, so that a widget answers one at a time.
+	// It guards widgets.
+	mu      sync.Mutex
+	widgets map[string]*entry
 
 	goMu    sync.Mutex // guards closing against wg.Add after wg.Wait began
 	closing bool
 	wg      sync.WaitGroup // the writer and the widgets' goroutines
 }
 
-// entry is a configured widget and the cancel func of its context.
+// entry is a configured widget, its kind and the cancel func of its
+// context.
 type entry struct {
 	w      widget.Widget
+	kind   string
 	cancel context.CancelFunc
 }
 
 func newSession(m *Manager, conn *websocket.Conn, log *slog.Logger) *session {
 	ctx, cancel := context.WithCancel(m.ctx)
 	return &session{
-		m: m, conn: conn, log: log, out: newOutbox(protocol.MaxQueuedMessages),
+		m: m, conn: conn, log: log, out: newOutbox(protocol.MaxQueuedMessages), token: newToken(),
 		ctx: ctx, cancel: cancel, widgets: map[string]*entry{},
 	}
 }
 
 // run serves the connection and returns when every goroutine of the
-// session has ended.
+// session has ended. Its token names it from hello until the socket
+// closes.
 func (s *session) run() {
 	s.spawn(s.writePump)
-	s.send(protocol.NewHello(s.m.reg.Kinds()))
+	s.m.register(s)
+	s.send(protocol.NewHello(s.m.reg.Kinds(), s.token))
 	s.readPump()
 
+	s.m.forget(s)
 	s.cancel()
+	s.mu.Lock()
 	for id := range s.widgets {
 		s.drop(id)
 	}
+	s.mu.Unlock()
 	s.goMu.Lock()
 	s.closing = true
 	s.goMu.Unlock()
@@ -82,6 +94,8 @@ func (s *session) spawn(f func()) bool {
 
 // handle answers one frame.
 func (s *session) handle(kind int, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if kind != websocket.TextMessage {
 		s.refuse(nil, protocol.Errorf(protocol.CodeBadJSON, "binary frames are not accepted; send JSON text"))
 		return
@@ -146,11 +160,11 @@ func (s *session) configure(req *protocol.Request) *protocol.Error {
 		}
 		return perr
 	}
-	s.widgets[req.Widget] = &entry{w: w, cancel: cancel}
+	s.widgets[req.Widget] = &entry{w: w, kind: req.Kind, cancel: cancel}
 	return nil
 }
 
-// drop closes a widget and forgets it.
+// drop closes a widget and forgets it. The caller holds mu.
 func (s *session) drop(id string) {
 	e := s.widgets[id]
 	delete(s.widgets, id)

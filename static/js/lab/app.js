@@ -14,6 +14,7 @@ import { TrainingCard } from "./training.js";
 import { Stepper } from "./stepper.js";
 import { GraphBar } from "./graphbar.js";
 import { Exports } from "./exports.js";
+import { Imports } from "./imports.js";
 import { bindKeys } from "./keys.js";
 import { addPatterns } from "./maps.js";
 
@@ -54,6 +55,9 @@ export class Lab {
       miss: (text) => this.flash(text),
     });
     this.exports = new Exports(q("export-menu").closest("details"), q("export-status"), (what, fields) => this.channel.export(what, fields));
+    this.imports = new Imports(q("import-weights"), q("import-status"), () =>
+      client.hello ? { session: client.hello.session, widget: WIDGET, maxBytes: client.hello.limits.maxUploadBytes } : null,
+    );
     const ctx = {
       inputs: (id) => this.inputs(id),
       name: (id) => this.nameOf(id),
