@@ -459,6 +459,43 @@ func TestTransformerNoMaskCheats(t *testing.T) {
 	}
 }
 
+// TestTransformerLabEncDec checks the Lab link to the encoder-decoder:
+// "train it and watch the cross-attention maps find the reversal". After
+// 100 of the Lab's Adam steps (a run trains 3000), every cross-attention
+// head of the default sizes puts over half its weight on the mirrored
+// source position, for inputs drawn as the Lab draws its example.
+func TestTransformerLabEncDec(t *testing.T) {
+	mustContain(t, "transformer.md", lessonText(t, "transformer.md"), "[Encoder-decoder](/lab?arch=encdec&heads=2)")
+	m, l := labModel(t, transformer.EncDec, task.Reverse, true, 1)
+	tg, g := build(t, m, l, labDefault.batch), build(t, m, l, 1)
+	opt := optim.NewAdam(labDefault.lr)
+	rng := engine.NewMulberry32(4)
+	for range 100 {
+		task.Fill(tg, l.Batch(rng, labDefault.batch))
+		optim.TrainStep(tg, opt)
+	}
+	n := l.Task.N
+	for _, x := range l.Inputs(engine.NewMulberry32(2), 3) {
+		b, err := l.Encode([][]int{x})
+		if err != nil {
+			t.Fatal(err)
+		}
+		task.Fill(g, b)
+		g.Forward()
+		for _, ref := range transformer.AttentionNodes(g) {
+			if ref.Kind != "cross" {
+				continue
+			}
+			p := g.MustNode(ref.Probs).Value
+			for q := range n {
+				if w := probsAt(p, q, n-1-q); w <= 0.5 {
+					t.Errorf("input %v: %s row %d gives source %d weight %.3f, want over 0.5", x, ref.Probs, q, n-1-q, w)
+				}
+			}
+		}
+	}
+}
+
 // TestTransformerNodeNames checks that every node or parameter name the
 // lesson writes in a code span is a node, a parameter, or a scope of one,
 // in the graph of the decoder-only or the encoder-decoder model.
