@@ -438,6 +438,19 @@ func TestBrowserLabScreens(t *testing.T) {
 					t.Errorf("%s spans x %v to %v (%v×%v), want it inside the %d-pixel screen", id, box[0], box[1], box[2], box[3], s.width)
 				}
 			}
+			// The model form stays readable: every text field and menu is
+			// wide enough to show its value (a layout clash once squeezed
+			// them to 20 pixels), and the card's title sits above them.
+			narrow := eval[[]string](b, `[...document.querySelectorAll('[data-testid^="hyper-"]')]
+				.filter(e => (e.tagName === 'SELECT' || (e.tagName === 'INPUT' && e.type !== 'checkbox')) && e.getClientRects().length > 0)
+				.filter(e => e.getBoundingClientRect().width < 48)
+				.map(e => e.dataset.testid + ' ' + Math.round(e.getBoundingClientRect().width) + 'px')`)
+			if len(narrow) > 0 {
+				t.Errorf("model form fields narrower than 48 px: %v", narrow)
+			}
+			if above := eval[bool](b, `document.querySelector('#lab-hyper-title').getBoundingClientRect().bottom <= document.querySelector('[data-testid="hyper-arch"]').getBoundingClientRect().top`); !above {
+				t.Errorf("the Model card's title is not above its fields")
+			}
 			b.screenshot("lab-" + s.name + ".png")
 			b.checkClean()
 		})

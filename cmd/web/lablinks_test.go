@@ -133,7 +133,7 @@ func TestIndexLabCard(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("GET / status = %d, want 200", res.StatusCode)
 	}
-	card := regexp.MustCompile(`(?s)<section class="lab-card"[^>]*data-testid="lab-card">(.*?)</section>`).FindStringSubmatch(body)
+	card := regexp.MustCompile(`(?s)<section class="lab-teaser"[^>]*data-testid="lab-card">(.*?)</section>`).FindStringSubmatch(body)
 	if card == nil {
 		t.Fatal("the index has no lab-card section")
 	}
