@@ -78,6 +78,10 @@ func (a *Activation) Shape(in ...[]int) []int { return append([]int(nil), in[0].
 
 // Forward computes y_i = f(x_i).
 func (a *Activation) Forward(out *Tensor, in ...*Tensor) {
+	if a.name == "relu" {
+		reluForward(out.Data, in[0].Data)
+		return
+	}
 	for i, x := range in[0].Data {
 		out.Data[i] = a.f(x)
 	}
@@ -88,7 +92,32 @@ func (a *Activation) Backward(din []*Tensor, dout, out *Tensor, in ...*Tensor) {
 	if din[0] == nil {
 		return
 	}
+	if a.name == "relu" {
+		reluBackward(din[0].Data, dout.Data, in[0].Data)
+		return
+	}
 	for i, x := range in[0].Data {
 		din[0].Data[i] += dout.Data[i] * a.df(x, out.Data[i])
+	}
+}
+
+// reluForward and reluBackward are ReLU's f and f' written as plain loops:
+// the same numbers as the general path, without a function call per
+// element, which cost a seventh of a transformer's train step.
+func reluForward(y, x []float64) {
+	for i, v := range x {
+		if v > 0 {
+			y[i] = v
+		} else {
+			y[i] = 0
+		}
+	}
+}
+
+func reluBackward(dx, dy, x []float64) {
+	for i, v := range x {
+		if v > 0 {
+			dx[i] += dy[i]
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"math"
 	"testing"
 
 	"stepgraph/engine"
@@ -72,4 +73,26 @@ func TestActivationAndLossGradients(t *testing.T) {
 		{"sigmoid", engine.Sigmoid(), []*engine.Tensor{r(23, 3, 3, 4)}, nil},
 		{"cross-entropy", &engine.CrossEntropy{}, []*engine.Tensor{r(24, 2, 2, 3, 5), targets}, []int{1}},
 	})
+}
+
+// TestReLUFastPathMatchesDefinition checks ReLU's plain loops against its
+// scalar f and f', on values that include 0, negative zero and the
+// infinities: the results must be identical, not merely close.
+func TestReLUFastPathMatchesDefinition(t *testing.T) {
+	x := engine.FromData([]float64{-2, -0.5, 0, math.Copysign(0, -1), 0.25, 3, math.Inf(1), math.Inf(-1)}, 8)
+	dy := engine.FromData([]float64{1, 2, 3, 4, 5, 6, 7, 8}, 8)
+	relu := engine.ReLU()
+	y := engine.New(8)
+	relu.Forward(y, x)
+	dx := engine.New(8)
+	relu.Backward([]*engine.Tensor{dx}, dy, y, x)
+	for i, v := range x.Data {
+		wantY, wantDx := math.Max(0, v), 0.0
+		if v > 0 {
+			wantDx = dy.Data[i]
+		}
+		if y.Data[i] != wantY || dx.Data[i] != wantDx {
+			t.Errorf("relu(%v) = %v, grad %v; want %v, grad %v", v, y.Data[i], dx.Data[i], wantY, wantDx)
+		}
+	}
 }
