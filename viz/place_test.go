@@ -177,6 +177,10 @@ func hildreth(want, weight []float64, cons []separation) []float64 {
 			x[c.left] -= d / weight[c.left]
 			change = max(change, math.Abs(d))
 		}
+		// 1e-13 px is a few ulps of the positions (up to about 220 px,
+		// ulp 2.8e-14): stop once only rounding moves, far below the
+		// 1e-6 px the test compares at. Measured: at most 192 sweeps, so
+		// the 200000 cap only guards against a hang.
 		if change < 1e-13 {
 			break
 		}
