@@ -56,13 +56,16 @@ func TestDistillationWorkedNumbers(t *testing.T) {
 	}()...)
 
 	// The lesson's limit: at a high temperature, T^2 times the gradient
-	// tends to (1/C) times the difference of the centred logits. At T =
-	// 1000 the next term of the expansion is about 1/T of the first.
-	_, _, _, grad := klAt(zs, zt, 1000)
+	// tends to (1/C) times the difference of the centred logits. The next
+	// term of the expansion falls as 1/T: measured 7.4e-3 at T = 100 and
+	// 7.4e-4 at T = 1000, so 2/T bounds it at T = 1000, while a gradient
+	// without the T^2 or the 1/C is off by O(1).
+	const T = 1000
+	_, _, _, grad := klAt(zs, zt, T)
 	mean := func(v []float64) float64 { return (v[0] + v[1] + v[2]) / 3 }
 	for c := range zs {
 		want := ((zs[c] - mean(zs)) - (zt[c] - mean(zt))) / 3
-		if math.Abs(grad[c]-want) > 1e-2 {
+		if math.Abs(grad[c]-want) > 2.0/T {
 			t.Errorf("gradient at T = 1000, class %d: %v, want about %v (logit matching)", c, grad[c], want)
 		}
 	}
