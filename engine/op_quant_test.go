@@ -179,6 +179,8 @@ func TestFakeQuantStraightThrough(t *testing.T) {
 					want = 0.25
 					nClamped++
 				}
+				// Exact: the straight-through gradient is dy itself,
+				// added once to 0.25, or nothing.
 				if dx.Data[i] != want {
 					t.Errorf("FakeQuant backward dx[%d] (x = %v) = %v, want %v", i, v, dx.Data[i], want)
 				}

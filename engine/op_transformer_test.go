@@ -130,6 +130,7 @@ func TestCausalMaskValues(t *testing.T) {
 			if k > i {
 				want = math.Inf(-1)
 			}
+			// Exact: the mask copies each score or writes -inf.
 			if y.Data[p] != want {
 				t.Errorf("CausalMask(%v)[q=%d,k=%d] = %v, want %v", shape, i, k, y.Data[p], want)
 			}

@@ -91,6 +91,7 @@ func TestHeatmapSlices(t *testing.T) {
 		}
 		for i := range c.rows {
 			for j := range c.cols {
+				// Exact: the heatmap copies the tensor's values.
 				if got, want := h.Data[i*c.cols+j], c.t.At(c.at(i, j)...); got != want {
 					t.Errorf("%s: cell (%d,%d) = %v, want %v", c.name, i, j, got, want)
 				}

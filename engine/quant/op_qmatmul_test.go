@@ -60,6 +60,9 @@ func TestQMatMulIntegerProduct(t *testing.T) {
 						sum += (int64(qx[r*k+p]) - int64(op.LastAct.Zero[gx])) * (int64(wq.Data[p*n+j]) - int64(op.W.Zero[gw]))
 					}
 					want := float64(sum) * float64(op.LastAct.Scale[gx]) * float64(op.W.Scale[gw])
+					// Exact: the integer sum is exact however the op
+					// rearranges it, and the two scale products are taken
+					// in the same order.
 					if got := out.Data[r*n+j]; got != want {
 						t.Errorf("QMatMul(%s)[%d,%d] = %v, want %v", name, r, j, got, want)
 					}

@@ -101,6 +101,8 @@ func TestF32RoundsToNearest(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, v := range x.Data {
+		// Exact: F32 storage is Go's float32 conversion, round to nearest
+		// even, and widening back to float64 is exact.
 		if want := float64(float32(v)); got["x"].Data[i] != want {
 			t.Errorf("F32 of %v = %v, want %v", v, got["x"].Data[i], want)
 		}

@@ -148,6 +148,9 @@ func TestConfigureAndStep(t *testing.T) {
 			break
 		}
 	}
+	// Exact: the session's stepper and ref run the same ops on the same
+	// values in the same order, and encoding/json writes a float64 in a
+	// form that reads back exactly, so the loss must be bit-identical.
 	if got, want := met.Values["loss"], ref.LossNode().Value.Data[0]; got != want {
 		t.Errorf("loss after run = %v, want %v", got, want)
 	}
