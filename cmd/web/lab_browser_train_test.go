@@ -114,11 +114,15 @@ func TestBrowserLabKeyboard(t *testing.T) {
 		t.Errorf("← moved the cursor to %d, want %d", c.Index, before+9)
 	}
 
+	hasGrad := false
 	for range 200 {
 		press(b, "B", key("b"))
-		if eval[bool](b, `document.querySelector('[data-testid="node-head.b"]').classList.contains('has-grad')`) {
+		if hasGrad = eval[bool](b, `document.querySelector('[data-testid="node-head.b"]').classList.contains('has-grad')`); hasGrad {
 			break
 		}
+	}
+	if !hasGrad {
+		t.Fatalf("200 presses of B did not give head.b a gradient")
 	}
 	if c := readCursor(b); c.Phase != "backward" {
 		t.Fatalf("after B the phase is %q, want backward", c.Phase)
