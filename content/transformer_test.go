@@ -385,16 +385,21 @@ func TestTransformerWidgetsAfterTraining(t *testing.T) {
 					t.Errorf("decoder copying %d symbols: no head puts over half its weight at position t from position n+t", n)
 				}
 			case arch == task.EncDec && kind == task.Reverse:
+				cross := 0
 				for _, ref := range transformer.AttentionNodes(g) {
 					if ref.Kind != "cross" {
 						continue
 					}
+					cross++
 					p := g.MustNode(ref.Probs).Value
 					for tt := range n {
 						if wt := probsAt(p, tt, n-1-tt); wt <= 0.5 {
 							t.Errorf("encdec reversing: %s row %d gives source %d weight %.3f, want over 0.5", ref.Probs, tt, n-1-tt, wt)
 						}
 					}
+				}
+				if cross == 0 {
+					t.Errorf("encdec reversing: no cross-attention head to check")
 				}
 			}
 		})
@@ -484,16 +489,21 @@ func TestTransformerLabEncDec(t *testing.T) {
 		}
 		task.Fill(g, b)
 		g.Forward()
+		cross := 0
 		for _, ref := range transformer.AttentionNodes(g) {
 			if ref.Kind != "cross" {
 				continue
 			}
+			cross++
 			p := g.MustNode(ref.Probs).Value
 			for q := range n {
 				if w := probsAt(p, q, n-1-q); w <= 0.5 {
 					t.Errorf("input %v: %s row %d gives source %d weight %.3f, want over 0.5", x, ref.Probs, q, n-1-q, w)
 				}
 			}
+		}
+		if cross == 0 {
+			t.Fatalf("input %v: no cross-attention head to check", x)
 		}
 	}
 }
