@@ -230,7 +230,10 @@ func readWeights(t *testing.T, file []byte) map[string]*engine.Tensor {
 }
 
 // sameTensors reports the first difference between two sets of tensors,
-// or "" when they hold the same names, shapes and numbers.
+// or "" when they hold the same names, shapes and numbers. The numbers
+// are compared exactly: both sides are read from the lab's float32 files,
+// and a float32 value survives the trip into the lab and out again bit
+// for bit.
 func sameTensors(got, want map[string]*engine.Tensor) string {
 	if g, w := slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)); !slices.Equal(g, w) {
 		return fmt.Sprintf("names %v, want %v", g, w)
