@@ -30,13 +30,9 @@ func trainTeacher(t *testing.T) *mlp.Model {
 	g, _ := m.Build(64)
 	rng := engine.NewMulberry32(101)
 	opt := optim.NewAdam(0.01)
-	for step := range 2000 {
-		if step == 1500 {
-			opt.LR = 0.001
-		}
-		train.Sample(rng, g.MustNode("x").Value, g.MustNode("y").Value)
-		optim.TrainStep(g, opt)
-	}
+	data.Train(g, train, opt, 1500, rng)
+	opt.LR = 0.001
+	data.Train(g, train, opt, 500, rng)
 	return m
 }
 

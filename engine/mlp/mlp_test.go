@@ -286,18 +286,9 @@ func TestTrainSpiral(t *testing.T) {
 	chance := data.Evaluate(eval, test)
 	opt := optim.NewAdam(0.01)
 	rng := engine.NewMulberry32(101)
-	x, y := g.MustNode("x").Value, g.MustNode("y").Value
-	first, last := 0.0, 0.0
-	for step := range steps {
-		if step == decayAt {
-			opt.LR = 0.001
-		}
-		train.Sample(rng, x, y)
-		last = optim.TrainStep(g, opt)
-		if step == 0 {
-			first = last
-		}
-	}
+	first, _ := data.Train(g, train, opt, decayAt, rng)
+	opt.LR = 0.001
+	_, last := data.Train(g, train, opt, steps-decayAt, rng)
 	acc := data.Evaluate(eval, test)
 	t.Logf("spiral: loss %.3f -> %.3f, held-out accuracy %.3f -> %.3f after %d steps", first, last, chance, acc, steps)
 	if acc < 0.97 {

@@ -54,12 +54,7 @@ func trainSpiral(t *testing.T) (m *mlp.Model, train, test *data.Set) {
 // trainSteps runs steps training steps of g on batches drawn from set with
 // a Mulberry32 seeded with seed.
 func trainSteps(g *engine.Graph, set *data.Set, opt optim.Optimizer, steps int, seed uint32) {
-	rng := engine.NewMulberry32(seed)
-	x, y := g.MustNode("x").Value, g.MustNode("y").Value
-	for range steps {
-		set.Sample(rng, x, y)
-		optim.TrainStep(g, opt)
-	}
+	data.Train(g, set, opt, steps, engine.NewMulberry32(seed))
 }
 
 // fill puts the first x.Shape[0] examples of the set into g's inputs.

@@ -58,7 +58,7 @@ func trainDistillTeacher(seed uint32) (*distillTeacher, error) {
 	if err != nil {
 		return nil, err
 	}
-	fillFirst(eval, test)
+	data.FillFirst(eval, test)
 	t := &distillTeacher{model: m, test: test}
 	t.loss = eval.Forward()
 	t.accuracy = data.Accuracy(eval.MustNode("logits").Value, test.Y)
@@ -113,11 +113,11 @@ func newDistillLab(t *distillTeacher, o distillOptions) (*distillLab, error) {
 		if s.eval, err = m.Build(t.test.Len()); err != nil {
 			return nil, err
 		}
-		fillFirst(s.eval, t.test)
+		data.FillFirst(s.eval, t.test)
 		if s.train, err = distillGraph(t.model, m, o.Points, dcfg, taught); err != nil {
 			return nil, err
 		}
-		fillFirst(s.train, few)
+		data.FillFirst(s.train, few)
 		s.measure(t.test, 0)
 		if taught {
 			lab.taught = s
@@ -128,7 +128,7 @@ func newDistillLab(t *distillTeacher, o distillOptions) (*distillLab, error) {
 	if lab.stepped, err = distillGraph(t.model, lab.taught.model, distillBatch, dcfg, true); err != nil {
 		return nil, err
 	}
-	fillFirst(lab.stepped, few)
+	data.FillFirst(lab.stepped, few)
 	return lab, nil
 }
 

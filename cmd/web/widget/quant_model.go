@@ -71,7 +71,7 @@ func (f *quantFloat) graph(m *mlp.Model, batch int) (*engine.Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	fillFirst(g, f.test)
+	data.FillFirst(g, f.test)
 	return g, nil
 }
 
@@ -110,7 +110,7 @@ func (f *quantFloat) fineTune(s quant.Scheme) (*mlp.Model, *engine.Graph, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	trainOnSamples(qat, f.train, optim.NewAdam(quantQATLR), quantQATSteps, engine.NewMulberry32(f.seed+3))
+	data.Train(qat, f.train, optim.NewAdam(quantQATLR), quantQATSteps, engine.NewMulberry32(f.seed+3))
 	quant.SetObserving(qat, false)
 	return m, qat, nil
 }
@@ -232,7 +232,7 @@ func (f *quantFloat) quantize(o quantOptions) (*quantReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	fillFirst(q, f.test)
+	data.FillFirst(q, f.test)
 	ref.Forward()
 	q.Forward()
 
@@ -248,7 +248,7 @@ func (f *quantFloat) quantize(o quantOptions) (*quantReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	fillFirst(stepped, f.test)
+	data.FillFirst(stepped, f.test)
 
 	rep := &quantReport{scheme: s, stepped: stepped, values: map[string]float64{}, errors: map[string][]float64{}}
 	fe, qe := quant.Evaluate(ref), quant.Evaluate(q)

@@ -7,6 +7,7 @@ import (
 
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
+	"stepgraph/engine/data"
 	"stepgraph/engine/quant"
 	"stepgraph/mathml"
 )
@@ -118,7 +119,7 @@ func quantIntegerGraph(t *testing.T, w *quantWidget) *engine.Graph {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fillFirst(q, f.test)
+	data.FillFirst(q, f.test)
 	q.Forward()
 	return q
 }

@@ -39,29 +39,8 @@ func (r spiralRecipe) train(seed uint32) (m *mlp.Model, train, test *data.Set, e
 	}
 	opt := optim.NewAdam(r.lr)
 	late := r.steps * 3 / 4
-	trainOnSamples(g, train, opt, late, engine.NewMulberry32(seed+r.stream))
+	data.Train(g, train, opt, late, engine.NewMulberry32(seed+r.stream))
 	opt.LR = r.lrLate
-	trainOnSamples(g, train, opt, r.steps-late, engine.NewMulberry32(seed+r.stream+1))
+	data.Train(g, train, opt, r.steps-late, engine.NewMulberry32(seed+r.stream+1))
 	return m, train, test, nil
-}
-
-// trainOnSamples runs steps training steps of g (inputs "x" and "y") on
-// batches drawn with replacement from set.
-func trainOnSamples(g *engine.Graph, set *data.Set, opt optim.Optimizer, steps int, rng *engine.Mulberry32) {
-	x, y := g.MustNode("x").Value, g.MustNode("y").Value
-	for range steps {
-		set.Sample(rng, x, y)
-		optim.TrainStep(g, opt)
-	}
-}
-
-// fillFirst puts the first examples of set (as many as g's batch) into g's
-// inputs "x" and "y".
-func fillFirst(g *engine.Graph, set *data.Set) {
-	y := g.MustNode("y").Value
-	idx := make([]int, y.Size())
-	for i := range idx {
-		idx[i] = i % set.Len()
-	}
-	set.Fill(g.MustNode("x").Value, y, idx)
 }
