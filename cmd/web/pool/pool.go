@@ -17,11 +17,10 @@ var ErrClosed = errors.New("pool: closed")
 
 // Pool runs jobs on a fixed set of worker goroutines.
 type Pool struct {
-	jobs    chan *job
-	wg      sync.WaitGroup
-	mu      sync.RWMutex // guards closed against a send on a closed channel
-	closed  bool
-	workers int
+	jobs   chan *job
+	wg     sync.WaitGroup
+	mu     sync.RWMutex // guards closed against a send on a closed channel
+	closed bool
 }
 
 // A job is queued, then either running (a worker took it) or dropped (its
@@ -44,16 +43,13 @@ func New(workers, queue int) *Pool {
 	if workers < 1 || queue < 0 {
 		panic("pool: New needs workers >= 1 and queue >= 0")
 	}
-	p := &Pool{jobs: make(chan *job, queue), workers: workers}
+	p := &Pool{jobs: make(chan *job, queue)}
 	p.wg.Add(workers)
 	for range workers {
 		go p.work()
 	}
 	return p
 }
-
-// Workers returns the number of worker goroutines.
-func (p *Pool) Workers() int { return p.workers }
 
 func (p *Pool) work() {
 	defer p.wg.Done()
