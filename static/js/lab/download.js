@@ -4,10 +4,11 @@
 // nothing leaves the page's origin).
 
 import { h } from "../dom.js";
+import { Encoding } from "../protocol.js";
 
 /** save offers the file of export message msg as a download and returns its size in bytes. */
 export function save(msg) {
-  const bytes = msg.encoding === "base64" ? decodeBase64(msg.data) : new TextEncoder().encode(msg.data);
+  const bytes = msg.encoding === Encoding.BASE64 ? decodeBase64(msg.data) : new TextEncoder().encode(msg.data);
   const blob = new Blob([bytes], { type: msg.mime || "application/octet-stream" });
   const url = URL.createObjectURL(blob);
   const a = h("a", { href: url, download: msg.filename, hidden: true });
