@@ -58,36 +58,3 @@ func AttentionNodes(g *engine.Graph) []AttnRef {
 	}
 	return refs
 }
-
-// Predictions returns, for each of the B*T positions of g's "logits" node
-// (after Forward), the index of the largest logit (the first one on a tie).
-func Predictions(g *engine.Graph) []int {
-	z := g.MustNode("logits").Value
-	v := z.Dim(-1)
-	preds := make([]int, z.Size()/v)
-	for r := range preds {
-		row := z.Data[r*v : (r+1)*v]
-		best := 0
-		for j, x := range row {
-			if x > row[best] {
-				best = j
-			}
-		}
-		preds[r] = best
-	}
-	return preds
-}
-
-// Accuracy returns the fraction of positions whose prediction equals the
-// target in "target_ids", after Forward.
-func Accuracy(g *engine.Graph) float64 {
-	preds := Predictions(g)
-	targets := g.MustNode("target_ids").Value.Data
-	hit := 0
-	for i, p := range preds {
-		if float64(p) == targets[i] {
-			hit++
-		}
-	}
-	return float64(hit) / float64(len(preds))
-}

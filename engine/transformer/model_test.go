@@ -401,32 +401,6 @@ func TestSetParams(t *testing.T) {
 	}
 }
 
-// TestAccuracy makes every prediction class 3 (zero head weights, head.b
-// largest at 3) and checks Predictions and Accuracy against targets where
-// a known number of positions are 3.
-func TestAccuracy(t *testing.T) {
-	m, _ := transformer.New(tiny(transformer.Encoder, "relu"), 1)
-	m.Params["head.w"].Zero()
-	copy(m.Params["head.b"].Data, []float64{0, 0.1, 0.2, 0.9, 0.3, 0, 0})
-	g, _ := m.Build(2, 4, 0)
-	b := transformer.Batch{
-		Input:  [][]int{{0, 1, 2, 3}, {4, 5, 6, 0}},
-		Target: [][]int{{3, 3, 0, 1}, {3, 2, 2, 2}}, // 3 of 8 positions are 3
-	}
-	if err := m.Feed(g, b); err != nil {
-		t.Fatal(err)
-	}
-	g.Forward()
-	for i, p := range transformer.Predictions(g) {
-		if p != 3 {
-			t.Errorf("Predictions()[%d] = %d, want 3", i, p)
-		}
-	}
-	if got := transformer.Accuracy(g); got != 3.0/8 {
-		t.Errorf("Accuracy() = %v, want %v", got, 3.0/8)
-	}
-}
-
 // TestBatchRowsAreIndependent changes the second example of a batch and
 // checks that the first example's logits do not move at all: batch rows
 // never interact (SPEC section 0).
