@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // CrossEntropy is the classification loss averaged over positions:
 //
@@ -72,24 +69,4 @@ func (op *CrossEntropy) Backward(din []*Tensor, dout, out *Tensor, in ...*Tensor
 			dz[r*c+j] += s * g
 		}
 	}
-}
-
-// softmaxRow writes softmax(z) into p and returns logsumexp(z). Entries of
-// -inf get probability exactly 0.
-func softmaxRow(p, z []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, v)
-	}
-	sum := 0.0
-	for j, v := range z {
-		e := math.Exp(v - m)
-		p[j] = e
-		sum += e
-	}
-	inv := 1 / sum
-	for j := range p {
-		p[j] *= inv
-	}
-	return m + math.Log(sum)
 }

@@ -33,34 +33,37 @@ func (*Softmax) Forward(out *Tensor, in ...*Tensor) {
 	n := in[0].Dim(-1)
 	x := in[0].Data
 	for r := 0; r < len(x); r += n {
-		softmaxInto(out.Data[r:r+n], x[r:r+n])
+		softmaxRow(out.Data[r:r+n], x[r:r+n])
 	}
 }
 
-// softmaxInto writes softmax(x) into y for one row. Masked entries (-inf)
-// are set to 0 directly, which skips half the exponentials of a causal
-// attention map.
-func softmaxInto(y, x []float64) {
+// softmaxRow writes softmax(z) into p for one row and returns
+// logsumexp(z) = m + log sum_j e^{z_j - m}, which the cross-entropy and KL
+// losses need.
+// Masked entries (-inf) are set to 0 directly, which skips half the
+// exponentials of a causal attention map.
+func softmaxRow(p, z []float64) float64 {
 	m := math.Inf(-1)
-	for _, v := range x {
+	for _, v := range z {
 		if v > m {
 			m = v
 		}
 	}
 	sum := 0.0
-	for j, v := range x {
+	for j, v := range z {
 		if math.IsInf(v, -1) {
-			y[j] = 0
+			p[j] = 0
 			continue
 		}
 		e := math.Exp(v - m)
-		y[j] = e
+		p[j] = e
 		sum += e
 	}
 	inv := 1 / sum
-	for j := range y {
-		y[j] *= inv
+	for j := range p {
+		p[j] *= inv
 	}
+	return m + math.Log(sum)
 }
 
 // Backward accumulates, row by row, dx += y ⊙ (dy - sum(dy ⊙ y)). It needs
