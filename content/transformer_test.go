@@ -350,6 +350,31 @@ func widgetRecipe(t *testing.T, opts map[string]string) (*engine.Graph, task.Lay
 // probsAt returns entry [q, k] of a [1, Tq, Tk] attention map.
 func probsAt(p *engine.Tensor, q, k int) float64 { return p.Data[q*p.Shape[2]+k] }
 
+// checkCrossReversal checks that every cross-attention head of g, after a
+// forward pass on one sequence of n symbols, is the anti-diagonal of a
+// reversal: output t puts over half its weight on source n-1-t. It fails
+// the test when g has no cross-attention head, so that nothing checked
+// never passes. what prefixes the failure messages.
+func checkCrossReversal(t *testing.T, g *engine.Graph, n int, what string) {
+	t.Helper()
+	cross := 0
+	for _, ref := range transformer.AttentionNodes(g) {
+		if ref.Kind != "cross" {
+			continue
+		}
+		cross++
+		p := g.MustNode(ref.Probs).Value
+		for q := range n {
+			if w := probsAt(p, q, n-1-q); w <= 0.5 {
+				t.Errorf("%s: %s row %d gives source %d weight %.3f, want over 0.5", what, ref.Probs, q, n-1-q, w)
+			}
+		}
+	}
+	if cross == 0 {
+		t.Fatalf("%s: no cross-attention head to check", what)
+	}
+}
+
 // TestTransformerWidgetsAfterTraining trains the lesson's two widgets'
 // models and checks what the lesson says to look for: a head of the
 // decoder copying its input has the stripe "position n+t looks at t"; every
@@ -385,22 +410,7 @@ func TestTransformerWidgetsAfterTraining(t *testing.T) {
 					t.Errorf("decoder copying %d symbols: no head puts over half its weight at position t from position n+t", n)
 				}
 			case arch == task.EncDec && kind == task.Reverse:
-				cross := 0
-				for _, ref := range transformer.AttentionNodes(g) {
-					if ref.Kind != "cross" {
-						continue
-					}
-					cross++
-					p := g.MustNode(ref.Probs).Value
-					for tt := range n {
-						if wt := probsAt(p, tt, n-1-tt); wt <= 0.5 {
-							t.Errorf("encdec reversing: %s row %d gives source %d weight %.3f, want over 0.5", ref.Probs, tt, n-1-tt, wt)
-						}
-					}
-				}
-				if cross == 0 {
-					t.Errorf("encdec reversing: no cross-attention head to check")
-				}
+				checkCrossReversal(t, g, n, "encdec reversing")
 			}
 		})
 	}
@@ -489,22 +499,7 @@ func TestTransformerLabEncDec(t *testing.T) {
 		}
 		task.Fill(g, b)
 		g.Forward()
-		cross := 0
-		for _, ref := range transformer.AttentionNodes(g) {
-			if ref.Kind != "cross" {
-				continue
-			}
-			cross++
-			p := g.MustNode(ref.Probs).Value
-			for q := range n {
-				if w := probsAt(p, q, n-1-q); w <= 0.5 {
-					t.Errorf("input %v: %s row %d gives source %d weight %.3f, want over 0.5", x, ref.Probs, q, n-1-q, w)
-				}
-			}
-		}
-		if cross == 0 {
-			t.Fatalf("input %v: no cross-attention head to check", x)
-		}
+		checkCrossReversal(t, g, n, fmt.Sprintf("input %v", x))
 	}
 }
 
