@@ -119,7 +119,7 @@ func (s *session) dispatch(req *protocol.Request) *protocol.Error {
 		return protocol.Errorf(protocol.CodeUnknownWidget, "no widget %q on this connection; configure it first", req.Widget)
 	}
 	var perr *protocol.Error
-	if s.work(func() { perr = e.w.Handle(req) }) {
+	if _, failed := s.work(func() { perr = e.w.Handle(req) }); failed {
 		s.drop(req.Widget)
 		return protocol.Errorf(protocol.CodeInternal, "widget %q failed and was removed; configure it again", req.Widget)
 	}
@@ -141,12 +141,12 @@ func (s *session) configure(req *protocol.Request) *protocol.Error {
 	env := widget.Env{Ctx: ctx, Emit: s.emitter(ctx, req.Widget), Go: s.spawn, Pool: s.m.pool, Log: s.log.With("widget", req.Widget)}
 	var w widget.Widget
 	var perr *protocol.Error
-	failed := s.work(func() {
+	ran, failed := s.work(func() {
 		if w, perr = factory(env, req.Options); perr == nil {
 			w.Start(req.ID)
 		}
 	})
-	if !failed && perr == nil && w == nil {
+	if !ran {
 		cancel() // the session ended before a worker was free
 		return nil
 	}
@@ -172,11 +172,12 @@ func (s *session) drop(id string) {
 	e.w.Close()
 }
 
-// work runs fn on the shared pool and reports whether it panicked. A
+// work runs fn on the shared pool and reports whether it ran (it does not
+// if the session ends before a worker is free) and whether it panicked. A
 // panic is a bug: it is logged with its stack, and the caller drops the
-// widget. If the session ends first, fn may not run at all.
-func (s *session) work(fn func()) (panicked bool) {
-	s.m.pool.Do(s.ctx, func() {
+// widget.
+func (s *session) work(fn func()) (ran, panicked bool) {
+	err := s.m.pool.Do(s.ctx, func() {
 		defer func() {
 			if r := recover(); r != nil {
 				panicked = true
@@ -185,7 +186,7 @@ func (s *session) work(fn func()) (panicked bool) {
 		}()
 		fn()
 	})
-	return panicked
+	return err == nil, panicked
 }
 
 // emitter returns the Emit func of widget id: it stamps the header and
