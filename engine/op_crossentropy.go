@@ -2,19 +2,29 @@ package engine
 
 import "fmt"
 
-// CrossEntropy is the classification loss averaged over positions:
+// IgnoreTarget is the target id that CrossEntropy skips: a position that is
+// read by the model but not scored, such as the input half of a
+// decoder-only sequence task.
+const IgnoreTarget = -1
+
+// CrossEntropy is the classification loss averaged over the scored
+// positions:
 //
-//	L = (1/N) sum_r [ logsumexp(z_r) - z_r[y_r] ]
+//	L = (1/N) sum_{r : y_r != -1} [ logsumexp(z_r) - z_r[y_r] ]
 //
 // Inputs: logits z [..., C] and integer targets y [...] (stored as float64).
-// N is the number of rows, every axis but the last.
+// Every axis but the last counts as a row. A row whose target is
+// IgnoreTarget adds nothing to the loss and gets no gradient; N counts the
+// other rows. With no target ignored this is the plain mean over all rows
+// of the reference spec; with every row ignored the loss is 0.
 type CrossEntropy struct {
-	probs []float64 // softmax(z), kept for the backward pass
+	probs  []float64 // softmax(z) of the scored rows, kept for the backward pass
+	scored int       // N, the number of scored rows in the last forward pass
 }
 
 // Info describes the op.
 func (*CrossEntropy) Info() OpInfo {
-	return OpInfo{Name: "cross-entropy", Formula: `L = \frac{1}{N}\sum_{r} \left( \log \sum_{c} e^{z_{rc}} - z_{r y_r} \right)`}
+	return OpInfo{Name: "cross-entropy", Formula: `L = \frac{1}{N}\sum_{r:\,y_r \ne -1} \left( \log \sum_{c} e^{z_{rc}} - z_{r y_r} \right)`}
 }
 
 // Shape returns [] (a scalar). It panics unless targets have the logits'
@@ -27,40 +37,51 @@ func (*CrossEntropy) Shape(in ...[]int) []int {
 	return []int{}
 }
 
-// Forward computes the mean loss. It panics if a target is outside [0, C).
+// Forward computes the mean loss over the scored rows. It panics if a
+// target is neither IgnoreTarget nor in [0, C).
 func (op *CrossEntropy) Forward(out *Tensor, in ...*Tensor) {
 	z, y := in[0], in[1]
 	c := z.Dim(-1)
-	rows := len(y.Data)
 	if len(op.probs) != len(z.Data) {
 		op.probs = make([]float64, len(z.Data))
 	}
 	loss := 0.0
-	for r := 0; r < rows; r++ {
-		zr := z.Data[r*c : (r+1)*c]
-		pr := op.probs[r*c : (r+1)*c]
-		lse := softmaxRow(pr, zr)
-		t := int(y.Data[r])
+	op.scored = 0
+	for r, yr := range y.Data {
+		t := int(yr)
+		if t == IgnoreTarget {
+			continue
+		}
 		if t < 0 || t >= c {
 			panic(fmt.Sprintf("engine: cross-entropy target %d outside [0, %d)", t, c))
 		}
+		zr := z.Data[r*c : (r+1)*c]
+		lse := softmaxRow(op.probs[r*c:(r+1)*c], zr)
 		loss += lse - zr[t]
+		op.scored++
 	}
-	out.Data[0] = loss / float64(rows)
+	if op.scored == 0 {
+		out.Data[0] = 0
+		return
+	}
+	out.Data[0] = loss / float64(op.scored)
 }
 
-// Backward accumulates dz_r += dL (softmax(z_r) - onehot(y_r)) / N.
+// Backward accumulates dz_r += dL (softmax(z_r) - onehot(y_r)) / N for every
+// scored row r; ignored rows get nothing.
 func (op *CrossEntropy) Backward(din []*Tensor, dout, out *Tensor, in ...*Tensor) {
-	if din[0] == nil {
+	if din[0] == nil || op.scored == 0 {
 		return
 	}
 	z, y := in[0], in[1]
 	c := z.Dim(-1)
-	rows := len(y.Data)
-	s := dout.Data[0] / float64(rows)
+	s := dout.Data[0] / float64(op.scored)
 	dz := din[0].Data
-	for r := 0; r < rows; r++ {
-		t := int(y.Data[r])
+	for r, yr := range y.Data {
+		t := int(yr)
+		if t == IgnoreTarget {
+			continue
+		}
 		for j := 0; j < c; j++ {
 			g := op.probs[r*c+j]
 			if j == t {

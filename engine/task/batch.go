@@ -84,23 +84,3 @@ func argmax(logits *engine.Tensor, r int) int {
 	}
 	return best
 }
-
-// UseMaskedLoss replaces the cross-entropy of g's loss node by
-// engine.MaskedCrossEntropy, which skips targets equal to
-// engine.IgnoreTarget, so that a decoder-only graph is scored on the output
-// half of a sequence only. The node keeps its name, inputs and place; with
-// no ignored target the loss is unchanged. It panics if the loss is neither
-// cross-entropy.
-func UseMaskedLoss(g *engine.Graph) {
-	n := g.LossNode()
-	if n == nil {
-		panic("task: UseMaskedLoss on a graph without a loss")
-	}
-	switch n.Op.(type) {
-	case *engine.MaskedCrossEntropy:
-	case *engine.CrossEntropy:
-		n.Op = &engine.MaskedCrossEntropy{}
-	default:
-		panic(fmt.Sprintf("task: loss %q is %q, not cross-entropy", n.Name, n.Op.Info().Name))
-	}
-}

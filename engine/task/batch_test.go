@@ -1,7 +1,6 @@
 package task
 
 import (
-	"math"
 	"slices"
 	"testing"
 
@@ -119,50 +118,6 @@ func TestAccuracy(t *testing.T) {
 	if got := Accuracy(g, none); got != 0 {
 		t.Errorf("Accuracy(nothing scored) = %v, want 0", got)
 	}
-}
-
-func TestUseMaskedLoss(t *testing.T) {
-	const ign = engine.IgnoreTarget
-	g := engine.NewGraph()
-	z := g.Param("logits", engine.FromData([]float64{0, 1, 2, 2, 1, 0, 0.5, 0.5, 3}, 1, 3, 3)) // [B, T, V]
-	y := g.Input("target_ids", 1, 3)
-	g.Loss("loss", &engine.CrossEntropy{}, z, y)
-	copy(y.Value.Data, []float64{2, 0, 2})
-	plain := g.Forward()
-	UseMaskedLoss(g)
-	UseMaskedLoss(g) // a second call keeps the masked loss
-	if _, ok := g.LossNode().Op.(*engine.MaskedCrossEntropy); !ok {
-		t.Fatalf("loss op is %T, want *engine.MaskedCrossEntropy", g.LossNode().Op)
-	}
-	// With nothing ignored the masked loss is the plain one; both sum the
-	// same terms in the same order, so only the last bit may differ.
-	if got := g.Forward(); math.Abs(got-plain) > 1e-15*plain {
-		t.Errorf("masked loss with no ignored target = %v, want %v", got, plain)
-	}
-	// Ignoring the middle row leaves the mean of rows 0 and 2:
-	// row 0: logsumexp(0,1,2) - 2; row 2: logsumexp(0.5,0.5,3) - 3.
-	copy(y.Value.Data, []float64{2, ign, 2})
-	lse := func(a ...float64) float64 {
-		s := 0.0
-		for _, v := range a {
-			s += math.Exp(v)
-		}
-		return math.Log(s)
-	}
-	want := (lse(0, 1, 2) - 2 + lse(0.5, 0.5, 3) - 3) / 2
-	// The op shifts each row by its max before exponentiating and lse does
-	// not: a few roundings of log-sum-exps near 2.4 and 3.1 (ulp 4.4e-16),
-	// halved by the mean. Measured: 2.2e-16.
-	if got := g.Forward(); math.Abs(got-want) > 1e-15 {
-		t.Errorf("masked loss = %v, want %v", got, want)
-	}
-
-	defer func() {
-		if recover() == nil {
-			t.Errorf("UseMaskedLoss on a graph without a loss did not panic")
-		}
-	}()
-	UseMaskedLoss(engine.NewGraph())
 }
 
 // TestDecodeFeedsPredictionsBack decodes with the successor stand-in. The

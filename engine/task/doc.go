@@ -24,8 +24,8 @@
 //	         target y (teacher forcing).
 //
 // A target of engine.IgnoreTarget (-1) marks a position that is read but
-// not scored. The decoder layout therefore needs a loss that skips it:
-// UseMaskedLoss swaps a graph's cross-entropy for engine.MaskedCrossEntropy.
+// not scored: engine.CrossEntropy skips it, so the decoder layout is scored
+// on its output half only.
 //
 // # Character language model
 //

@@ -117,10 +117,6 @@ func trainSeqCase(t *testing.T, c seqCase, init, trainStream uint32) (before, af
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.variant == task.Decoder { // score the output half only
-		task.UseMaskedLoss(g)
-		task.UseMaskedLoss(eval)
-	}
 	heldRng := engine.NewMulberry32(heldSeed)
 	var held [][]int
 	for range heldRows / evalBatch {

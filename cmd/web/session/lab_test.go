@@ -36,7 +36,6 @@ func referenceLab(t *testing.T) (*transformer.Model, *engine.Graph, task.Batch) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	task.UseMaskedLoss(g)
 	b, err := l.Encode(l.Inputs(engine.NewMulberry32(2), 1))
 	if err != nil {
 		t.Fatal(err)

@@ -122,10 +122,6 @@ func (w *attnWidget) build() *protocol.Error {
 	if err != nil {
 		return protocol.Errorf(protocol.CodeOutOfRange, "%v", err)
 	}
-	if o.Arch == transformer.Decoder {
-		task.UseMaskedLoss(g)
-		task.UseMaskedLoss(tg)
-	}
 	opt, err := optim.New("adam", o.LR)
 	if err != nil {
 		return protocol.Errorf(protocol.CodeOutOfRange, "%v", err)

@@ -58,9 +58,6 @@ func newLabModel(o labOptions) (*labModel, error) {
 		if *b.g, err = model.Build(b.rows, layout.T, layout.TSrc); err != nil {
 			return nil, err
 		}
-		if o.Arch == transformer.Decoder {
-			task.UseMaskedLoss(*b.g) // score the output half only
-		}
 	}
 	lm.held = layout.Inputs(labStream(o.Seed, streamHeld), labSamples)
 	lm.heldOut = inputSpace(o.N, o.K) >= 16*labSamples
