@@ -58,3 +58,19 @@ func TestUniformTensorIsTheSpecDraw(t *testing.T) {
 		}
 	}
 }
+
+func TestArgmax(t *testing.T) {
+	for _, tc := range []struct {
+		x    []float64
+		want int
+	}{
+		{[]float64{3}, 0},
+		{[]float64{0.1, 2, -1}, 1},
+		{[]float64{1, 5, 5, 2}, 1}, // the first of a tie
+		{[]float64{-3, -1, -2}, 1},
+	} {
+		if got := engine.Argmax(tc.x); got != tc.want {
+			t.Errorf("Argmax(%v) = %d, want %d", tc.x, got, tc.want)
+		}
+	}
+}

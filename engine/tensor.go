@@ -133,3 +133,18 @@ func SameShape(a, b []int) bool {
 	}
 	return true
 }
+
+// Argmax returns the index of the largest value of x, the first one on a
+// tie: the predicted class of a row of logits. It panics if x is empty.
+func Argmax(x []float64) int {
+	if len(x) == 0 {
+		panic("engine: Argmax of an empty row")
+	}
+	best := 0
+	for i, v := range x {
+		if v > x[best] {
+			best = i
+		}
+	}
+	return best
+}

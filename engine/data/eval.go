@@ -15,12 +15,7 @@ func Argmax(logits *engine.Tensor) []int {
 	n, c := logits.Shape[0], logits.Shape[1]
 	pred := make([]int, n)
 	for r := range n {
-		row := logits.Data[r*c : (r+1)*c]
-		for j, v := range row {
-			if v > row[pred[r]] {
-				pred[r] = j
-			}
-		}
+		pred[r] = engine.Argmax(logits.Data[r*c : (r+1)*c]) // row r: [C]
 	}
 	return pred
 }

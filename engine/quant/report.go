@@ -66,15 +66,8 @@ func Evaluate(g *engine.Graph) Eval {
 		if t < 0 || int(t) >= c {
 			continue
 		}
-		row := z.Data[r*c : (r+1)*c] // [C]
-		best := 0
-		for j, v := range row {
-			if v > row[best] {
-				best = j
-			}
-		}
 		scored++
-		if best == int(t) {
+		if engine.Argmax(z.Data[r*c:(r+1)*c]) == int(t) { // row r: [C]
 			right++
 		}
 	}

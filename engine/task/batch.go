@@ -75,12 +75,5 @@ func Accuracy(g *engine.Graph, b Batch) float64 {
 // [..., V], the first one on a tie.
 func argmax(logits *engine.Tensor, r int) int {
 	v := logits.Dim(-1)
-	row := logits.Data[r*v : (r+1)*v] // [V]
-	best := 0
-	for c, z := range row {
-		if z > row[best] {
-			best = c
-		}
-	}
-	return best
+	return engine.Argmax(logits.Data[r*v : (r+1)*v]) // row r: [V]
 }

@@ -62,12 +62,7 @@ func (c *Corpus) Generate(g *engine.Graph, prompt string, n int, temperature flo
 // pick returns the argmax of z when temperature is 0, otherwise a draw from
 // softmax(z / temperature).
 func pick(z []float64, temperature float64, rng *engine.Mulberry32) int {
-	best := 0
-	for i, v := range z {
-		if v > z[best] {
-			best = i
-		}
-	}
+	best := engine.Argmax(z)
 	if temperature == 0 {
 		return best
 	}
