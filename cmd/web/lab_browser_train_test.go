@@ -159,6 +159,10 @@ func TestBrowserLabKeyboard(t *testing.T) {
 
 	// The reload keeps the four heads and the cursor at the end.
 	end := readCursor(b).Index
+	// The page writes the address a moment after a change (it gathers a
+	// burst of steps into one update): wait for it, as a learner copying
+	// the link would see it, before reloading.
+	pollJS[bool](b, "the state in the URL", fmt.Sprintf(`location.search.includes('heads=4') && location.search.includes('step=%d')`, end))
 	b.do("reload", chromedp.Reload())
 	waitLab(b)
 	waitHeads(b, 4)
