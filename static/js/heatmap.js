@@ -6,23 +6,31 @@ import { h, s, fmt } from "./dom.js";
 
 const MAX_CELLS = 64; // rows and columns drawn; larger views are cut
 
-// Colours: a diverging map for signed data (blue < 0 < orange), a
-// sequential one for data of one sign.
-const NEG = [37, 99, 235];
-const POS = [234, 88, 12];
-const ZERO = [247, 248, 250];
+// Colours: the maps of viz/colour.go, so that a heatmap on the page and its
+// SVG export look the same (a Go test checks the anchors match). Signed
+// data gets a diverging map, symmetric around 0 (blue, near-white, red);
+// data of one sign a sequential one from its min (pale) to its max (dark
+// blue).
+const SEQUENTIAL = [[244, 247, 251], [143, 188, 219], [49, 110, 170], [20, 44, 94]];
+const DIVERGING = [[38, 84, 160], [129, 170, 214], [247, 246, 243], [231, 140, 120], [168, 34, 44]];
 
-function mix(a, b, t) {
-  return `rgb(${a.map((x, i) => Math.round(x + (b[i] - x) * t)).join(",")})`;
+// along returns the colour at t in [0, 1] on ramp, linear between anchors.
+function along(ramp, t) {
+  t = Number.isNaN(t) ? 0.5 : Math.min(Math.max(t, 0), 1);
+  const f = t * (ramp.length - 1);
+  const i = Math.min(Math.floor(f), ramp.length - 2);
+  const u = f - i;
+  const a = ramp[i], b = ramp[i + 1];
+  return `rgb(${a.map((x, k) => Math.round(x + u * (b[k] - x))).join(",")})`;
 }
 
 /** colour returns the fill of value v on the scale of [min, max]. */
 export function colour(v, min, max) {
-  const m = Math.max(Math.abs(min), Math.abs(max));
-  if (m === 0) return mix(ZERO, ZERO, 0);
-  if (min >= 0) return mix(ZERO, POS, v / m);
-  if (max <= 0) return mix(ZERO, NEG, -v / m);
-  return v < 0 ? mix(ZERO, NEG, -v / m) : mix(ZERO, POS, v / m);
+  if (min < 0 && max > 0) {
+    const m = Math.max(-min, max);
+    return along(DIVERGING, (v + m) / (2 * m));
+  }
+  return along(SEQUENTIAL, max > min ? (v - min) / (max - min) : 0.5);
 }
 
 /**
