@@ -34,8 +34,8 @@ func BenchmarkStepForward(b *testing.B) {
 			s.Reset()
 			b.StartTimer()
 		}
-		if ev := s.Forward(); ev.Index == 0 {
-			b.Fatalf("Stepper.Forward() = %+v, want a step", ev)
+		if ev := s.Next(); ev.Index == 0 {
+			b.Fatalf("Stepper.Next() = %+v, want a step", ev)
 		}
 	}
 	b.ReportMetric(float64(s.Total()), "steps/run")

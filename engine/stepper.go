@@ -49,6 +49,10 @@ type Event struct {
 // Stepping to the end gives exactly the values and gradients of
 // Graph.Forward followed by Graph.Backward, because it runs the same code in
 // the same order.
+//
+// The cursor moves on with Next (and NextBackward, RunForward, RunToEnd)
+// and back in time with Undo; Seek and Reset jump. The words forward and
+// backward name the two passes, never a direction of the cursor.
 type Stepper struct {
 	g     *Graph
 	order []*Node // op and loss nodes in topological order
@@ -131,9 +135,11 @@ func (s *Stepper) Reset() Event {
 	return Event{Index: 0, Total: s.Total(), Node: -1}
 }
 
-// Forward runs the next step, forward or backward as the timeline says. At
-// the end it returns an event with Done set and runs nothing.
-func (s *Stepper) Forward() Event {
+// Next runs the next step of the timeline: a node of the forward pass, or,
+// once that pass is complete, a node of the backward pass. It moves the
+// cursor one step on. At the end it returns an event with Done set and
+// runs nothing.
+func (s *Stepper) Next() Event {
 	if s.Done() {
 		return s.endEvent()
 	}
@@ -164,21 +170,19 @@ func (s *Stepper) Forward() Event {
 	return s.event(n, PhaseBackward, writes)
 }
 
-// Backward is an alias of Forward taken in the backward phase: it runs the
-// next backward step, first finishing the forward pass if needed. It exists
-// so that a UI's "step backward" button reads as what it does.
-func (s *Stepper) Backward() Event {
-	for s.pos < len(s.order) {
-		s.Forward()
-	}
-	return s.Forward()
+// NextBackward runs the next step of the backward pass (the UI's "Backprop
+// step"), first finishing the forward pass if the cursor is still in it.
+// It moves the cursor on; it never goes back in time.
+func (s *Stepper) NextBackward() Event {
+	s.RunForward()
+	return s.Next()
 }
 
-// Back steps back in time by one step. Values are kept, so going back over
-// a forward step is a cursor move; going back over a backward step replays
-// the backward pass up to the new cursor, so gradients are exactly what
-// they were.
-func (s *Stepper) Back() Event {
+// Undo moves the cursor back in time by one step (the UI's "Undo").
+// Values are kept, so undoing a forward step is a cursor move; undoing a
+// backward step replays the backward pass up to the new cursor, so
+// gradients are exactly what they were.
+func (s *Stepper) Undo() Event {
 	if s.pos == 0 {
 		return Event{Index: 0, Total: s.Total(), Node: -1}
 	}
@@ -187,7 +191,7 @@ func (s *Stepper) Back() Event {
 	if target >= nf {
 		s.pos = nf
 		for s.pos < target {
-			s.Forward()
+			s.Next()
 		}
 		if target == nf {
 			s.g.ZeroGrad()
@@ -222,7 +226,7 @@ func (s *Stepper) Seek(pos int) Event {
 	}
 	ev := s.Reset()
 	for s.pos < pos {
-		ev = s.Forward()
+		ev = s.Next()
 	}
 	return ev
 }
@@ -231,7 +235,7 @@ func (s *Stepper) Seek(pos int) Event {
 func (s *Stepper) RunForward() Event {
 	ev := s.endEvent()
 	for s.pos < len(s.order) {
-		ev = s.Forward()
+		ev = s.Next()
 	}
 	return ev
 }
@@ -240,7 +244,7 @@ func (s *Stepper) RunForward() Event {
 func (s *Stepper) RunToEnd() Event {
 	ev := s.endEvent()
 	for !s.Done() {
-		ev = s.Forward()
+		ev = s.Next()
 	}
 	return ev
 }

@@ -64,7 +64,7 @@ func TestStepperMatchesFullPass(t *testing.T) {
 		t.Fatalf("Total() = %d, want 10 (5 op nodes, forward and backward)", s.Total())
 	}
 	for !s.Done() {
-		s.Forward()
+		s.Next()
 	}
 	gotV, gotG := snapshot(g2)
 	equalBits(t, "stepped", gotV, wantV)
@@ -72,7 +72,7 @@ func TestStepperMatchesFullPass(t *testing.T) {
 
 	// Back in time over backward steps, then forward again: same results.
 	for i := 0; i < 7; i++ {
-		s.Back()
+		s.Undo()
 	}
 	if s.Pos() != 3 || s.Phase() != engine.PhaseForward {
 		t.Fatalf("after 7 backs Pos() = %d phase %v, want 3 forward", s.Pos(), s.Phase())
@@ -91,7 +91,7 @@ func TestStepperShowsAccumulation(t *testing.T) {
 	var writes []engine.GradWrite
 	var order []string
 	for !s.Done() {
-		ev := s.Backward()
+		ev := s.NextBackward()
 		order = append(order, ev.Name)
 		for _, w := range ev.Writes {
 			if w.Node == h.ID {
@@ -117,11 +117,11 @@ func TestStepperShowsAccumulation(t *testing.T) {
 func TestStepperBackAndSeek(t *testing.T) {
 	g := fanOutGraph()
 	s := engine.NewStepper(g)
-	ev := s.Forward()
+	ev := s.Next()
 	if ev.Index != 1 || ev.Name != "xw" || ev.Phase != engine.PhaseForward {
 		t.Fatalf("first step = %+v, want xw forward at index 1", ev)
 	}
-	ev = s.Back()
+	ev = s.Undo()
 	if ev.Index != 0 || ev.Node != -1 || s.Pos() != 0 {
 		t.Fatalf("Back() = %+v, want the start", ev)
 	}

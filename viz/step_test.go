@@ -29,7 +29,7 @@ func TestStepView(t *testing.T) {
 	}
 	// Forward steps: each op joins the computed boxes as it runs.
 	for k, op := range ops {
-		v = viz.StepViewOf(l, s, s.Forward())
+		v = viz.StepViewOf(l, s, s.Next())
 		want := append(slices.Clone(leaves), ops[:k+1]...)
 		if v.Current == nil || *v.Current != op || !sameSet(v.Forward, want) || v.Phase != "forward" {
 			t.Fatalf("forward step %d: current %v, forward %v, phase %s; want %d, %v, forward", k+1, v.Current, v.Forward, v.Phase, op, want)
@@ -37,7 +37,7 @@ func TestStepView(t *testing.T) {
 	}
 	// The first backward step runs the loss: its own gradient is known, and
 	// logits get theirs, since the loss is their only user.
-	v = viz.StepViewOf(l, s, s.Forward())
+	v = viz.StepViewOf(l, s, s.Next())
 	if *v.Current != id("loss") || !sameSet(v.Grad, []int{id("loss"), id("logits")}) || v.Phase != "backward" {
 		t.Errorf("first backward step: current %d, grad %v, phase %s; want loss, [loss logits], backward", *v.Current, v.Grad, v.Phase)
 	}
@@ -45,7 +45,7 @@ func TestStepView(t *testing.T) {
 	// the backward step of fc1.mm on. The input x never takes a gradient.
 	ranMM := false
 	for !s.Done() {
-		ev := s.Forward()
+		ev := s.Next()
 		v = viz.StepViewOf(l, s, ev)
 		ranMM = ranMM || ev.Node == id("fc1.mm")
 		if got := slices.Contains(v.Grad, id("fc1.w")); got != ranMM {
@@ -80,7 +80,7 @@ func TestStepViewCollapsed(t *testing.T) {
 	// fc1 holds fc1.mm, fc1.add and fc1.act: it is current while any of
 	// them runs, and computed only after the last.
 	for k := range 3 {
-		v := viz.StepViewOf(l, s, s.Forward())
+		v := viz.StepViewOf(l, s, s.Next())
 		if v.Current == nil || *v.Current != fc1.ID {
 			t.Fatalf("forward step %d: current %v, want the fc1 box %d", k+1, v.Current, fc1.ID)
 		}

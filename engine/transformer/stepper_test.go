@@ -61,7 +61,7 @@ func TestStepperMatchesForwardBackward(t *testing.T) {
 
 			// Back over 10 backward steps, then forward again.
 			for range 10 {
-				s.Back()
+				s.Undo()
 			}
 			if s.Pos() != s.Total()-10 {
 				t.Fatalf("Pos() after 10 Back() = %d, want %d", s.Pos(), s.Total()-10)
@@ -74,7 +74,7 @@ func TestStepperMatchesForwardBackward(t *testing.T) {
 			half := s.Total() / 2
 			s.Seek(half + 3)
 			for range 8 {
-				s.Back()
+				s.Undo()
 			}
 			if s.Pos() != half-5 || s.Phase() != engine.PhaseForward {
 				t.Fatalf("after Seek(%d) and 8 Back(): Pos() = %d, Phase() = %v, want %d forward", half+3, s.Pos(), s.Phase(), half-5)

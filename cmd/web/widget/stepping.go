@@ -37,15 +37,15 @@ func (s *stepping) apply(req *protocol.Request) (*protocol.Node, *protocol.Error
 	case protocol.TypeStep:
 		for i := 0; i < req.Count && !s.st.Done(); i++ {
 			if req.Dir == protocol.DirBackward {
-				s.last = s.st.Backward()
+				s.last = s.st.NextBackward()
 			} else {
-				s.last = s.st.Forward()
+				s.last = s.st.Next()
 			}
 		}
 		s.highlight = s.last.Node
 	case protocol.TypeBack:
 		for i := 0; i < req.Count && s.st.Pos() > 0; i++ {
-			s.last = s.st.Back()
+			s.last = s.st.Undo()
 		}
 		s.highlight = s.last.Node
 	case protocol.TypeRun:
