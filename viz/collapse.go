@@ -146,7 +146,7 @@ func nodeBox(n *engine.Node) Box {
 	if n.Op != nil {
 		op = n.Op.Info().Name
 	}
-	return Box{ID: n.ID, Name: n.Name, Label: shortLabel(n.Name), Op: op, Kind: n.Kind.String(), Scope: n.Scope(), Shape: shapeOf(n.Shape)}
+	return Box{ID: n.ID, Name: n.Name, Label: shortLabel(n.Name), Op: op, Formula: n.Info().Formula, Kind: n.Kind.String(), Scope: n.Scope(), Shape: shapeOf(n.Shape)}
 }
 
 // shapeOf returns a copy of shape that is never nil, so that a scalar

@@ -32,8 +32,11 @@ type Box struct {
 	Name  string `json:"name"`  // node name, or the scope's name when collapsed
 	Label string `json:"label"` // short text drawn in the box
 	Op    string `json:"op"`    // op name; empty for leaves and collapsed scopes
-	Kind  string `json:"kind"`  // "input", "parameter", "op", "loss" or "scope"
-	Scope string `json:"scope"` // enclosing scope name, "" at the top
+	// Formula is the TeX of the op (engine.OpInfo), empty for leaves and
+	// collapsed scopes.
+	Formula string `json:"formula"`
+	Kind    string `json:"kind"`  // "input", "parameter", "op", "loss" or "scope"
+	Scope   string `json:"scope"` // enclosing scope name, "" at the top
 	// Shape is the node's shape; for a collapsed scope, the shape of its
 	// last node, which is usually its output.
 	Shape     []int   `json:"shape"`

@@ -8,8 +8,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"stepgraph/cmd/web/widget"
 	"stepgraph/engine/mlp"
+	"stepgraph/exhibit"
 )
 
 // TestBrowserIndex checks that the index lists every lesson, in reading
@@ -203,7 +203,7 @@ func TestBrowserTraining(t *testing.T) {
 	if err != nil {
 		t.Fatalf("training did not end: %v", err)
 	}
-	if want := strconv.Itoa(widget.MLPMaxSteps); steps != want {
+	if want := strconv.Itoa(exhibit.MLPMaxSteps); steps != want {
 		t.Errorf("training steps shown = %q, want %s", steps, want)
 	}
 	b.shootWidget("mlp-trained.png", root)

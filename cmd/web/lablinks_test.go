@@ -67,7 +67,7 @@ func configureLab(t *testing.T, opts map[string]string) (map[string]string, *pro
 		Go:   func(f func()) bool { wg.Go(f); return true },
 		Emit: func(_ int64, m protocol.Message) { mu.Lock(); msgs = append(msgs, m); mu.Unlock() },
 	}
-	w, e := widget.NewLab(env, opts)
+	w, e := widget.Default().Factory("lab")(env, opts)
 	if e != nil {
 		return nil, e
 	}
@@ -76,7 +76,7 @@ func configureLab(t *testing.T, opts map[string]string) (map[string]string, *pro
 	cancel()
 	wg.Wait()
 	for _, m := range msgs {
-		if g, ok := m.(*protocol.LabGraph); ok {
+		if g, ok := m.(*protocol.Graph); ok {
 			return g.Options, nil
 		}
 	}

@@ -93,15 +93,6 @@ type Export struct {
 	Data     string `json:"data"`     // the file, in that encoding
 }
 
-// LabGraph is the lab's graph message: a Graph plus the lab's whole
-// configuration as option text, so that the page can keep its URL in step
-// with what the server built (an option the server dropped, such as input
-// tokens that no longer fit a new length, is absent).
-type LabGraph struct {
-	Graph
-	Options map[string]string `json:"options"`
-}
-
 // LabMetrics is the lab's metrics message. The embedded Metrics keeps the
 // generic form (step, running, values); the lab adds its numbers as
 // members of their own, and sample predictions.

@@ -43,7 +43,7 @@ func TestErrorField(t *testing.T) {
 // TestLabMessagesFlatten checks that the lab's messages embed the generic
 // ones as JSON members of the same object, as docs/protocol.md shows.
 func TestLabMessagesFlatten(t *testing.T) {
-	g := &LabGraph{Graph: Graph{Header: Header{Type: TypeGraph, Widget: "lab"}, Kind: "lab", Steps: 4}, Options: map[string]string{"heads": "2"}}
+	g := &Graph{Header: Header{Type: TypeGraph, Widget: "lab"}, Kind: "lab", Steps: 4, Options: map[string]string{"heads": "2"}}
 	m := &LabMetrics{Metrics: Metrics{Header: Header{Type: TypeMetrics}, Step: 5, Running: true, Values: map[string]float64{"loss": 1}},
 		Loss: 1, Training: true, Samples: []Sample{{Input: "abc", Target: "cba", Predicted: "cba", Correct: true}}}
 	cases := []struct {

@@ -1,5 +1,7 @@
 package protocol
 
+import "stepgraph/viz"
+
 // Client message types: what a page may send.
 const (
 	TypeConfigure = "configure" // create or replace a widget: kind and options
@@ -113,62 +115,37 @@ func NewError(req *Request, err *Error) *ErrorMsg {
 	return m
 }
 
-// Graph describes a widget's computational graph and its layout, computed on
-// the server. Coordinates are in SVG user units, y growing downward.
+// Graph describes a widget's computational graph and its layout, computed
+// on the server: package viz's layout as it is (width, height, nodes in
+// topological order, edges, scopes), in SVG user units, y growing
+// downward.
 type Graph struct {
 	Header
-	Kind   string      `json:"kind"` // the widget kind
-	Width  float64     `json:"width"`
-	Height float64     `json:"height"`
-	Nodes  []GraphNode `json:"nodes"` // in topological order
-	Edges  []GraphEdge `json:"edges"`
-	Scopes []Scope     `json:"scopes"`
-	Steps  int         `json:"steps"` // steps in a full forward and backward run
+	Kind string `json:"kind"` // the widget kind
+	viz.Layout
+	Steps int `json:"steps"` // steps in a full forward and backward run
 	// SVG is the graph drawn on the server: nodes are <g data-testid=
 	// "node-<name>" data-node="<id>">, styled by the page's CSS. It has no
 	// script and no inline style, so the page may insert it as it is.
 	SVG string `json:"svg"`
+	// Options are the widget's whole configuration as option text, as its
+	// kind's table checked them (without the cursor), so that a page can
+	// keep its address in step with what the server built: an option the
+	// server dropped, such as input tokens that no longer fit a new
+	// length, is absent.
+	Options map[string]string `json:"options"`
 }
 
-// GraphNode is one node of the graph with its box.
-type GraphNode struct {
-	ID      int     `json:"id"`
-	Name    string  `json:"name"`    // hierarchical, e.g. "layers.0.attn.head.1.probs"
-	Label   string  `json:"label"`   // short text drawn in the box
-	Op      string  `json:"op"`      // op name; "input" or "parameter" for leaves
-	Formula string  `json:"formula"` // TeX of the op, empty for leaves
-	Kind    string  `json:"kind"`    // input, parameter, op or loss
-	Scope   string  `json:"scope"`   // the name without its last part
-	Shape   []int   `json:"shape"`
-	X       float64 `json:"x"` // top-left corner
-	Y       float64 `json:"y"`
-	W       float64 `json:"w"`
-	H       float64 `json:"h"`
-	// A collapsed scope drawn as one box has kind "scope", a negative id,
-	// Collapsed set and the ids of the nodes it stands for in Members.
-	Collapsed bool  `json:"collapsed,omitempty"`
-	Members   []int `json:"members,omitempty"`
-}
+// GraphNode is one box of the graph: a node, or a collapsed scope drawn as
+// one box (kind "scope", a negative id, Collapsed set and the ids of the
+// nodes it stands for in Members).
+type GraphNode = viz.Box
 
-// GraphEdge is a tensor flowing from one node into another.
-type GraphEdge struct {
-	From   int          `json:"from"`
-	To     int          `json:"to"`
-	Label  string       `json:"label"`  // the tensor's shape, e.g. "4×3"
-	Points [][2]float64 `json:"points"` // polyline from the source box to the target box
-}
+// GraphEdge is a tensor flowing from one box into another.
+type GraphEdge = viz.Edge
 
 // Scope is the frame around a group of nodes that share a name prefix.
-type Scope struct {
-	Name string  `json:"name"`
-	Kind string  `json:"kind"` // embeddings, block, attention, head, ffn, loss or other
-	X    float64 `json:"x"`
-	Y    float64 `json:"y"`
-	W    float64 `json:"w"`
-	H    float64 `json:"h"`
-	// Collapsed is set when the scope is drawn as one box (its frame).
-	Collapsed bool `json:"collapsed,omitempty"`
-}
+type Scope = viz.Scope
 
 // Node is the state of the widget's highlighted node after a request: the
 // node that just ran, or the node the client selected.

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"stepgraph/cmd/web/protocol"
-	"stepgraph/cmd/web/widget"
+	"stepgraph/exhibit"
 )
 
 // configureCNN asks for two convolutions (2 then 3 channels) with average
@@ -115,7 +115,7 @@ func TestCNNBadOptions(t *testing.T) {
 
 // TestCNNTraining trains a cnn widget on the shapes (seed 1, the default
 // network: four 3x3 channels, max-pooling) for its whole budget of
-// widget.CNNMaxSteps steps, over the websocket, and checks that the loss
+// exhibit.CNNMaxSteps steps, over the websocket, and checks that the loss
 // falls and the held-out accuracy rises far above chance (1/6). Measured:
 // the mean loss of a chunk falls from about 1.6 to below 0.05, and 96.5%
 // of the held-out images are right.
@@ -137,8 +137,8 @@ func TestCNNTraining(t *testing.T) {
 			break
 		}
 	}
-	if met.Step != widget.CNNMaxSteps || len(losses) < 2 {
-		t.Fatalf("training ended at step %d after %d metrics, want step %d and more than one", met.Step, len(losses), widget.CNNMaxSteps)
+	if met.Step != exhibit.CNNMaxSteps || len(losses) < 2 {
+		t.Fatalf("training ended at step %d after %d metrics, want step %d and more than one", met.Step, len(losses), exhibit.CNNMaxSteps)
 	}
 	first, last := losses[0], losses[len(losses)-1]
 	t.Logf("loss %.3f -> %.3f over %d metrics; held-out accuracy %.3f", first, last, len(losses), met.Values["testAccuracy"])

@@ -139,7 +139,7 @@ func TestDistillBadOptions(t *testing.T) {
 		{map[string]string{"T": "warm"}, protocol.CodeBadField, "T"},
 		{map[string]string{"width": "64"}, protocol.CodeOutOfRange, "width"},
 		{map[string]string{"steps": "0"}, protocol.CodeOutOfRange, "steps"},
-		{map[string]string{"teacher": "big"}, protocol.CodeUnknownParam, ""},
+		{map[string]string{"teacher": "big"}, protocol.CodeUnknownParam, "teacher"},
 	})
 	c.configure("d", 20, "distill", map[string]string{"steps": "2000"})
 	var g protocol.Graph

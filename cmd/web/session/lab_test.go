@@ -47,11 +47,11 @@ func referenceLab(t *testing.T) (*transformer.Model, *engine.Graph, task.Batch) 
 
 // configureLab configures widget "lab" with options and reads its four
 // answers.
-func configureLab(t *testing.T, c *client, opts map[string]string) (protocol.LabGraph, protocol.Node, protocol.Attention, protocol.LabMetrics) {
+func configureLab(t *testing.T, c *client, opts map[string]string) (protocol.Graph, protocol.Node, protocol.Attention, protocol.LabMetrics) {
 	t.Helper()
 	c.request(protocol.Request{Type: protocol.TypeConfigure, Widget: "lab", ID: 1, Kind: "lab", Options: opts})
 	var (
-		g   protocol.LabGraph
+		g   protocol.Graph
 		n   protocol.Node
 		a   protocol.Attention
 		met protocol.LabMetrics
@@ -82,7 +82,7 @@ func TestLabConfigureDefaults(t *testing.T) {
 	_, ref, refBatch := referenceLab(t)
 	g, n, a, met := configureLab(t, c, nil)
 
-	names := nodeNames(&g.Graph)
+	names := nodeNames(&g)
 	var want []string
 	for _, rn := range ref.Nodes {
 		want = append(want, rn.Name)
@@ -177,17 +177,17 @@ func TestLabSetHeads(t *testing.T) {
 
 	c.lab(protocol.Request{Type: protocol.TypeSet, ID: 2, Name: "heads", Value: "4"})
 	var (
-		g protocol.LabGraph
+		g protocol.Graph
 		n protocol.Node
 		a protocol.Attention
 	)
 	c.expect(protocol.TypeGraph, &g)
 	for j := range 4 {
-		if name := fmt.Sprintf("layers.0.attn.head.%d.probs", j); !slices.Contains(nodeNames(&g.Graph), name) {
+		if name := fmt.Sprintf("layers.0.attn.head.%d.probs", j); !slices.Contains(nodeNames(&g), name) {
 			t.Errorf("graph after heads 4 has no %s", name)
 		}
 	}
-	if slices.Contains(nodeNames(&g.Graph), "layers.0.attn.head.4.probs") || g.Options["heads"] != "4" {
+	if slices.Contains(nodeNames(&g), "layers.0.attn.head.4.probs") || g.Options["heads"] != "4" {
 		t.Errorf("graph after heads 4 has a fifth head or options %v", g.Options)
 	}
 	c.expect(protocol.TypeNode, &n)
@@ -313,8 +313,8 @@ func TestLabExports(t *testing.T) {
 	for _, n := range tr.Nodes {
 		traced = append(traced, n.Name)
 	}
-	if !slices.Equal(traced, nodeNames(&g.Graph)) {
-		t.Errorf("trace nodes = %v, want every node of the graph %v", traced, nodeNames(&g.Graph))
+	if !slices.Equal(traced, nodeNames(&g)) {
+		t.Errorf("trace nodes = %v, want every node of the graph %v", traced, nodeNames(&g))
 	}
 	for id, want := range map[int64]string{5: `class="sg-graph"`, 6: `class="hm"`} {
 		if f := files[id]; f.MIME != "image/svg+xml" || !strings.Contains(f.Data, want) {
@@ -460,12 +460,12 @@ func TestLabCausalSwitch(t *testing.T) {
 	configureLab(t, c, nil)
 	c.lab(protocol.Request{Type: protocol.TypeSet, ID: 2, Name: "causal", Value: "false"})
 	var (
-		g protocol.LabGraph
+		g protocol.Graph
 		a protocol.Attention
 	)
 	c.expect(protocol.TypeGraph, &g)
 	c.expect(protocol.TypeAttention, &a)
-	if slices.ContainsFunc(nodeNames(&g.Graph), func(s string) bool { return strings.HasSuffix(s, ".masked") }) || g.Options["causal"] != "false" {
+	if slices.ContainsFunc(nodeNames(&g), func(s string) bool { return strings.HasSuffix(s, ".masked") }) || g.Options["causal"] != "false" {
 		t.Errorf("graph without the causal mask still masks, or options %v", g.Options)
 	}
 	for _, h := range a.Layers[0].Heads {

@@ -127,7 +127,7 @@ func TestQuantBadOptions(t *testing.T) {
 		{map[string]string{"pass": "gptq"}, protocol.CodeBadField, "pass"},
 		{map[string]string{"granularity": "per-group"}, protocol.CodeBadField, "granularity"},
 		{map[string]string{"seed": "99999999999"}, protocol.CodeOutOfRange, "seed"},
-		{map[string]string{"scale": "1"}, protocol.CodeUnknownParam, ""},
+		{map[string]string{"scale": "1"}, protocol.CodeUnknownParam, "scale"},
 	})
 	quantConfigure(c, "q", 20, nil)
 	c.request(protocol.Request{Type: protocol.TypeSet, Widget: "q", ID: 21, Name: "view", Value: "float"})

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"stepgraph/cmd/web/protocol"
+	"stepgraph/exhibit"
 )
 
 // trainer runs a training loop in the background: chunk after chunk on the
@@ -16,14 +17,17 @@ import (
 type trainer struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the loop has ended
+	// stepsWhileTraining is the exhibit's: whether the learner may step
+	// while the loop runs.
+	stepsWhileTraining bool
 }
 
 // startTrainer starts the loop. chunk runs on a pool worker and returns
 // true when training is finished. If the session is closing, the loop does
 // not start and the trainer is already done.
-func startTrainer(env Env, chunk func() (finished bool)) *trainer {
+func startTrainer(env Env, chunk func() (finished bool), stepsWhileTraining bool) *trainer {
 	ctx, cancel := context.WithCancel(env.Ctx)
-	t := &trainer{cancel: cancel, done: make(chan struct{})}
+	t := &trainer{cancel: cancel, done: make(chan struct{}), stepsWhileTraining: stepsWhileTraining}
 	started := env.Go(func() {
 		defer close(t.done)
 		for ctx.Err() == nil {
@@ -57,9 +61,9 @@ func (t *trainer) finished() bool {
 	}
 }
 
-// trainLoop is what a widget that trains embeds: the lock that guards the
-// widget's fields against its training loop (each chunk takes it), and
-// the loop, if one has been started.
+// trainLoop is the lock that guards a widget's fields against its
+// training loop (each chunk takes it), and the loop, if one has been
+// started.
 type trainLoop struct {
 	mu      sync.Mutex
 	trainer *trainer
@@ -68,33 +72,6 @@ type trainLoop struct {
 // training reports whether a loop runs. The caller holds mu.
 func (l *trainLoop) training() bool {
 	return l.trainer != nil && !l.trainer.finished()
-}
-
-// answerTrain answers a train request. "start" calls begin, which may
-// refuse with an error, and starts a loop of chunk, unless one runs
-// already. "stop" ends the loop and waits for its running chunk, then
-// calls stopped to send the views of the trained model. begin and stopped
-// run under mu; begin may be nil.
-func (l *trainLoop) answerTrain(env Env, req *protocol.Request, chunk func() bool, begin func() *protocol.Error, stopped func()) *protocol.Error {
-	if req.Action != protocol.TrainStart {
-		l.stopTraining()
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		stopped()
-		return nil
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.training() {
-		return nil
-	}
-	if begin != nil {
-		if e := begin(); e != nil {
-			return e
-		}
-	}
-	l.trainer = startTrainer(env, chunk)
-	return nil
 }
 
 // stopTraining ends the loop, if any, and waits for it. The caller must
@@ -125,4 +102,56 @@ func safeChunk(env Env, chunk func() bool) (finished bool) {
 		}
 	}()
 	return chunk()
+}
+
+// handleTrain starts or stops training. Starting runs chunk after chunk of
+// the exhibit's training until its run is finished or a stop comes;
+// stopping waits for the running chunk, then sends the metrics, charts
+// and the views of the trained model.
+func (a *adapter) handleTrain(req *protocol.Request) *protocol.Error {
+	tr, ok := a.ex.(exhibit.Trainer)
+	if !ok {
+		return protocol.Errorf(protocol.CodeUnsupported, "the %s widget does not train on request: its model is trained when it is configured", a.kind.Name())
+	}
+	if req.Action != protocol.TrainStart {
+		a.stopTraining()
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		tr.StopTraining()
+		a.env.Emit(req.ID, a.metrics(false))
+		a.sendCharts(req.ID)
+		a.sendStep(req.ID)
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.training() {
+		return nil
+	}
+	changed, e := tr.StartTraining()
+	if e != nil {
+		return refusal(e)
+	}
+	if changed {
+		a.sendStep(req.ID)
+	}
+	a.trainer = startTrainer(a.env, a.trainChunk, tr.StepsWhileTraining())
+	return nil
+}
+
+// trainChunk runs one chunk of the exhibit's training under the lock and
+// sends what it changed: the metrics, and when the exhibit says so the
+// charts and the refreshed cursor. It reports whether the run is finished.
+func (a *adapter) trainChunk() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	p := a.ex.(exhibit.Trainer).TrainChunk()
+	a.env.Emit(0, a.metrics(!p.Finished))
+	if p.Charts {
+		a.sendCharts(0)
+	}
+	if p.Cursor {
+		a.sendStep(0)
+	}
+	return p.Finished
 }

@@ -7,66 +7,97 @@ import (
 
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
+	"stepgraph/exhibit"
+	"stepgraph/mathml"
 	"stepgraph/viz"
 )
 
-// graphMessage lays g out (in package viz) with every scope expanded and
-// converts the layout to the protocol's graph message.
-func graphMessage(kind string, g *engine.Graph, steps int) *protocol.Graph {
-	return layoutMessage(kind, g, steps, viz.LayoutGraph(g, viz.Options{}))
+// sendGraph sends the graph as the exhibit draws it, with its options.
+func (a *adapter) sendGraph(id int64) {
+	l := a.ex.Layout()
+	a.env.Emit(id, &protocol.Graph{
+		Header: protocol.Header{Type: protocol.TypeGraph}, Kind: a.kind.Name(), Layout: l,
+		Steps: a.ex.Stepping().Stepper().Total(), SVG: string(viz.GraphSVG(l)),
+		Options: a.kind.Options.Text(a.ex.Values()),
+	})
 }
 
-// layoutMessage converts l, a layout of g, to the protocol's graph message.
-func layoutMessage(kind string, g *engine.Graph, steps int, l viz.Layout) *protocol.Graph {
-	m := &protocol.Graph{
-		Header: protocol.Header{Type: protocol.TypeGraph},
-		Kind:   kind, Width: l.Width, Height: l.Height, Steps: steps, SVG: string(viz.GraphSVG(l)),
-		Nodes:  make([]protocol.GraphNode, 0, len(l.Nodes)),
-		Edges:  make([]protocol.GraphEdge, 0, len(l.Edges)),
-		Scopes: make([]protocol.Scope, 0, len(l.Scopes)),
-	}
-	for _, b := range l.Nodes {
-		n := protocol.GraphNode{
-			ID: b.ID, Name: b.Name, Label: b.Label, Op: b.Op, Kind: b.Kind, Scope: b.Scope,
-			Shape: nonNil(b.Shape), X: b.X, Y: b.Y, W: b.W, H: b.H, Collapsed: b.Collapsed, Members: b.Members,
+// nodeMessage returns the node message of the current cursor.
+func (a *adapter) nodeMessage() *protocol.Node {
+	s := a.ex.Stepping()
+	st := s.Stepper()
+	m := &protocol.Node{Header: protocol.Header{Type: protocol.TypeNode}, Step: cursor(s), Forward: []int{}, Backward: []int{}}
+	for _, n := range s.Graph().Nodes {
+		if n.Op != nil && st.ForwardDone(n) {
+			m.Forward = append(m.Forward, n.ID)
 		}
-		if b.ID >= 0 && b.ID < len(g.Nodes) {
-			n.Formula = g.Nodes[b.ID].Info().Formula
-			if n.Op == "" {
-				n.Op = g.Nodes[b.ID].Info().Name
-			}
+		if st.GradKnown(n) {
+			m.Backward = append(m.Backward, n.ID)
 		}
-		m.Nodes = append(m.Nodes, n)
 	}
-	for _, e := range l.Edges {
-		m.Edges = append(m.Edges, protocol.GraphEdge{From: e.From, To: e.To, Label: e.Label, Points: e.Points})
-	}
-	for _, s := range l.Scopes {
-		m.Scopes = append(m.Scopes, protocol.Scope{Name: s.Name, Kind: s.Kind, X: s.X, Y: s.Y, W: s.W, H: s.H, Collapsed: s.Collapsed})
+	if n := s.Highlight(); n != nil {
+		m.Node = a.nodeView(n)
 	}
 	return m
 }
 
-func nonNil(s []int) []int {
-	if s == nil {
-		return []int{}
+// cursor returns the stepper's position on the timeline, with the
+// gradients its last step added to.
+func cursor(s *exhibit.Stepping) protocol.Cursor {
+	st, last := s.Stepper(), s.Last()
+	c := protocol.Cursor{Index: st.Pos(), Total: st.Total(), Phase: st.Phase().String(), Done: st.Done(), Node: last.Node}
+	if st.Pos() == 0 {
+		c.Node = -1
 	}
-	return s
+	for _, w := range last.Writes {
+		c.Writes = append(c.Writes, protocol.GradWrite{Node: w.Node, Count: w.Count, Users: w.Users})
+	}
+	return c
 }
 
-// heatmap returns the view of t that package viz computes (a scalar is
-// 1×1, a vector one row, a higher-rank tensor its last two axes for index 0
-// of the leading ones: the first example of a batch), in protocol form.
-// Non-finite cells (a causal mask's -inf) hold 0 and are marked in Masked,
-// because JSON has no infinity.
-func heatmap(t *engine.Tensor) *protocol.Heatmap { return heatmapAt(t, nil) }
+// nodeView returns n with its value and gradient.
+func (a *adapter) nodeView(n *engine.Node) *protocol.NodeView {
+	st := a.ex.Stepping().Stepper()
+	info := n.Info()
+	v := &protocol.NodeView{
+		ID: n.ID, Name: n.Name, Op: info.Name, Formula: info.Formula, MathML: a.mathML(n), Kind: n.Kind.String(),
+		Shape: shapeOf(n.Shape), Users: len(n.Users), Computed: st.ForwardDone(n), GradKnown: st.GradKnown(n),
+		Value: heatmap(exhibit.Map{Tensor: n.Value}),
+	}
+	if n.Grad != nil {
+		v.Grad = heatmap(exhibit.Map{Tensor: n.Grad})
+	}
+	return v
+}
 
-// heatmapAt is heatmap for the slice at the leading indices index (missing
-// ones are 0), such as [0, c] for channel c of a [B, C, H, W] feature map.
-// The caption says which slice it is. It panics if index does not fit t.
-func heatmapAt(t *engine.Tensor, index []int) *protocol.Heatmap {
-	v := viz.Heatmap(t, viz.HeatmapOptions{Index: index})
+// mathML returns the MathML of n's formula, rendered once per graph. A
+// formula the renderer does not know is shown as TeX instead ("").
+func (a *adapter) mathML(n *engine.Node) string {
+	if g := a.ex.Stepping().Graph(); g != a.graph {
+		a.graph, a.math = g, map[int]string{}
+	}
+	m, ok := a.math[n.ID]
+	if !ok {
+		if f := n.Info().Formula; f != "" {
+			m, _ = mathml.Render(f, true)
+		}
+		a.math[n.ID] = m
+	}
+	return m
+}
+
+func shapeOf(s []int) []int { return append([]int{}, s...) }
+
+// heatmap returns the protocol's view of map m, as package viz computes
+// it. Non-finite cells (a causal mask's -inf) hold 0 and are marked in
+// Masked, because JSON has no infinity. The caption says which slice of a
+// larger tensor it is.
+func heatmap(m exhibit.Map) *protocol.Heatmap {
+	v := m.Heatmap()
 	h := &protocol.Heatmap{Rows: v.Rows, Cols: v.Cols, Data: v.Data, Min: v.Min, Max: v.Max, Mean: v.Mean, Norm: v.Norm}
+	if m.Rows != nil {
+		h.RowLabels, h.ColLabels = v.RowLabels, v.ColLabels
+	}
 	if slices.Contains(v.Masked, true) {
 		h.Masked = v.Masked
 	}
@@ -75,12 +106,63 @@ func heatmapAt(t *engine.Tensor, index []int) *protocol.Heatmap {
 		for _, i := range v.Index {
 			fmt.Fprintf(&lead, "%d, ", i)
 		}
-		h.Caption = fmt.Sprintf("[%s:, :] of %s", lead.String(), shapeText(v.Shape))
+		h.Caption = fmt.Sprintf("[%s:, :] of %s", lead.String(), strings.ReplaceAll(fmt.Sprint(v.Shape), " ", ", "))
 	}
 	return h
 }
 
-// shapeText writes a shape as "[2, 3, 4]".
-func shapeText(shape []int) string {
-	return strings.ReplaceAll(fmt.Sprint(shape), " ", ", ")
+// heatmaps converts a list of maps.
+func heatmaps(ms []exhibit.Map) []*protocol.Heatmap {
+	hs := make([]*protocol.Heatmap, len(ms))
+	for i, m := range ms {
+		hs[i] = heatmap(m)
+	}
+	return hs
+}
+
+// viewMessage converts one of an exhibit's views to its message.
+func viewMessage(v exhibit.View) protocol.Message {
+	switch v := v.(type) {
+	case *exhibit.AttentionView:
+		m := &protocol.Attention{Header: protocol.Header{Type: protocol.TypeAttention}, Tokens: v.Tokens, SrcTokens: v.SrcTokens, Layers: []protocol.AttentionLayer{}}
+		for _, l := range v.Layers {
+			pl := protocol.AttentionLayer{Name: l.Name, Layer: l.Layer, Cross: l.Cross, Causal: l.Causal}
+			for _, h := range l.Heads {
+				ph := protocol.AttentionHead{Head: h.Head, Mask: h.Mask}
+				if h.Scores != nil {
+					ph.Scores = heatmap(*h.Scores)
+				}
+				if h.Probs != nil {
+					ph.Probs = heatmap(*h.Probs)
+				}
+				pl.Heads = append(pl.Heads, ph)
+			}
+			m.Layers = append(m.Layers, pl)
+		}
+		return m
+	case *exhibit.MapsView:
+		return &protocol.Maps{
+			Header: protocol.Header{Type: protocol.TypeMaps}, Image: heatmap(v.Image), Example: v.Example, Label: v.Label,
+			Classes: v.Classes, Probs: v.Probs, Node: v.Node, Channels: heatmaps(v.Channels), Grads: heatmaps(v.Grads),
+		}
+	}
+	panic(fmt.Sprintf("widget: no message for the view %T", v))
+}
+
+// metrics returns the metrics message of the exhibit: the lab's, with its
+// samples, when the exhibit has samples, else the generic one.
+func (a *adapter) metrics(running bool) protocol.Message {
+	x := a.ex.Metrics(running)
+	m := protocol.Metrics{Header: protocol.Header{Type: protocol.TypeMetrics}, Step: x.Step, Running: x.Running, Values: x.Values}
+	if x.Samples == nil {
+		return &m
+	}
+	lm := &protocol.LabMetrics{
+		Metrics: m, Loss: x.Values["loss"], Accuracy: x.Values["accuracy"], StepsPerSec: x.Values["stepsPerSec"],
+		Training: x.Running, Samples: make([]protocol.Sample, len(x.Samples)),
+	}
+	for i, s := range x.Samples {
+		lm.Samples[i] = protocol.Sample{Input: s.Input, Target: s.Target, Predicted: s.Predicted, Correct: s.Correct}
+	}
+	return lm
 }

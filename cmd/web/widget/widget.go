@@ -10,6 +10,7 @@ import (
 
 	"stepgraph/cmd/web/pool"
 	"stepgraph/cmd/web/protocol"
+	"stepgraph/exhibit"
 )
 
 // Widget is one live widget of a page.
@@ -90,3 +91,12 @@ func (r *Registry) Kinds() []string {
 
 // Has reports whether kind is registered.
 func (r *Registry) Has(kind string) bool { return slices.Contains(r.Kinds(), kind) }
+
+// Default returns a registry with a widget for every kind of exhibit.
+func Default() *Registry {
+	r := NewRegistry()
+	for _, k := range exhibit.Kinds {
+		r.Register(k.Name(), Adapt(k))
+	}
+	return r
+}

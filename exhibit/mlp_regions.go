@@ -1,13 +1,12 @@
-package widget
+package exhibit
 
 import (
-	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
 	"stepgraph/engine/data"
 	"stepgraph/viz"
 )
 
-// The decision regions of the mlp widget: the class the model predicts at
+// The decision regions of the mlp exhibit: the class the model predicts at
 // each cell of a grid over the plane, drawn under the training points.
 const (
 	regionsGrid = 32    // cells per side; the grid is one graph of regionsGrid² rows
@@ -29,28 +28,27 @@ func fillGrid(g *engine.Graph) {
 	}
 }
 
-// regions runs the model on the grid and returns its decision regions
+// Regions runs the model on the grid and returns its decision regions
 // with the training points.
-func (w *mlpWidget) regions() viz.Regions {
-	w.grid.Forward()
+func (m *MLP) Regions() viz.Regions {
+	m.grid.Forward()
 	r := viz.Regions{
 		Title: "Decision regions", Lo: regionsLo, Hi: -regionsLo, Grid: regionsGrid,
-		Classes: data.Argmax(w.grid.MustNode("logits").Value), // [G²]
-		Labels:  w.train.Y, Names: w.train.Names,
+		Classes: data.Argmax(m.grid.MustNode("logits").Value), // [G²]
+		Labels:  m.train.Y, Names: m.train.Names,
 	}
-	for i := range w.train.Len() {
-		p := w.train.Example(i)
+	for i := range m.train.Len() {
+		p := m.train.Example(i)
 		r.Points = append(r.Points, [2]float64{p[0], p[1]})
 	}
 	return r
 }
 
-// plots implements classifierKind: it sends the decision regions.
-func (w *mlpWidget) plots(id int64) {
-	svg, err := viz.RegionsChart(w.regions())
+// charts implements classifierKind: the decision regions.
+func (m *MLP) charts() ([]Chart, error) {
+	svg, err := viz.RegionsChart(m.Regions())
 	if err != nil {
-		w.env.Log.Error("regions chart", "err", err)
-		return
+		return nil, err
 	}
-	w.env.Emit(id, &protocol.Plot{Header: protocol.Header{Type: protocol.TypePlot}, Name: "regions", SVG: string(svg)})
+	return []Chart{{Name: "regions", SVG: svg}}, nil
 }

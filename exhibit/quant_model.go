@@ -1,4 +1,4 @@
-package widget
+package exhibit
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 	"stepgraph/engine/quant"
 )
 
-// The recipe of the quant widget's float model: an MLP 2 -> 16 -> 16 -> 3
+// The recipe of the quant exhibit's float model: an MLP 2 -> 16 -> 16 -> 3
 // (ReLU) trained with Adam on spiral points when the widget is configured.
 // 1200 steps take tens of milliseconds and reach 94-99% held-out accuracy
 // (97.7% for seed 1), which leaves int4 something to lose.
@@ -126,7 +126,7 @@ func (f *quantFloat) convert(pass string, g *engine.Graph, s quant.Scheme, qat *
 	case "qat":
 		return quant.Convert(qat, g, s)
 	}
-	panic("widget: unknown quantization pass " + pass)
+	panic("exhibit: unknown quantization pass " + pass)
 }
 
 // prepare returns the graph a pass works on before it converts g: g itself
@@ -155,7 +155,7 @@ func (f *quantFloat) prepare(pass string, g *engine.Graph, s quant.Scheme, qat *
 		quant.SetObserving(p, false)
 		return p, nil
 	}
-	panic("widget: unknown quantization pass " + pass)
+	panic("exhibit: unknown quantization pass " + pass)
 }
 
 // shareObservers gives each activation fake-quant node of dst the observer
@@ -210,10 +210,11 @@ type quantReport struct {
 // The last three are the error of each op node of the integer graph against
 // the float node of the same name, and of each weight's round trip (under
 // the weight's name); an SQNR is left out when the error is exactly 0.
-func (f *quantFloat) quantize(o quantOptions) (*quantReport, error) {
-	s := o.scheme()
+func (f *quantFloat) quantize(v Values) (*quantReport, error) {
+	s := quantScheme(v)
+	pass := v.Str("pass")
 	m, qat := f.model, (*engine.Graph)(nil)
-	if o.Pass == "qat" {
+	if pass == "qat" {
 		var err error
 		if m, qat, err = f.fineTune(s); err != nil {
 			return nil, fmt.Errorf("quantization-aware training: %w", err)
@@ -228,7 +229,7 @@ func (f *quantFloat) quantize(o quantOptions) (*quantReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := f.convert(o.Pass, src, s, qat)
+	q, err := f.convert(pass, src, s, qat)
 	if err != nil {
 		return nil, err
 	}
@@ -240,10 +241,10 @@ func (f *quantFloat) quantize(o quantOptions) (*quantReport, error) {
 		return nil, err
 	}
 	var stepped *engine.Graph
-	if o.View == "integer" {
-		stepped, err = f.convert(o.Pass, src, s, qat)
+	if v.Str("view") == "integer" {
+		stepped, err = f.convert(pass, src, s, qat)
 	} else {
-		stepped, err = f.prepare(o.Pass, src, s, qat)
+		stepped, err = f.prepare(pass, src, s, qat)
 	}
 	if err != nil {
 		return nil, err

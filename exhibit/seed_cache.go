@@ -1,9 +1,7 @@
-package widget
+package exhibit
 
 import (
 	"sync"
-
-	"stepgraph/cmd/web/protocol"
 )
 
 // seedCache keeps the models that the quant and distill widgets train when
@@ -55,13 +53,13 @@ func (c *seedCache[T]) get(seed uint32) (T, error) {
 // cachedModel returns cur, the model a widget has, unless retrain is set or
 // it has none; then the model of seed from cache, trained on first use.
 // what names the model in the error.
-func cachedModel[M any](cache *seedCache[*M], cur *M, retrain bool, seed uint32, what string) (*M, *protocol.Error) {
+func cachedModel[M any](cache *seedCache[*M], cur *M, retrain bool, seed uint32, what string) (*M, *Error) {
 	if cur != nil && !retrain {
 		return cur, nil
 	}
 	m, err := cache.get(seed)
 	if err != nil {
-		return nil, protocol.Errorf(protocol.CodeInternal, "train the %s: %v", what, err)
+		return nil, Errorf(Internal, "train the %s: %v", what, err)
 	}
 	return m, nil
 }

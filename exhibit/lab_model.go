@@ -1,10 +1,9 @@
-package widget
+package exhibit
 
 import (
 	"fmt"
 	"slices"
 
-	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
 	"stepgraph/engine/task"
 	"stepgraph/engine/transformer"
@@ -33,23 +32,32 @@ type labModel struct {
 	heldOut bool
 }
 
-// newLabModel builds the model of o, initialised from o.Seed, and fills
-// the stepped graph with o.Tokens or, when nil, an input drawn from the
-// seed. The options must have passed set and check.
-func newLabModel(o labOptions) (*labModel, error) {
-	layout, err := task.Seq{Kind: o.Task, N: o.N, K: o.K}.Layout(o.Arch)
+// LabModel returns the transformer of v, the lab's options, and the
+// layout of its task, initialised from the seed as the spec says.
+func LabModel(v Values) (*transformer.Model, task.Layout, error) {
+	layout, err := task.Seq{Kind: v.Str("task"), N: v.Int("n"), K: v.Int("k")}.Layout(v.Str("arch"))
 	if err != nil {
-		return nil, err
+		return nil, task.Layout{}, err
 	}
+	layers := v.Int("layers")
 	cfg := transformer.Config{
-		Variant: o.Arch, V: layout.V, VSrc: layout.VSrc, D: o.D, Heads: o.Heads, DFF: o.DFF,
-		Layers: o.Layers, LEnc: o.Layers, LDec: o.Layers, MaxLen: max(layout.T, layout.TSrc), Act: o.Act,
-		NoCausalMask: !o.Causal,
+		Variant: v.Str("arch"), V: layout.V, VSrc: layout.VSrc, D: v.Int("d"), Heads: v.Int("heads"), DFF: v.Int("dff"),
+		Layers: layers, LEnc: layers, LDec: layers, MaxLen: max(layout.T, layout.TSrc), Act: v.Str("act"),
+		NoCausalMask: !v.Bool("causal"),
 	}
-	model, err := transformer.New(cfg, o.Seed)
+	model, err := transformer.New(cfg, v.Seed("seed"))
+	return model, layout, err
+}
+
+// newLabModel builds the model of v and fills the stepped graph with the
+// tokens option or, when it is empty, an input drawn from the seed. The
+// options must have passed LabOptions.
+func newLabModel(v Values) (*labModel, error) {
+	model, layout, err := LabModel(v)
 	if err != nil {
 		return nil, err
 	}
+	seed := v.Seed("seed")
 	lm := &labModel{layout: layout, model: model}
 	for _, b := range []struct {
 		g    **engine.Graph
@@ -59,29 +67,38 @@ func newLabModel(o labOptions) (*labModel, error) {
 			return nil, err
 		}
 	}
-	lm.held = layout.Inputs(labStream(o.Seed, streamHeld), labSamples)
-	lm.heldOut = inputSpace(o.N, o.K) >= 16*labSamples
-	x := o.Tokens
-	if x == nil {
-		x = layout.Inputs(labStream(o.Seed, streamExample), 1)[0]
-	}
-	if err := lm.setInput(x); err != nil {
+	lm.held = layout.Inputs(LabStream(seed, StreamHeld), labSamples)
+	lm.heldOut = inputSpace(v.Int("n"), v.Int("k")) >= 16*labSamples
+	if err := lm.setTokens(v); err != nil {
 		return nil, err
 	}
 	return lm, nil
+}
+
+// setTokens fills the stepped graph with the tokens option of v or, when
+// it is empty, the input drawn from the seed.
+func (lm *labModel) setTokens(v Values) error {
+	x, e := parseTokens(v.Str("tokens"), v.Int("n"), v.Int("k"))
+	if e != nil {
+		return e
+	}
+	if x == nil {
+		x = lm.layout.Inputs(LabStream(v.Seed("seed"), StreamExample), 1)[0]
+	}
+	return lm.setInput(x)
 }
 
 // The lab's random streams. The weights come from the seed itself, as the
 // spec says; the other streams from seed+1, seed+2 and seed+3, so that
 // each is reproducible on its own.
 const (
-	streamExample = 1 + iota // the stepped input when the learner has not set one
-	streamHeld               // the held-out sample inputs
-	streamTrain              // the training batches
+	StreamExample = 1 + iota // the stepped input when the learner has not set one
+	StreamHeld               // the held-out sample inputs
+	StreamTrain              // the training batches
 )
 
-// labStream returns the random stream s of a lab with the given seed.
-func labStream(seed uint32, s uint32) *engine.Mulberry32 { return engine.NewMulberry32(seed + s) }
+// LabStream returns the random stream s of a lab with the given seed.
+func LabStream(seed uint32, s uint32) *engine.Mulberry32 { return engine.NewMulberry32(seed + s) }
 
 // inputSpace returns k^n, the number of distinct task inputs (at most
 // 16^8 within the lab's bounds).
@@ -116,7 +133,7 @@ func (lm *labModel) trainBatch(rng *engine.Mulberry32) task.Batch {
 	}
 	b, err := lm.layout.Encode(xs)
 	if err != nil {
-		panic("widget: " + err.Error()) // Inputs draws valid symbols only
+		panic("exhibit: " + err.Error()) // Inputs draws valid symbols only
 	}
 	return b
 }
@@ -141,7 +158,7 @@ func (lm *labModel) tokens() (input, src []string) {
 func (lm *labModel) heldOutLoss() (loss, acc float64) {
 	b, err := lm.layout.Encode(lm.held)
 	if err != nil {
-		panic("widget: " + err.Error()) // held inputs are drawn valid
+		panic("exhibit: " + err.Error()) // held inputs are drawn valid
 	}
 	task.Fill(lm.eval, b)
 	loss = lm.eval.Forward()
@@ -149,16 +166,16 @@ func (lm *labModel) heldOutLoss() (loss, acc float64) {
 }
 
 // samples decodes the held-out inputs greedily and returns them as text.
-func (lm *labModel) samples() ([]protocol.Sample, error) {
+func (lm *labModel) samples() ([]Sample, error) {
 	preds, err := lm.layout.Decode(lm.eval, lm.held)
 	if err != nil {
 		return nil, err
 	}
 	seq := lm.layout.Task
-	out := make([]protocol.Sample, len(preds))
+	out := make([]Sample, len(preds))
 	for i, p := range preds {
 		y := seq.Output(lm.held[i])
-		out[i] = protocol.Sample{Input: seq.Format(lm.held[i]), Target: seq.Format(y), Predicted: seq.Format(p), Correct: slices.Equal(p, y)}
+		out[i] = Sample{Input: seq.Format(lm.held[i]), Target: seq.Format(y), Predicted: seq.Format(p), Correct: slices.Equal(p, y)}
 	}
 	return out, nil
 }

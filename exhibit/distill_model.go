@@ -1,9 +1,8 @@
-package widget
+package exhibit
 
 import (
 	"fmt"
 
-	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
 	"stepgraph/engine/data"
 	"stepgraph/engine/distill"
@@ -12,8 +11,8 @@ import (
 	"stepgraph/viz"
 )
 
-// The recipe of the distill widget. The teacher, an MLP 2 -> 32 -> 32 -> 3
-// (ReLU), learns the spiral from 300 points when the widget is configured
+// The recipe of the distill exhibit. The teacher, an MLP 2 -> 32 -> 32 -> 3
+// (ReLU), learns the spiral from 300 points when the exhibit is built
 // (600 Adam steps, about 99% held-out accuracy). The students, 2 -> width
 // -> width -> 3, see only a few labelled points, all of them at every step
 // (full batch), so that one of them can learn what the teacher knows about
@@ -96,16 +95,17 @@ type distillLab struct {
 
 // newDistillLab draws the labelled points (seed+1) and builds both
 // students (both from seed+2) and their graphs.
-func newDistillLab(t *distillTeacher, o distillOptions) (*distillLab, error) {
-	few, err := data.Points("spiral", o.Points, distillNoise, o.Seed+1)
+func newDistillLab(t *distillTeacher, v Values) (*distillLab, error) {
+	seed, points, width := v.Seed("seed"), v.Int("points"), v.Int("width")
+	few, err := data.Points("spiral", points, distillNoise, seed+1)
 	if err != nil {
 		return nil, err
 	}
-	cfg := mlp.Config{Inputs: 2, Hidden: []int{o.Width, o.Width}, Classes: 3, Act: "relu"}
-	dcfg := distill.Config{Alpha: o.Alpha, T: o.T}
+	cfg := mlp.Config{Inputs: 2, Hidden: []int{width, width}, Classes: 3, Act: "relu"}
+	dcfg := distill.Config{Alpha: v.Float("alpha"), T: v.Float("T")}
 	lab := &distillLab{teacher: t}
 	for _, taught := range []bool{false, true} {
-		m, err := mlp.New(cfg, o.Seed+2)
+		m, err := mlp.New(cfg, seed+2)
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +114,7 @@ func newDistillLab(t *distillTeacher, o distillOptions) (*distillLab, error) {
 			return nil, err
 		}
 		data.FillFirst(s.eval, t.test)
-		if s.train, err = distillGraph(t.model, m, o.Points, dcfg, taught); err != nil {
+		if s.train, err = distillGraph(t.model, m, points, dcfg, taught); err != nil {
 			return nil, err
 		}
 		data.FillFirst(s.train, few)
@@ -162,9 +162,9 @@ func (l *distillLab) chunk(budget int) {
 
 // metrics reports the held-out loss and accuracy of the teacher and of
 // both students.
-func (l *distillLab) metrics(running bool) *protocol.Metrics {
-	return &protocol.Metrics{
-		Header: protocol.Header{Type: protocol.TypeMetrics}, Step: l.done, Running: running,
+func (l *distillLab) metrics(running bool) Metrics {
+	return Metrics{
+		Step: l.done, Running: running,
 		Values: map[string]float64{
 			"teacherLoss": l.teacher.loss, "teacherAccuracy": l.teacher.accuracy,
 			"plainLoss": l.plain.loss, "plainAccuracy": l.plain.accuracy,

@@ -10,31 +10,38 @@ import (
 
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine/safetensors"
-	"stepgraph/engine/transformer"
+	"stepgraph/exhibit"
 	"stepgraph/viz"
 )
 
-// export answers an export request with the file it asks for.
-func (w *labWidget) export(req *protocol.Request) (*protocol.Export, *protocol.Error) {
+// export answers an export request with the file it asks for: the
+// weights (kinds whose weights load), the trace of the current pass, the
+// graph as drawn, or one node's value or gradient.
+func (a *adapter) export(req *protocol.Request) (*protocol.Export, *protocol.Error) {
 	m := &protocol.Export{Header: protocol.Header{Type: protocol.TypeExport}, Encoding: protocol.EncodingText}
 	switch req.What {
 	case protocol.ExportWeights:
+		w, ok := a.ex.(exhibit.Weighted)
+		if !ok {
+			return nil, protocol.Errorf(protocol.CodeUnsupported, "the %s widget has no weights to export", a.kind.Name())
+		}
+		params, order, meta := w.Weights()
 		var buf bytes.Buffer
-		if err := safetensors.Write(&buf, w.lm.model.Params, w.lm.model.Order, w.weightsMeta()); err != nil {
+		if err := safetensors.Write(&buf, params, order, meta); err != nil {
 			return nil, protocol.Errorf(protocol.CodeInternal, "export weights: %v", err)
 		}
-		m.Filename, m.MIME, m.Encoding = w.filename("weights", "safetensors"), "application/octet-stream", protocol.EncodingBase64
+		m.Filename, m.MIME, m.Encoding = a.filename("weights", "safetensors"), "application/octet-stream", protocol.EncodingBase64
 		m.Data = base64.StdEncoding.EncodeToString(buf.Bytes())
 	case protocol.ExportTrace:
-		data, err := json.Marshal(w.trace())
+		data, err := json.Marshal(a.trace())
 		if err != nil {
 			return nil, protocol.Errorf(protocol.CodeInternal, "export trace: %v", err)
 		}
-		m.Filename, m.MIME, m.Data = w.filename("trace", "json"), "application/json", string(data)
+		m.Filename, m.MIME, m.Data = a.filename("trace", "json"), "application/json", string(data)
 	case protocol.ExportGraph:
-		m.Filename, m.MIME, m.Data = w.filename("graph", "svg"), "image/svg+xml", string(viz.GraphSVG(w.layout))
+		m.Filename, m.MIME, m.Data = a.filename("graph", "svg"), "image/svg+xml", string(viz.GraphSVG(a.ex.Layout()))
 	case protocol.ExportHeatmap:
-		svg, e := w.heatmapSVG(req.Node, req.Tensor)
+		svg, e := a.heatmapSVG(req.Node, req.Tensor)
 		if e != nil {
 			return nil, e
 		}
@@ -45,55 +52,42 @@ func (w *labWidget) export(req *protocol.Request) (*protocol.Export, *protocol.E
 	return m, nil
 }
 
-// filename names an export after the model, e.g.
-// "lab-decoder-d16-h2-l1-seed1-weights.safetensors".
-func (w *labWidget) filename(what, ext string) string {
-	o := w.opts
-	return fmt.Sprintf("lab-%s-d%d-h%d-l%d-seed%d-%s.%s", o.Arch, o.D, o.Heads, o.Layers, o.Seed, what, ext)
+// filename names an export after the exhibit's model when it names its
+// files (the lab), else after its kind: "mlp-trace.json".
+func (a *adapter) filename(what, ext string) string {
+	if n, ok := a.ex.(exhibit.Named); ok {
+		return n.Filename(what, ext)
+	}
+	return fmt.Sprintf("%s-%s.%s", a.kind.Name(), what, ext)
 }
 
-// weightsMeta is the metadata of a weights file: the lab's options, so a
-// file says which model it holds, and the training steps done.
-func (w *labWidget) weightsMeta() map[string]string {
-	meta := w.opts.text()
-	meta["trained_steps"] = strconv.Itoa(w.run.done)
-	return meta
-}
-
-// heatmapSVG draws the value or gradient of one node. Attention maps are
-// labelled with their tokens.
-func (w *labWidget) heatmapSVG(name, tensor string) ([]byte, *protocol.Error) {
-	n := w.lm.g.Node(name)
+// heatmapSVG draws the value or gradient of one node, labelled with its
+// tokens where its axes are positions of the stepped sequence.
+func (a *adapter) heatmapSVG(name, tensor string) ([]byte, *protocol.Error) {
+	n := a.ex.Stepping().Graph().Node(name)
 	if n == nil {
 		return nil, protocol.Errorf(protocol.CodeUnknownNode, "no node %q in this graph", name)
 	}
-	t := n.Value
+	m := exhibit.Map{Tensor: n.Value}
 	if tensor == protocol.TensorGrad {
 		if n.Grad == nil {
 			return nil, protocol.Errorf(protocol.CodeBadField, "node %q takes no gradient", name)
 		}
-		t = n.Grad
+		m.Tensor = n.Grad
 	}
-	var opt viz.HeatmapOptions
-	input, src := w.lm.tokens()
-	for _, ref := range transformer.AttentionNodes(w.lm.g) {
-		if name == ref.Scores || name == ref.Masked || name == ref.Probs {
-			opt.RowLabels, opt.ColLabels = input, input
-			if ref.Kind == "cross" {
-				opt.ColLabels = src
-			}
-		}
+	if s, ok := a.ex.(exhibit.Sequenced); ok {
+		m.Rows, m.Cols = s.Labels(name)
 	}
-	return viz.HeatmapSVG(viz.Heatmap(t, opt), viz.Scale{}), nil
+	return viz.HeatmapSVG(m.Heatmap(), viz.Scale{}), nil
 }
 
-// labTrace is the JSON of a trace export: every node of the stepped graph
+// trace is the JSON of a trace export: every node of the stepped graph
 // with its value and gradient at the cursor.
-type labTrace struct {
+type trace struct {
 	Format    string            `json:"format"` // "stepgraph-trace-1"
 	Options   map[string]string `json:"options"`
 	Cursor    protocol.Cursor   `json:"cursor"`
-	Tokens    []string          `json:"tokens"`
+	Tokens    []string          `json:"tokens,omitempty"`
 	SrcTokens []string          `json:"srcTokens,omitempty"`
 	Nodes     []traceNode       `json:"nodes"` // in topological order
 }
@@ -145,16 +139,17 @@ func (v traceNumbers) MarshalJSON() ([]byte, error) {
 }
 
 // trace returns the current pass of the stepped graph.
-func (w *labWidget) trace() *labTrace {
-	s := w.step
-	input, src := w.lm.tokens()
-	cur := s.message().Step
-	tr := &labTrace{Format: "stepgraph-trace-1", Options: w.opts.text(), Cursor: cur, Tokens: input, SrcTokens: src,
-		Nodes: make([]traceNode, 0, len(s.g.Nodes))}
-	for _, n := range s.g.Nodes {
+func (a *adapter) trace() *trace {
+	s := a.ex.Stepping()
+	st, g := s.Stepper(), s.Graph()
+	tr := &trace{Format: "stepgraph-trace-1", Options: a.kind.Options.Text(a.ex.Values()), Cursor: cursor(s), Nodes: make([]traceNode, 0, len(g.Nodes))}
+	if sq, ok := a.ex.(exhibit.Sequenced); ok {
+		tr.Tokens, tr.SrcTokens = sq.Tokens()
+	}
+	for _, n := range g.Nodes {
 		tn := traceNode{
-			ID: n.ID, Name: n.Name, Op: n.Info().Name, Kind: n.Kind.String(), Shape: nonNil(n.Shape), Inputs: []int{},
-			Computed: s.st.ForwardDone(n), GradKnown: s.st.GradKnown(n),
+			ID: n.ID, Name: n.Name, Op: n.Info().Name, Kind: n.Kind.String(), Shape: shapeOf(n.Shape), Inputs: []int{},
+			Computed: st.ForwardDone(n), GradKnown: st.GradKnown(n),
 		}
 		for _, in := range n.Inputs {
 			tn.Inputs = append(tn.Inputs, in.ID)
@@ -162,7 +157,7 @@ func (w *labWidget) trace() *labTrace {
 		if tn.Computed {
 			tn.Value = traceNumbers(n.Value.Data)
 		}
-		if n.Grad != nil && (tn.GradKnown || s.st.Contributions(n) > 0) {
+		if n.Grad != nil && (tn.GradKnown || st.Contributions(n) > 0) {
 			tn.Grad = traceNumbers(n.Grad.Data)
 		}
 		tr.Nodes = append(tr.Nodes, tn)

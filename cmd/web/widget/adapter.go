@@ -1,0 +1,216 @@
+package widget
+
+import (
+	"stepgraph/cmd/web/protocol"
+	"stepgraph/engine"
+	"stepgraph/exhibit"
+)
+
+// adapter is the one widget: it answers the protocol's requests with an
+// exhibit of one kind, and sends the exhibit's views as messages.
+type adapter struct {
+	env       Env
+	kind      exhibit.Kind
+	trainLoop // its lock guards the fields below against the training loop
+
+	ex exhibit.Exhibit
+	// math holds the MathML of the formulas of graph's nodes, rendered
+	// once per graph, on first view.
+	graph *engine.Graph
+	math  map[int]string
+}
+
+// Adapt returns the factory of kind's widgets.
+func Adapt(kind exhibit.Kind) Factory {
+	return func(env Env, opts map[string]string) (Widget, *protocol.Error) {
+		ex, e := kind.Build(opts)
+		if e != nil {
+			return nil, refusal(e)
+		}
+		return &adapter{env: env, kind: kind, ex: ex}, nil
+	}
+}
+
+// Start sends every view: graph, node, the kind's views, metrics, charts.
+func (a *adapter) Start(id int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.sendAll(id)
+}
+
+// Handle answers step, back, run, reset, select, seek, set, train and
+// export.
+func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
+	switch req.Type {
+	case protocol.TypeTrain:
+		return a.handleTrain(req)
+	case protocol.TypeSet:
+		return a.handleSet(req)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if e := a.busy(req); e != nil {
+		return e
+	}
+	switch req.Type {
+	case protocol.TypeStep, protocol.TypeBack, protocol.TypeRun, protocol.TypeReset, protocol.TypeSelect, protocol.TypeSeek:
+		if e := a.move(req); e != nil {
+			return refusal(e)
+		}
+		a.sendStep(req.ID)
+		if req.Type == protocol.TypeRun {
+			a.env.Emit(req.ID, a.metrics(false)) // the loss of the stepped run, once it is computed
+		}
+		return nil
+	case protocol.TypeExport:
+		m, e := a.export(req)
+		if e != nil {
+			return e
+		}
+		a.env.Emit(req.ID, m)
+		return nil
+	}
+	return protocol.Errorf(protocol.CodeUnsupported, "the %s widget does not answer %q", a.kind.Name(), req.Type)
+}
+
+// move moves the cursor as a stepping request asks.
+func (a *adapter) move(req *protocol.Request) *exhibit.Error {
+	s := a.ex.Stepping()
+	switch req.Type {
+	case protocol.TypeStep:
+		if req.Dir == protocol.DirBackward {
+			s.NextBackward(req.Count)
+		} else {
+			s.Next(req.Count)
+		}
+	case protocol.TypeBack:
+		s.Undo(req.Count)
+	case protocol.TypeRun:
+		if req.To == protocol.RunToForward {
+			s.RunForward()
+		} else {
+			s.RunToEnd()
+		}
+	case protocol.TypeReset:
+		s.Reset()
+	case protocol.TypeSelect:
+		return s.Select(req.Node)
+	case protocol.TypeSeek:
+		return s.Seek(req.Index)
+	}
+	return nil
+}
+
+// busy refuses req while the exhibit trains, unless the kind steps while
+// it trains (the lab) or req only selects a node. The caller holds mu.
+func (a *adapter) busy(req *protocol.Request) *protocol.Error {
+	if !a.training() || req.Type == protocol.TypeSelect || a.trainer.stepsWhileTraining {
+		return nil
+	}
+	return protocol.Errorf(protocol.CodeBusy, "the model is training; stop it first")
+}
+
+// handleSet changes one option through the kind's table and does what the
+// change needs. A change that rebuilds the model ends its training first.
+// A refused value leaves everything as it was.
+func (a *adapter) handleSet(req *protocol.Request) *protocol.Error {
+	a.mu.Lock()
+	if e := a.busy(req); e != nil {
+		a.mu.Unlock()
+		return e
+	}
+	next, effect, e := a.kind.Options.Set(a.ex.Values(), req.Name, req.Value)
+	if e != nil {
+		a.mu.Unlock()
+		return refusal(e)
+	}
+	if (effect == exhibit.Rebuild || effect == exhibit.Retrain) && a.training() {
+		// The training loop belongs to the old model: end it first.
+		// Requests come one at a time, so only the loop runs meanwhile.
+		a.mu.Unlock()
+		a.stopTraining()
+		a.mu.Lock()
+	}
+	defer a.mu.Unlock()
+	if e := a.ex.Apply(next, effect); e != nil {
+		return refusal(e)
+	}
+	switch effect {
+	case exhibit.Rebuild, exhibit.Retrain:
+		a.sendAll(req.ID)
+	case exhibit.Relayout:
+		a.sendGraph(req.ID)
+	default:
+		a.sendStep(req.ID)
+	}
+	return nil
+}
+
+// LoadWeights implements WeightLoader for the kinds whose weights load
+// (exhibit.Weighted); the others answer unsupported. It sends the cursor,
+// the views and the metrics of the loaded model.
+func (a *adapter) LoadWeights(tensors map[string]*engine.Tensor) *protocol.Error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	w, ok := a.ex.(exhibit.Weighted)
+	if !ok {
+		return protocol.Errorf(protocol.CodeUnsupported, "the %s widget cannot load weights", a.kind.Name())
+	}
+	if a.training() {
+		return protocol.Errorf(protocol.CodeBusy, "the model is training; stop it first, then load the weights")
+	}
+	if e := w.LoadWeights(tensors); e != nil {
+		return refusal(e)
+	}
+	a.sendStep(0)
+	a.env.Emit(0, a.metrics(false))
+	return nil
+}
+
+// sendAll sends every view of the exhibit.
+func (a *adapter) sendAll(id int64) {
+	a.sendGraph(id)
+	a.sendStep(id)
+	a.env.Emit(id, a.metrics(a.training()))
+	a.sendCharts(id)
+}
+
+// sendStep sends the cursor with the highlighted node, and the kind's
+// views that go with it.
+func (a *adapter) sendStep(id int64) {
+	a.env.Emit(id, a.nodeMessage())
+	for _, v := range a.ex.Views() {
+		a.env.Emit(id, viewMessage(v))
+	}
+}
+
+// sendCharts sends the charts that have something to show.
+func (a *adapter) sendCharts(id int64) {
+	charts, err := a.ex.Charts()
+	if err != nil {
+		a.env.Log.Error("chart", "kind", a.kind.Name(), "err", err)
+	}
+	for _, c := range charts {
+		a.env.Emit(id, &protocol.Plot{Header: protocol.Header{Type: protocol.TypePlot}, Name: c.Name, SVG: string(c.SVG)})
+	}
+}
+
+// refusal converts an exhibit's error to the protocol's.
+func refusal(e *exhibit.Error) *protocol.Error {
+	if e == nil {
+		return nil
+	}
+	return &protocol.Error{Code: codes[e.Code], Message: e.Message, Field: e.Field}
+}
+
+// codes maps the exhibits' error codes to the protocol's.
+var codes = map[exhibit.Code]protocol.Code{
+	exhibit.BadValue:      protocol.CodeBadField,
+	exhibit.OutOfRange:    protocol.CodeOutOfRange,
+	exhibit.UnknownOption: protocol.CodeUnknownParam,
+	exhibit.UnknownNode:   protocol.CodeUnknownNode,
+	exhibit.BadWeights:    protocol.CodeBadWeights,
+	exhibit.Busy:          protocol.CodeBusy,
+	exhibit.Unsupported:   protocol.CodeUnsupported,
+	exhibit.Internal:      protocol.CodeInternal,
+}

@@ -1,0 +1,229 @@
+package exhibit
+
+import (
+	"stepgraph/engine"
+	"stepgraph/engine/optim"
+	"stepgraph/engine/task"
+	"stepgraph/engine/transformer"
+	"stepgraph/viz"
+)
+
+// Bounds of the attention exhibit: a transformer small enough that its
+// whole graph fits on a page.
+const (
+	attnMaxHeads   = 4
+	attnMaxLayers  = 2
+	attnMaxD       = 32
+	attnMaxN       = 5  // task length; the decoder reads 2n tokens
+	attnMaxK       = 8  // task symbols
+	attnTrainBatch = 16 // sequences per training step
+	attnChunkSteps = 10
+	attnMaxSteps   = 1500
+)
+
+// The choices of options that several kinds have.
+var (
+	archOption = Option{
+		Name: "arch", Label: "Architecture", Help: "which transformer: encoder-only, decoder-only or encoder–decoder", Type: Choice,
+		Choices:      []string{transformer.Encoder, transformer.Decoder, transformer.EncDec},
+		ChoiceLabels: []string{"Encoder-only", "Decoder-only", "Encoder–decoder"}, Default: transformer.Decoder, Effect: Rebuild,
+	}
+	taskOption = Option{
+		Name: "task", Label: "Task", Help: "what the model learns to do with its input", Type: Choice,
+		Choices: []string{task.Copy, task.Reverse, task.Sort}, ChoiceLabels: []string{"Copy", "Reverse", "Sort"},
+		Default: task.Reverse, Effect: Rebuild,
+	}
+)
+
+// AttentionOptions is the option table of the "attention" kind.
+var AttentionOptions = &Table{Kind: "attention", Options: []Option{
+	archOption,
+	{Name: "heads", Label: "Heads", Help: "1 to 4", Type: Int, Min: 1, Max: attnMaxHeads, Default: "2", Effect: Rebuild},
+	{Name: "d", Label: "d_model", Help: "model width, 1 to 32, a multiple of `heads`", Type: Int, Min: 1, Max: attnMaxD, Default: "8", Effect: Rebuild},
+	{Name: "layers", Label: "Layers", Help: "blocks per stack, 1 to 2", Type: Int, Min: 1, Max: attnMaxLayers, Default: "1", Effect: Rebuild},
+	taskOption,
+	{Name: "n", Label: "Length n", Help: "sequence length, 2 to 5", Type: Int, Min: 2, Max: attnMaxN, Default: "3", Effect: Rebuild},
+	{Name: "k", Label: "Symbols k", Help: "symbols, 2 to 8", Type: Int, Min: task.MinSymbols, Max: attnMaxK, Default: "4", Effect: Rebuild},
+	seedOption("weights, the stepped sequence and the training batches"),
+	{Name: "lr", Label: "Learning rate", Help: "Adam's learning rate, in (0, 1]", Type: Number, Min: 0, Max: 1, OpenMin: true, Default: "0.01", Effect: NewOptimizer},
+}, Combine: headsDivideD}
+
+// headsDivideD checks that d_model is a multiple of the heads, blaming
+// heads when the request set it, else d.
+func headsDivideD(v Values, changed []string) *Error {
+	d, heads := v.Int("d"), v.Int("heads")
+	if d%heads == 0 {
+		return nil
+	}
+	field := "d"
+	for _, c := range changed {
+		if c == "heads" {
+			field = "heads"
+		}
+	}
+	return at(Errorf(OutOfRange, "%s: d %d is not a multiple of heads %d (each head gets d/heads columns)", field, d, heads), field)
+}
+
+// Attention steps and trains a small transformer on a sequence task and
+// shows its attention maps.
+type Attention struct {
+	values Values
+	layout task.Layout
+	model  *transformer.Model
+	step   *Stepping
+	drawn  viz.Layout
+	batch  task.Batch // the one sequence of the stepped graph
+	trainG *engine.Graph
+	opt    optim.Optimizer
+	rng    *engine.Mulberry32
+	done   int
+	last   map[string]float64 // the last chunk's loss and accuracy
+}
+
+// NewAttention builds the attention exhibit of v, options checked by
+// AttentionOptions.
+func NewAttention(v Values) (Exhibit, *Error) {
+	a := &Attention{}
+	if e := a.build(v); e != nil {
+		return nil, e
+	}
+	return a, nil
+}
+
+// AttentionModel returns the transformer of v, an attention exhibit's
+// options, and the layout of its task: d_model d, dff 2d, ReLU, from the
+// seed.
+func AttentionModel(v Values) (*transformer.Model, task.Layout, *Error) {
+	layout, err := task.Seq{Kind: v.Str("task"), N: v.Int("n"), K: v.Int("k")}.Layout(v.Str("arch"))
+	if err != nil {
+		return nil, task.Layout{}, Errorf(BadValue, "%v", err)
+	}
+	d, layers := v.Int("d"), v.Int("layers")
+	cfg := transformer.Config{
+		Variant: v.Str("arch"), V: layout.V, VSrc: layout.VSrc, D: d, Heads: v.Int("heads"), DFF: 2 * d,
+		Layers: layers, LEnc: layers, LDec: layers, MaxLen: max(layout.T, layout.TSrc), Act: "relu",
+	}
+	model, err := transformer.New(cfg, v.Seed("seed"))
+	if err != nil {
+		return nil, task.Layout{}, outOfRange(err)
+	}
+	return model, layout, nil
+}
+
+func (a *Attention) build(v Values) *Error {
+	model, layout, e := AttentionModel(v)
+	if e != nil {
+		return e
+	}
+	graphs, e := buildGraphs(func(rows int) (*engine.Graph, error) { return model.Build(rows, layout.T, layout.TSrc) }, 1, attnTrainBatch)
+	if e != nil {
+		return e
+	}
+	opt, e := newOptimizer("adam", v.Float("lr"))
+	if e != nil {
+		return e
+	}
+	a.rng = engine.NewMulberry32(v.Seed("seed") + 1)
+	a.batch = layout.Batch(a.rng, 1)
+	task.Fill(graphs[0], a.batch)
+	a.values, a.layout, a.model, a.trainG, a.opt = v, layout, model, graphs[1], opt
+	a.step = NewStepping(graphs[0])
+	a.drawn = viz.LayoutGraph(graphs[0], viz.Options{})
+	a.done, a.last = 0, nil
+	return nil
+}
+
+// TrainStep runs one of the exhibit's training steps: Adam on a fresh
+// batch of attnTrainBatch sequences from the exhibit's stream. It returns
+// the loss and the token accuracy of the forward pass, before the update.
+func (a *Attention) TrainStep() (loss, acc float64) {
+	b := a.layout.Batch(a.rng, attnTrainBatch)
+	task.Fill(a.trainG, b)
+	loss = optim.TrainStep(a.trainG, a.opt)
+	return loss, task.Accuracy(a.trainG, b)
+}
+
+// Values implements Exhibit.
+func (a *Attention) Values() Values { return a.values }
+
+// Stepping implements Exhibit.
+func (a *Attention) Stepping() *Stepping { return a.step }
+
+// Layout implements Exhibit.
+func (a *Attention) Layout() viz.Layout { return a.drawn }
+
+// Apply implements Exhibit: lr gives a new optimizer, every other option a
+// new model.
+func (a *Attention) Apply(v Values, effect Effect) *Error {
+	if effect != NewOptimizer {
+		return a.build(v)
+	}
+	opt, e := newOptimizer("adam", v.Float("lr"))
+	if e != nil {
+		return e
+	}
+	a.values, a.opt = v, opt
+	return nil
+}
+
+// Tokens implements Sequenced.
+func (a *Attention) Tokens() (input, src []string) {
+	input = tokenText(a.layout, a.batch.Input)
+	if a.batch.TSrc > 0 {
+		src = tokenText(a.layout, a.batch.Src)
+	}
+	return input, src
+}
+
+// Labels implements Sequenced.
+func (a *Attention) Labels(name string) (rows, cols []string) {
+	return attentionLabels(a.step.g, name, a)
+}
+
+// Views implements Exhibit: every head's maps for the stepped sequence.
+func (a *Attention) Views() []View {
+	input, src := a.Tokens()
+	return []View{attentionOf(a.step, input, src)}
+}
+
+// Metrics implements Exhibit: the training steps done, and the last
+// chunk's loss and accuracy once there is one.
+func (a *Attention) Metrics(running bool) Metrics {
+	v := map[string]float64{}
+	for k, x := range a.last {
+		v[k] = x
+	}
+	return Metrics{Step: a.done, Running: running, Values: v}
+}
+
+// Charts implements Exhibit: the attention exhibit draws none.
+func (a *Attention) Charts() ([]Chart, error) { return nil, nil }
+
+// StartTraining implements Trainer.
+func (a *Attention) StartTraining() (bool, *Error) { return false, nil }
+
+// StepsWhileTraining implements Trainer.
+func (a *Attention) StepsWhileTraining() bool { return false }
+
+// StopTraining implements Trainer: the cursor goes back to the start.
+func (a *Attention) StopTraining() { a.step.Restart() }
+
+// TrainChunk implements Trainer: attnChunkSteps steps.
+func (a *Attention) TrainChunk() Progress {
+	loss, acc := 0.0, 0.0
+	for range attnChunkSteps {
+		l, c := a.TrainStep()
+		loss, acc = loss+l, acc+c
+	}
+	a.done += attnChunkSteps
+	a.last = map[string]float64{"loss": loss / attnChunkSteps, "accuracy": acc / attnChunkSteps}
+	p := Progress{Finished: a.done >= attnMaxSteps}
+	if p.Finished {
+		a.step.Restart()
+		p.Cursor = true
+	}
+	return p
+}
+
+// AttentionMaxSteps is the training budget of an attention exhibit.
+const AttentionMaxSteps = attnMaxSteps

@@ -1,0 +1,130 @@
+package exhibit
+
+import (
+	"strings"
+
+	"stepgraph/engine"
+	"stepgraph/engine/task"
+	"stepgraph/engine/transformer"
+)
+
+// AttentionView is every attention of a transformer graph for the stepped
+// sequence, in execution order (for the encoder-decoder, each decoder
+// layer's self-attention before its cross-attention), and in each its
+// heads.
+type AttentionView struct {
+	Tokens    []string // the query sequence
+	SrcTokens []string // the encoder's source, nil without an encoder
+	Layers    []AttentionLayer
+}
+
+// AttentionLayer is one attention block: the self- or cross-attention of
+// one layer.
+type AttentionLayer struct {
+	Name   string // its scope: "layers.0.attn", "dec.layers.0.cross_attn"
+	Layer  int
+	Cross  bool // keys come from the encoder
+	Causal bool // future keys are masked
+	Heads  []AttentionHead
+}
+
+// AttentionHead is one head. Scores (QK^T/sqrt(d)) and Probs are nil until
+// the cursor has computed them in the current run; Mask is true where a
+// key is hidden from a query.
+type AttentionHead struct {
+	Head          int
+	Scores, Probs *Map
+	Mask          [][]bool
+}
+
+func (*AttentionView) view() {}
+
+// attentionOf returns the attention view of a transformer graph that s
+// steps. The causal mask is part of the model, so a masked layer always
+// carries it. Rows are labelled with the query tokens, columns with the
+// key tokens: tokens for self-attention, srcTokens (nil without an
+// encoder) for cross-attention and on both axes of the encoder-decoder's
+// encoder.
+func attentionOf(s *Stepping, tokens, srcTokens []string) *AttentionView {
+	g := s.g
+	v := &AttentionView{Tokens: tokens, SrcTokens: srcTokens}
+	index := map[string]int{}
+	for _, ref := range transformer.AttentionNodes(g) {
+		i, ok := index[ref.Scope]
+		if !ok {
+			i = len(v.Layers)
+			index[ref.Scope] = i
+			v.Layers = append(v.Layers, AttentionLayer{Name: ref.Scope, Layer: ref.Layer, Cross: ref.Kind == "cross", Causal: ref.Causal})
+		}
+		queries, keys := attentionAxes(ref, tokens, srcTokens)
+		head := AttentionHead{Head: ref.Head}
+		scores, probs := g.MustNode(ref.Scores), g.MustNode(ref.Probs)
+		if s.st.ForwardDone(scores) {
+			head.Scores = labelled(scores.Value, queries, keys)
+		}
+		if s.st.ForwardDone(probs) {
+			head.Probs = labelled(probs.Value, queries, keys)
+		}
+		if ref.Causal {
+			tq, tk := probs.Shape[len(probs.Shape)-2], probs.Shape[len(probs.Shape)-1] // [B, Tq, Tk]
+			head.Mask = causalMask(tq, tk)
+		}
+		v.Layers[i].Heads = append(v.Layers[i].Heads, head)
+	}
+	return v
+}
+
+// attentionAxes returns the tokens along the queries and the keys of an
+// attention: the source on both axes of an encoder-decoder's encoder, the
+// source along the keys of cross-attention, the input otherwise.
+func attentionAxes(ref transformer.AttnRef, tokens, srcTokens []string) (queries, keys []string) {
+	switch {
+	case ref.Stack == "enc":
+		return srcTokens, srcTokens
+	case ref.Kind == "cross":
+		return tokens, srcTokens
+	}
+	return tokens, tokens
+}
+
+// labelled returns the map of t, its rows and columns named when the
+// labels fit its last two axes.
+func labelled(t *engine.Tensor, rows, cols []string) *Map {
+	m := &Map{Tensor: t}
+	r := len(t.Shape)
+	if r >= 2 && len(rows) == t.Shape[r-2] && len(cols) == t.Shape[r-1] {
+		m.Rows, m.Cols = rows, cols
+	}
+	return m
+}
+
+// causalMask marks the keys after each query: true where j > i.
+func causalMask(rows, cols int) [][]bool {
+	mask := make([][]bool, rows)
+	for i := range mask {
+		mask[i] = make([]bool, cols)
+		for j := i + 1; j < cols; j++ {
+			mask[i][j] = true
+		}
+	}
+	return mask
+}
+
+// tokenText shows the ids of one sequence of a task as letters, one string
+// per position ("|" for the separator).
+func tokenText(l task.Layout, ids []int) []string {
+	return strings.Split(l.Task.Format(ids), "")
+}
+
+// attentionLabels returns the tokens along the rows and columns of node
+// name of g when it is a head's scores, masked scores or probabilities,
+// and nil otherwise.
+func attentionLabels(g *engine.Graph, name string, s Sequenced) (rows, cols []string) {
+	for _, ref := range transformer.AttentionNodes(g) {
+		if name == ref.Scores || name == ref.Masked || name == ref.Probs {
+			input, src := s.Tokens()
+			return attentionAxes(ref, input, src)
+		}
+	}
+	return nil, nil
+}

@@ -1,0 +1,152 @@
+package exhibit
+
+import (
+	"stepgraph/engine"
+	"stepgraph/engine/data"
+	"stepgraph/engine/optim"
+	"stepgraph/viz"
+)
+
+// classifier is what the mlp and cnn exhibits share: a model that puts
+// the examples of a labelled data set (package data) into classes, a small
+// graph of it that the learner steps through, and a loop that trains it,
+// with its metrics and charts. A kind embeds a classifier and tells it,
+// through classifierKind, how to build its model and what more to show.
+type classifier struct {
+	kind classifierKind
+	pace pace
+
+	values  Values
+	step    *Stepping
+	layout  viz.Layout
+	train   *data.Set
+	test    *data.Set
+	trainG  *engine.Graph // one training batch; shares the model's parameters
+	evalG   *engine.Graph // scores the data sets; shares them too
+	opt     optim.Optimizer
+	rng     *engine.Mulberry32 // draws the training batches
+	done    int                // training steps done
+	history []viz.Series       // loss, train and held-out accuracy per chunk
+}
+
+// classifierKind is what a kind adds to its classifier.
+type classifierKind interface {
+	// build makes the model, data and graphs that v describes and hands
+	// them to the classifier with load. On error nothing changes.
+	build(v Values) *Error
+	// fill puts the examples that v picks into the stepped graph's inputs.
+	fill(v Values)
+	// views returns the kind's views of the current cursor.
+	views() []View
+	// charts returns the kind's own charts, after the loss and accuracy.
+	charts() ([]Chart, error)
+}
+
+// pace is how a classifier trains.
+type pace struct {
+	chunk     int // training steps between two metrics messages
+	plotEvery int // chunks between two charts
+	budget    int // steps after which training stops by itself
+}
+
+// trainingOptions are the rows every classifier kind's table ends with.
+func trainingOptions(lr string) []Option {
+	return []Option{
+		seedOption("weights and data"),
+		{Name: "lr", Label: "Learning rate", Help: "learning rate, in (0, 1]", Type: Number, Min: 0, Max: 1, OpenMin: true, Default: lr, Effect: NewOptimizer},
+		optimizerOption("optimizer"),
+	}
+}
+
+// seedOption is the row of a seed; what says what it draws.
+func seedOption(what string) Option {
+	return Option{Name: "seed", Label: "Seed", Help: "0 to 4294967295: " + what, Type: Seed, Default: "1", Effect: Rebuild}
+}
+
+// optimizerOption is the row that picks the optimizer, called name.
+func optimizerOption(name string) Option {
+	return Option{
+		Name: name, Label: "Optimizer", Help: "`adam`, `sgd` (momentum 0.9)", Type: Choice,
+		Choices: []string{"adam", "sgd"}, ChoiceLabels: []string{"Adam", "SGD"}, Default: "adam", Effect: NewOptimizer,
+	}
+}
+
+// newOptimizer returns a fresh optimizer of kind name at learning rate lr.
+func newOptimizer(name string, lr float64) (optim.Optimizer, *Error) {
+	opt, err := optim.New(name, lr)
+	if err != nil {
+		return nil, at(outOfRange(err), "lr")
+	}
+	return opt, nil
+}
+
+// configure builds the model of v.
+func (c *classifier) configure(v Values) *Error {
+	if e := c.kind.build(v); e != nil {
+		return e
+	}
+	c.values = v
+	c.kind.fill(v)
+	return nil
+}
+
+// load takes a new model from the kind's build: the stepped graph g, the
+// training and evaluation graphs and the data. Training starts over.
+func (c *classifier) load(v Values, g, trainG, evalG *engine.Graph, train, test *data.Set) *Error {
+	opt, e := newOptimizer(v.Str("optimizer"), v.Float("lr"))
+	if e != nil {
+		return e
+	}
+	c.step, c.trainG, c.evalG, c.train, c.test, c.opt = NewStepping(g), trainG, evalG, train, test, opt
+	c.layout = viz.LayoutGraph(g, viz.Options{})
+	c.rng = engine.NewMulberry32(v.Seed("seed") + 1)
+	c.done = 0
+	c.history = []viz.Series{{Name: "loss"}, {Name: "train accuracy"}, {Name: "held-out accuracy"}}
+	return nil
+}
+
+// buildGraphs calls a model's Build once per batch size, for the graphs a
+// kind's build hands to load.
+func buildGraphs(build func(batch int) (*engine.Graph, error), batches ...int) ([]*engine.Graph, *Error) {
+	graphs := make([]*engine.Graph, len(batches))
+	for i, b := range batches {
+		var err error
+		if graphs[i], err = build(b); err != nil {
+			return nil, outOfRange(err)
+		}
+	}
+	return graphs, nil
+}
+
+// Values implements Exhibit.
+func (c *classifier) Values() Values { return c.values }
+
+// Stepping implements Exhibit.
+func (c *classifier) Stepping() *Stepping { return c.step }
+
+// Layout implements Exhibit.
+func (c *classifier) Layout() viz.Layout { return c.layout }
+
+// Views implements Exhibit.
+func (c *classifier) Views() []View { return c.kind.views() }
+
+// Apply implements Exhibit.
+func (c *classifier) Apply(v Values, effect Effect) *Error {
+	switch effect {
+	case NewOptimizer:
+		// A new optimizer, with fresh moments.
+		opt, e := newOptimizer(v.Str("optimizer"), v.Float("lr"))
+		if e != nil {
+			return e
+		}
+		c.opt = opt
+	case NewExample:
+		// The stepped values belong to the old examples: start over.
+		c.kind.fill(v)
+		c.step.Restart()
+	default:
+		return c.configure(v)
+	}
+	c.values = v
+	return nil
+}

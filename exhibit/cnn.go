@@ -1,0 +1,103 @@
+package exhibit
+
+import (
+	"stepgraph/engine/cnn"
+	"stepgraph/engine/data"
+)
+
+// Bounds of the cnn exhibit: a network small enough that every feature
+// map of the stepped image fits on the page.
+const (
+	cnnMaxSize     = 16  // image side, from data.MinImageSize
+	cnnMaxConvs    = 2   // convolution layers
+	cnnMaxChannels = 8   // output channels of a convolution
+	cnnMaxKernel   = 5   // kernel side
+	cnnMaxStride   = 3   // convolution stride
+	cnnMaxPad      = 2   // zero padding, also at most kernel - 1
+	cnnPoolSize    = 2   // pooling window and stride
+	cnnImages      = 512 // images in the training set
+	cnnTestImages  = 256 // images in the held-out set
+	cnnNoise       = 0.1 // pixel noise of the images
+	cnnTrainBatch  = 16  // images per training step
+	cnnEvalBatch   = 128 // images per forward pass when scoring the sets
+)
+
+// CNNMaxSteps is the training budget of a cnn exhibit: training stops by
+// itself after this many steps.
+const CNNMaxSteps = 600
+
+// cnnPace measures every 10 steps and draws the charts every 50.
+var cnnPace = pace{chunk: 10, plotEvery: 5, budget: CNNMaxSteps}
+
+// CNNOptions is the option table of the "cnn" kind. Every convolution
+// layer has the same kernel, stride and padding, and each is followed by
+// the activation and the pool.
+var CNNOptions = &Table{Kind: "cnn", Options: append([]Option{
+	{Name: "data", Label: "Images", Help: "`bars`, `crosses`, `circles`, `shapes` (all six), `digits` (0 to 9)",
+		Type: Choice, Choices: data.ImageKinds, Default: "bars", Effect: Rebuild},
+	{Name: "size", Label: "Size", Help: "image side in pixels, 10 to 16", Type: Int, Min: data.MinImageSize, Max: cnnMaxSize, Default: "12", Effect: Rebuild},
+	{Name: "channels", Label: "Channels", Help: "output channels of each convolution, comma-separated: 1 or 2 layers of 1 to 8",
+		Type: Ints, Min: 1, Max: cnnMaxChannels, MinLen: 1, MaxLen: cnnMaxConvs, Default: "4", Effect: Rebuild},
+	{Name: "kernel", Label: "Kernel", Help: "kernel side, 1 to 5", Type: Int, Min: 1, Max: cnnMaxKernel, Default: "3", Effect: Rebuild},
+	{Name: "stride", Label: "Stride", Help: "1 to 3", Type: Int, Min: 1, Max: cnnMaxStride, Default: "1", Effect: Rebuild},
+	{Name: "pad", Label: "Padding", Help: "zeros around the image, 0 to 2 and at most `kernel - 1`", Type: Int, Min: 0, Max: cnnMaxPad, Default: "1", Effect: Rebuild},
+	{Name: "pool", Label: "Pool", Help: "`max`, `avg` (2×2 windows, stride 2), `none`", Type: Choice, Choices: cnn.Pools, Default: "max", Effect: Rebuild},
+	activationOption("relu", cnn.Activations...),
+	{Name: "image", Label: "Image", Help: "the training image of the stepped graph, 0 to 511; setting it keeps the trained weights and moves the cursor to the start",
+		Type: Int, Min: 0, Max: cnnImages - 1, Default: "0", Effect: NewExample},
+}, trainingOptions("0.01")...)}
+
+// CNN steps and trains a small convolutional network on the images of
+// package data, and shows its feature maps (cnn_maps.go).
+type CNN struct {
+	*classifier
+}
+
+// NewCNN builds the cnn exhibit of v, options checked by CNNOptions.
+func NewCNN(v Values) (Exhibit, *Error) {
+	c := &CNN{}
+	c.classifier = &classifier{kind: c, pace: cnnPace}
+	if e := c.configure(v); e != nil {
+		return nil, e
+	}
+	return c, nil
+}
+
+// cnnConfig returns the network v describes, for images of classes classes.
+func cnnConfig(v Values, classes int) cnn.Config {
+	c := cnn.Config{Size: v.Int("size"), Channels: 1, Pool: v.Str("pool"), PoolSize: cnnPoolSize, Act: v.Str("act"), Classes: classes}
+	for _, out := range v.Ints("channels") {
+		c.Convs = append(c.Convs, cnn.Conv{Out: out, Kernel: v.Int("kernel"), Stride: v.Int("stride"), Pad: v.Int("pad")})
+	}
+	return c
+}
+
+// build makes the network, its images and its graphs from the options: a
+// graph of one image to step through, one of a training batch and one
+// that scores the data sets, all sharing the network's parameters.
+func (c *CNN) build(v Values) *Error {
+	seed := v.Seed("seed")
+	train, test, err := data.ImageSplit(v.Str("data"), cnnImages, cnnTestImages, v.Int("size"), cnnNoise, seed)
+	if err != nil {
+		return at(Errorf(BadValue, "data: %v", err), "data")
+	}
+	model, err := cnn.New(cnnConfig(v, train.Classes), seed)
+	if err != nil {
+		return outOfRange(err)
+	}
+	graphs, e := buildGraphs(model.Build, 1, cnnTrainBatch, cnnEvalBatch)
+	if e != nil {
+		return e
+	}
+	return c.load(v, graphs[0], graphs[1], graphs[2], train, test)
+}
+
+// fill puts the chosen training image into the stepped graph.
+func (c *CNN) fill(v Values) {
+	g := c.step.g
+	c.train.Fill(g.MustNode("x").Value, g.MustNode("y").Value, []int{v.Int("image")})
+}
+
+// charts implements classifierKind: the cnn has no charts beyond the loss
+// and accuracy.
+func (c *CNN) charts() ([]Chart, error) { return nil, nil }

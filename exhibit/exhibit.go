@@ -1,0 +1,120 @@
+package exhibit
+
+import (
+	"stepgraph/engine"
+	"stepgraph/viz"
+)
+
+// Exhibit is one live exhibit: a model, the graph the learner steps and
+// the views that go with it. The widget adapter calls it one method at a
+// time.
+type Exhibit interface {
+	// Values returns the options it runs with (Seek options excluded).
+	Values() Values
+	// Stepping returns the cursor over the stepped graph.
+	Stepping() *Stepping
+	// Layout returns the drawing of the stepped graph.
+	Layout() viz.Layout
+	// Apply makes a change of options that the kind's table checked: next
+	// holds every option, effect says what the change needs. On error
+	// nothing changes.
+	Apply(next Values, effect Effect) *Error
+	// Views returns what the kind shows beside the graph for the current
+	// cursor: an *AttentionView, a *MapsView, or nothing.
+	Views() []View
+	// Metrics returns the numbers the exhibit reports; running says
+	// whether training goes on.
+	Metrics(running bool) Metrics
+	// Charts returns the charts that have something to show, drawn as SVG.
+	// A chart that cannot be drawn is left out and reported in err.
+	Charts() (charts []Chart, err error)
+}
+
+// Trainer is an exhibit that trains on request, chunk after chunk, in the
+// background. Between chunks the adapter answers the learner's requests.
+type Trainer interface {
+	// StartTraining readies a run. It reports whether the stepped view
+	// changed (fresh students once the budget was spent), or refuses.
+	StartTraining() (viewChanged bool, e *Error)
+	// TrainChunk runs one chunk of training steps and says what changed.
+	TrainChunk() Progress
+	// StopTraining ends a run: the stepped view follows the trained weights.
+	StopTraining()
+	// StepsWhileTraining reports whether the learner may step while it
+	// trains (the lab), instead of being told it is busy.
+	StepsWhileTraining() bool
+}
+
+// Progress is what one chunk of training changed.
+type Progress struct {
+	Finished bool // the run has used its budget of steps
+	Charts   bool // the charts have new points worth drawing now
+	Cursor   bool // the stepped view was brought up to the trained weights
+}
+
+// Weighted is an exhibit whose weights can be saved and loaded as files.
+type Weighted interface {
+	// Weights returns the parameters, their order in a file, and the
+	// file's metadata.
+	Weights() (params map[string]*engine.Tensor, order []string, meta map[string]string)
+	// LoadWeights replaces the parameters with tensors, which must hold
+	// exactly the model's names and shapes; else it changes nothing and
+	// returns a BadWeights error that names the first tensor at fault.
+	LoadWeights(tensors map[string]*engine.Tensor) *Error
+}
+
+// Sequenced is an exhibit that steps a sequence of tokens: its views and
+// exports label tensors with them.
+type Sequenced interface {
+	// Tokens returns the stepped sequence, one string per position: the
+	// model's input (the decoder's, for an encoder-decoder) and the
+	// encoder's source (nil without one).
+	Tokens() (input, src []string)
+	// Labels returns the tokens along the rows and columns of node name,
+	// or nil when its axes are not positions of the sequence.
+	Labels(name string) (rows, cols []string)
+}
+
+// Named is an exhibit that names its export files after its model.
+type Named interface {
+	// Filename returns the name of an export, "lab-decoder-...-weights.safetensors".
+	Filename(what, ext string) string
+}
+
+// View is one of the views an exhibit shows beside its graph.
+type View interface{ view() }
+
+// Map is a 2-D view of a tensor to draw as a heatmap: the last two axes of
+// Tensor at the leading indices Index (missing ones are 0), with the
+// labels of its rows and columns when they have names (tokens).
+type Map struct {
+	Tensor     *engine.Tensor
+	Index      []int
+	Rows, Cols []string
+}
+
+// Heatmap returns the map's view in package viz.
+func (m Map) Heatmap() viz.HeatmapData {
+	return viz.Heatmap(m.Tensor, viz.HeatmapOptions{Index: m.Index, RowLabels: m.Rows, ColLabels: m.Cols})
+}
+
+// Metrics are the named numbers an exhibit reports: loss, accuracy, the
+// quantization report, the students' losses.
+type Metrics struct {
+	Step    int                // training steps done
+	Running bool               // training goes on after these
+	Values  map[string]float64 // finite numbers only
+	Samples []Sample           // held-out predictions (the lab); nil for the other kinds
+}
+
+// Sample is one held-out example decoded by the model, as text.
+type Sample struct {
+	Input, Target, Predicted string
+	Correct                  bool // the whole prediction equals the target
+}
+
+// Chart is a chart drawn on the server.
+type Chart struct {
+	Name string // "loss", "regions", "error"
+	SVG  []byte
+}

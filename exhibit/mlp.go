@@ -1,0 +1,96 @@
+package exhibit
+
+import (
+	"stepgraph/engine"
+	"stepgraph/engine/data"
+	"stepgraph/engine/mlp"
+)
+
+// Bounds of the mlp exhibit, small enough to read every node on screen.
+const (
+	mlpMaxLayers   = 3    // hidden layers
+	mlpMaxWidth    = 8    // units per hidden layer
+	mlpMaxBatch    = 8    // examples in the stepped graph
+	mlpTrainBatch  = 32   // examples per training step
+	mlpPoints      = 256  // points in the training set, and in the held-out set
+	mlpPointsNoise = 0.05 // jitter of the points
+)
+
+// MLPMaxSteps is the training budget of an mlp exhibit: training stops by
+// itself after this many steps.
+const MLPMaxSteps = 3000
+
+// mlpPace measures every 25 steps and draws the charts every 100.
+var mlpPace = pace{chunk: 25, plotEvery: 4, budget: MLPMaxSteps}
+
+// activationOption is the row of an activation: name, its default, and
+// the choices (the engine's, "gelu" meaning gelu_tanh).
+func activationOption(def string, choices ...string) Option {
+	return Option{
+		Name: "act", Label: "Activation", Help: "the activation after each linear layer", Type: Choice,
+		Choices: choices, Aliases: map[string]string{"gelu": "gelu_tanh"}, Default: def, Effect: Rebuild,
+	}
+}
+
+// MLPOptions is the option table of the "mlp" kind.
+var MLPOptions = &Table{Kind: "mlp", Options: append([]Option{
+	{Name: "hidden", Label: "Hidden layers", Help: "hidden widths, comma-separated: up to 3 layers of 1 to 8 units (`\"\"` for none)",
+		Type: Ints, Min: 1, Max: mlpMaxWidth, MaxLen: mlpMaxLayers, Default: "3", Effect: Rebuild},
+	activationOption("tanh", mlp.Activations...),
+	{Name: "data", Label: "Data", Help: "the 2-D point set", Type: Choice, Choices: data.PointKinds, Default: "xor", Effect: Rebuild},
+	{Name: "batch", Label: "Batch", Help: "examples in the stepped graph, 1 to 8", Type: Int, Min: 1, Max: mlpMaxBatch, Default: "4", Effect: Rebuild},
+}, trainingOptions("0.05")...)}
+
+// MLP steps and trains a small MLP on 2-D points, and draws its decision
+// regions (mlp_regions.go).
+type MLP struct {
+	*classifier
+	model *mlp.Model
+	grid  *engine.Graph // the model on a grid of points of the plane
+}
+
+// NewMLP builds the mlp exhibit of v, options checked by MLPOptions.
+func NewMLP(v Values) (Exhibit, *Error) {
+	m := &MLP{}
+	m.classifier = &classifier{kind: m, pace: mlpPace}
+	if e := m.configure(v); e != nil {
+		return nil, e
+	}
+	return m, nil
+}
+
+// build makes the model, its data and its graphs from the options.
+func (m *MLP) build(v Values) *Error {
+	seed := v.Seed("seed")
+	train, test, err := data.PointSplit(v.Str("data"), mlpPoints, mlpPoints, mlpPointsNoise, seed)
+	if err != nil {
+		return at(Errorf(BadValue, "data: %v", err), "data")
+	}
+	model, err := mlp.New(mlp.Config{Inputs: 2, Hidden: v.Ints("hidden"), Classes: train.Classes, Act: v.Str("act")}, seed)
+	if err != nil {
+		return outOfRange(err)
+	}
+	graphs, e := buildGraphs(model.Build, v.Int("batch"), mlpTrainBatch, regionsGrid*regionsGrid)
+	if e != nil {
+		return e
+	}
+	if e := m.load(v, graphs[0], graphs[1], graphs[1], train, test); e != nil {
+		return e
+	}
+	m.model, m.grid = model, graphs[2]
+	fillGrid(m.grid)
+	return nil
+}
+
+// fill puts the first examples of the training set into the stepped graph.
+func (m *MLP) fill(v Values) {
+	idx := make([]int, v.Int("batch"))
+	for i := range idx {
+		idx[i] = i
+	}
+	g := m.step.g
+	m.train.Fill(g.MustNode("x").Value, g.MustNode("y").Value, idx)
+}
+
+// views implements classifierKind: the mlp shows nothing beyond the graph.
+func (m *MLP) views() []View { return nil }

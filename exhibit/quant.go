@@ -1,0 +1,99 @@
+package exhibit
+
+import (
+	"fmt"
+
+	"stepgraph/engine/quant"
+	"stepgraph/viz"
+)
+
+// QuantOptions is the option table of the "quant" kind. A new seed trains
+// the float model again; every other option quantizes it again.
+var QuantOptions = &Table{Kind: "quant", Options: []Option{
+	{Name: "bits", Label: "Bits", Help: "bits per weight", Type: Choice, Choices: []string{"8", "4"}, Default: "8", Effect: Rebuild},
+	{Name: "symmetry", Label: "Grid", Help: "a grid symmetric around 0, or one with a zero point", Type: Choice,
+		Choices: []string{"symmetric", "asymmetric"}, Default: "symmetric", Effect: Rebuild},
+	{Name: "granularity", Label: "Scales", Help: "one scale per tensor, or one per output column of each weight", Type: Choice,
+		Choices: []string{"per-tensor", "per-channel"}, Default: "per-tensor", Effect: Rebuild},
+	{Name: "pass", Label: "Pass", Help: "`dynamic`; `static` (min/max observers over the 300 training points); `qat` (200 fine-tuning steps through fake quantization, then converted)",
+		Type: Choice, Choices: []string{"dynamic", "static", "qat"}, Default: "dynamic", Effect: Rebuild},
+	{Name: "view", Label: "Graph", Help: "`integer`: the converted graph (int matmuls on the `.q` weights); `prepared`: the graph the pass works on before converting (the float model for `dynamic`, the calibration graph with its `.obs` observers for `static`, the fake-quant graph with its `.fq` nodes for `qat`)",
+		Type: Choice, Choices: []string{"integer", "prepared"}, Default: "integer", Effect: Rebuild},
+	{Name: "weight", Label: "Histogram of", Help: "the weight whose rounding error the histogram shows", Type: Choice,
+		Choices: quantWeights(), Default: "layers.1.w", Effect: Rebuild},
+	{Name: "seed", Label: "Seed", Help: "the float model's weights, data and training", Type: Seed, Default: "1", Effect: Retrain},
+}}
+
+// quantScheme returns the quantization scheme that v describes.
+func quantScheme(v Values) quant.Scheme {
+	return quant.Scheme{Bits: v.Int("bits"), Symmetric: v.Str("symmetry") == "symmetric", PerChannel: v.Str("granularity") == "per-channel"}
+}
+
+// Quant shows what quantizing a trained MLP costs: it steps through the
+// quantized graph and reports the error of every node, the loss and
+// accuracy before and after, and the bytes the weights take. It does not
+// train on request: the float model is trained once, when the exhibit is
+// built (once per seed and process: see seedCache), and the pass (at most
+// a short QAT fine-tuning) runs on every change of an option.
+type Quant struct {
+	values Values
+	float  *quantFloat  // the trained float model of the seed
+	rep    *quantReport // the quantized model of the other options
+	step   *Stepping
+	drawn  viz.Layout
+}
+
+// NewQuant builds the quant exhibit of v, options checked by QuantOptions.
+func NewQuant(v Values) (Exhibit, *Error) {
+	q := &Quant{}
+	if e := q.Apply(v, Retrain); e != nil {
+		return nil, e
+	}
+	return q, nil
+}
+
+// Apply implements Exhibit: it fetches the float model of the seed (for
+// Retrain), training it unless the cache has it, and quantizes it as v
+// says.
+func (q *Quant) Apply(v Values, effect Effect) *Error {
+	f, e := cachedModel(quantFloats, q.float, effect == Retrain, v.Seed("seed"), "float model")
+	if e != nil {
+		return e
+	}
+	rep, err := f.quantize(v)
+	if err != nil {
+		return internal(err)
+	}
+	q.values, q.float, q.rep = v, f, rep
+	q.step = NewStepping(rep.stepped)
+	q.drawn = viz.LayoutGraph(rep.stepped, viz.Options{})
+	return nil
+}
+
+// Values implements Exhibit.
+func (q *Quant) Values() Values { return q.values }
+
+// Stepping implements Exhibit.
+func (q *Quant) Stepping() *Stepping { return q.step }
+
+// Layout implements Exhibit.
+func (q *Quant) Layout() viz.Layout { return q.drawn }
+
+// Views implements Exhibit: the quant exhibit shows nothing beyond the
+// graph and its report.
+func (q *Quant) Views() []View { return nil }
+
+// Metrics implements Exhibit: the report of quantize.
+func (q *Quant) Metrics(bool) Metrics { return Metrics{Values: q.rep.values} }
+
+// Charts implements Exhibit: the histogram of the chosen weight's
+// quantization error.
+func (q *Quant) Charts() ([]Chart, error) {
+	w := q.values.Str("weight")
+	title := fmt.Sprintf("Error of %s as %v", w, q.rep.scheme)
+	svg, err := viz.Histogram(q.rep.errors[w], quantHistBins, title)
+	if err != nil {
+		return nil, err
+	}
+	return []Chart{{Name: "error", SVG: svg}}, nil
+}
