@@ -8,6 +8,7 @@ import (
 
 	"stepgraph/engine"
 	"stepgraph/engine/mlp"
+	"stepgraph/exhibit"
 )
 
 // klAt runs the engine's distillation loss on one example at temperature
@@ -72,17 +73,18 @@ func TestDistillationWorkedNumbers(t *testing.T) {
 }
 
 // TestDistillationModelSizes checks the parameter counts the lesson gives
-// for the widget's teacher and default student.
+// for the widget's teacher and student.
 func TestDistillationModelSizes(t *testing.T) {
 	text := lessonText(t, "distillation.md")
+	d := lessonExhibit[*exhibit.Distill](t, "distillation")
 	for _, c := range []struct {
-		hidden []int
+		model  *mlp.Model
 		phrase string // where the lesson gives the count
 	}{
-		{[]int{32, 32}, "with ReLU, %d parameters"},
-		{[]int{16, 16}, "$2 \\to 16 \\to 16 \\to 3$, %d parameters"},
+		{d.Teacher(), "with ReLU, %d parameters"},
+		{d.Student(), "$2 \\to 16 \\to 16 \\to 3$, %d parameters"},
 	} {
-		n := mlp.Config{Inputs: 2, Hidden: c.hidden, Classes: 3, Act: "relu"}.NumParams()
+		n := c.model.Config.NumParams()
 		if want := fmt.Sprintf(c.phrase, n); !strings.Contains(text, want) {
 			t.Errorf("the lesson does not say %q", want)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"stepgraph/engine"
 	"stepgraph/engine/cnn"
 	"stepgraph/engine/mlp"
+	"stepgraph/exhibit"
 )
 
 // The lessons of the Networks section state numbers that the tests below
@@ -116,8 +118,8 @@ func TestMLPLessonNumbers(t *testing.T) {
 		`\operatorname{onehot}(y) \approx `+vec(dz.Data)+`,`,
 		`$\log 3 \approx `+num(math.Log(3))+`$`)
 
-	// The parameters of the spiral network.
-	cfg := mlp.Config{Inputs: 2, Hidden: []int{8, 8}, Classes: 3, Act: "tanh"}
+	// The parameters of the spiral network, the lesson's widget.
+	cfg := lessonExhibit[*exhibit.MLP](t, "mlp").Model().Config
 	mustContain(t, "mlp.md", text, fmt.Sprintf("= %d$", cfg.NumParams()))
 }
 
@@ -157,10 +159,10 @@ func TestCNNLessonNumbers(t *testing.T) {
 
 	// The widget's network: parameters, features, and the same counts for
 	// a second layer and for an MLP on the pixels.
-	net := cnn.Config{Size: 12, Channels: 1, Convs: []cnn.Conv{{Out: 4, Kernel: 3, Stride: 1, Pad: 1}}, Pool: "max", PoolSize: 2, Act: "relu", Classes: 6}
+	net := lessonExhibit[*exhibit.CNN](t, "cnn").Model().Config
 	two := net
-	two.Convs = append(two.Convs, cnn.Conv{Out: 8, Kernel: 3, Stride: 1, Pad: 1})
-	pixels := mlp.Config{Inputs: 144, Hidden: []int{64}, Classes: 6, Act: "relu"}
+	two.Convs = append(slices.Clone(net.Convs), cnn.Conv{Out: 8, Kernel: 3, Stride: 1, Pad: 1})
+	pixels := mlp.Config{Inputs: net.Size * net.Size, Hidden: []int{64}, Classes: net.Classes, Act: "relu"} // the same images, flattened
 	mustContain(t, "cnn.md", text,
 		fmt.Sprintf("$40 + %d \\cdot 6 + 6 = %d$", net.Features(), net.NumParams()),
 		fmt.Sprintf("= %d$,", pixels.NumParams()),
@@ -168,15 +170,9 @@ func TestCNNLessonNumbers(t *testing.T) {
 		fmt.Sprintf("= %d$ features", two.Features()),
 		fmt.Sprintf("$4 \\cdot 1 \\cdot 9 + 4 = %d$", net.NumParams()-net.Features()*6-6))
 
-	// The shapes table names real nodes of that network with their shapes.
-	m, err := cnn.New(net, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := m.Build(1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The shapes table names real nodes of that network with their shapes,
+	// in the widget's graph of one image.
+	g := lessonExhibit[*exhibit.CNN](t, "cnn").Stepping().Graph()
 	shapes := regexp.MustCompile("\\| (`[^|]+`) \\| \\$\\[([0-9, ]+)\\]\\$ \\|").FindAllStringSubmatch(text, -1)
 	if len(shapes) < 5 {
 		t.Fatalf("cnn.md: %d rows in the shapes table, want 5", len(shapes))
@@ -197,16 +193,8 @@ func TestCNNLessonNumbers(t *testing.T) {
 // in code spans is a node, or a scope of nodes, of the graph their widget
 // builds.
 func TestNetworksNodeNames(t *testing.T) {
-	mm, err := mlp.New(mlp.Config{Inputs: 2, Hidden: []int{8, 8}, Classes: 3, Act: "tanh"}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cm, err := cnn.New(cnn.Config{Size: 12, Channels: 1, Convs: []cnn.Conv{{Out: 4, Kernel: 3, Stride: 1, Pad: 1}}, Pool: "max", PoolSize: 2, Act: "relu", Classes: 6}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mg, _ := mm.Build(1)
-	cg, _ := cm.Build(1)
+	mg := lessonExhibit[*exhibit.MLP](t, "mlp").Stepping().Graph()
+	cg := lessonExhibit[*exhibit.CNN](t, "cnn").Stepping().Graph()
 	nodeLike := regexp.MustCompile("`((?:layers|convs|fc)\\.[0-9][a-z0-9_.]*|logits|loss|flatten)`")
 	for _, c := range []struct {
 		file string

@@ -11,8 +11,8 @@ import (
 
 	"stepgraph/content"
 	"stepgraph/engine"
-	"stepgraph/engine/mlp"
 	"stepgraph/engine/quant"
+	"stepgraph/exhibit"
 )
 
 // lessonText returns a lesson's Markdown source with every run of white
@@ -158,13 +158,10 @@ func TestQuantizationWorkedNumbers(t *testing.T) {
 }
 
 // TestQuantizationMemoryTable checks the lesson's table of bytes against
-// MemoryOf on the widget's model, an MLP 2 -> 16 -> 16 -> 3.
+// MemoryOf on the widget's float model, an MLP 2 -> 16 -> 16 -> 3.
 func TestQuantizationMemoryTable(t *testing.T) {
 	text := lessonText(t, "quantization.md")
-	m, err := mlp.New(mlp.Config{Inputs: 2, Hidden: []int{16, 16}, Classes: 3, Act: "relu"}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := lessonExhibit[*exhibit.Quant](t, "quantization").FloatModel()
 	g, err := m.Build(1)
 	if err != nil {
 		t.Fatal(err)

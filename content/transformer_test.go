@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"stepgraph/engine"
-	"stepgraph/engine/optim"
 	"stepgraph/engine/task"
 	"stepgraph/engine/transformer"
+	"stepgraph/exhibit"
 	"stepgraph/lesson"
 )
 
@@ -20,37 +20,20 @@ import (
 // what its widgets and Lab links show after training. The tests below
 // recompute each with the engine.
 
-// labDefault is the Lab's default model as docs/protocol.md lists it (and
-// cmd/web's TestLessonLabLinks checks against the running Lab): decoder-only,
-// d_model 16, 2 heads, dff 64, 1 layer, ReLU, reversing 3 symbols of 7,
-// trained by Adam at 0.01 on batches of 16.
-var labDefault = struct {
-	arch, task, act string
-	d, heads, dff   int
-	layers, n, k    int
-	lr              float64
-	batch           int
-}{"decoder", "reverse", "relu", 16, 2, 64, 1, 3, 7, 0.01, 16}
-
-// labModel builds the Lab's default model for arch and task kind, with the
-// causal mask on or off, from seed.
-func labModel(t *testing.T, arch, kind string, causal bool, seed uint32) (*transformer.Model, task.Layout) {
+// labModel builds the Lab's model for the Lab options opts (the default
+// model for nil: decoder-only, d_model 16, 2 heads, dff 64, 1 layer, ReLU,
+// reversing 3 symbols of 7), as exhibit.LabModel does for the Lab itself.
+func labModel(t *testing.T, opts map[string]string) (*transformer.Model, task.Layout) {
 	t.Helper()
-	d := labDefault
-	layout, err := task.Seq{Kind: kind, N: d.n, K: d.k}.Layout(arch)
+	v, e := exhibit.LabOptions.Configure(opts)
+	if e != nil {
+		t.Fatalf("lab options %v: %v", opts, e)
+	}
+	m, l, err := exhibit.LabModel(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := transformer.Config{
-		Variant: arch, V: layout.V, VSrc: layout.VSrc, D: d.d, Heads: d.heads, DFF: d.dff,
-		Layers: d.layers, LEnc: d.layers, LDec: d.layers, MaxLen: max(layout.T, layout.TSrc), Act: d.act,
-		NoCausalMask: !causal,
-	}
-	m, err := transformer.New(cfg, seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, layout
+	return m, l
 }
 
 // build returns m's graph for batch rows (its cross-entropy skips the
@@ -117,7 +100,7 @@ func TestTransformerLayerNormExample(t *testing.T) {
 // on batches of 64 random examples.
 func TestTransformerInitialLoss(t *testing.T) {
 	text := lessonText(t, "transformer.md")
-	m, l := labModel(t, labDefault.arch, labDefault.task, true, 1)
+	m, l := labModel(t, nil)
 	logV := math.Log(float64(l.V))
 	mustContain(t, "transformer.md", text,
 		fmt.Sprintf("has $V = %d$, so $\\log %d \\approx %s$", l.V, l.V, num(logV)),
@@ -182,7 +165,7 @@ func blockFormula(d, dff int) int { return 4*d*d + 2*d*dff + dff + 9*d }
 
 func TestTransformerParameterCounts(t *testing.T) {
 	text := lessonText(t, "transformer.md")
-	m, l := labModel(t, labDefault.arch, labDefault.task, true, 1)
+	m, l := labModel(t, nil)
 	d, dff := m.D, m.DFF
 	mustContain(t, "transformer.md", text,
 		fmt.Sprintf("$V = %d$, $T_{\\max} = %d$, $d = %d$, $d_{\\text{ff}} = %d$ and one block", l.V, m.MaxLen, d, dff),
@@ -238,7 +221,7 @@ func TestTransformerParameterCounts(t *testing.T) {
 
 	// The encoder-decoder of the same sizes: a decoder block adds a
 	// cross-attention and a third LayerNorm.
-	ed, el := labModel(t, transformer.EncDec, labDefault.task, true, 1)
+	ed, el := labModel(t, map[string]string{"arch": transformer.EncDec})
 	perDec := paramsUnder(ed, "dec.layers.0")
 	if perDec != blockFormula(d, dff)+4*d*d+4*d+2*d {
 		t.Errorf("decoder block has %d parameters, want the encoder block's %d plus 4d^2 + 4d + 2d", perDec, blockFormula(d, dff))
@@ -252,7 +235,7 @@ func TestTransformerParameterCounts(t *testing.T) {
 // reordered input, in the reordered order; with them it does not. It also
 // checks the embedding's gradient: zero for a token that never appears.
 func TestTransformerPositions(t *testing.T) {
-	m, l := labModel(t, transformer.Encoder, task.Reverse, true, 3)
+	m, l := labModel(t, map[string]string{"arch": transformer.Encoder, "task": task.Reverse, "seed": "3"})
 	g := build(t, m, l, 1)
 	logits := g.MustNode("logits").Value // [1, T, V]
 	x := []int{2, 0, 5}                  // positions 0, 1, 2
@@ -302,46 +285,18 @@ func TestTransformerPositions(t *testing.T) {
 	}
 }
 
-// widgetRecipe trains a model the way the attention widget does (see
-// cmd/web/widget/attention.go): d 8 unless set, dff 2d, seed 1, its stepped
-// example drawn first from the stream seed+1, then Adam at 0.01 on batches
-// of 16 from the same stream, for the widget's 1500 steps. It returns the
-// stepped graph, run forward on the example.
-func widgetRecipe(t *testing.T, opts map[string]string) (*engine.Graph, task.Layout) {
+// widgetRecipe trains the exhibit of an attention widget block for its
+// whole budget, exhibit.AttentionMaxSteps of its training steps, and
+// returns its stepped graph run forward on its example, and its task.
+func widgetRecipe(t *testing.T, w lesson.Widget) (*engine.Graph, task.Layout) {
 	t.Helper()
-	atoi := func(name string, def int) int {
-		s, ok := opts[name]
-		if !ok {
-			return def
-		}
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			t.Fatalf("widget option %s = %q: %v", name, s, err)
-		}
-		return v
+	a := buildWidget[*exhibit.Attention](t, w)
+	for range exhibit.AttentionMaxSteps {
+		a.TrainStep()
 	}
-	d, layers := atoi("d", 8), atoi("layers", 1)
-	l, err := task.Seq{Kind: opts["task"], N: atoi("n", 3), K: atoi("k", 4)}.Layout(opts["arch"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := transformer.New(transformer.Config{
-		Variant: opts["arch"], V: l.V, VSrc: l.VSrc, D: d, Heads: atoi("heads", 2), DFF: 2 * d,
-		Layers: layers, LEnc: layers, LDec: layers, MaxLen: max(l.T, l.TSrc), Act: "relu",
-	}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, tg := build(t, m, l, 1), build(t, m, l, 16)
-	rng := engine.NewMulberry32(2)
-	task.Fill(g, l.Batch(rng, 1))
-	opt := optim.NewAdam(0.01)
-	for range 1500 {
-		task.Fill(tg, l.Batch(rng, 16))
-		optim.TrainStep(tg, opt)
-	}
+	g := a.Stepping().Graph()
 	g.Forward()
-	return g, l
+	return g, a.Task()
 }
 
 // probsAt returns entry [q, k] of a [1, Tq, Tk] attention map.
@@ -390,7 +345,7 @@ func TestTransformerWidgetsAfterTraining(t *testing.T) {
 		found[arch+"/"+kind] = true
 		t.Run(w.ID+"-"+arch+"-"+kind, func(t *testing.T) {
 			t.Parallel() // two independent trainings, one per core
-			g, l := widgetRecipe(t, w.Options)
+			g, l := widgetRecipe(t, w)
 			n := l.Task.N
 			switch {
 			case arch == task.Decoder && kind == task.Copy:
@@ -420,20 +375,19 @@ func TestTransformerWidgetsAfterTraining(t *testing.T) {
 // mask off for sorting: without the mask the training loss falls faster
 // and teacher-forced predictions become perfect, but greedy decoding, one
 // token at a time, gets most answers wrong; with the mask it gets them
-// right. 200 steps of the Lab's Adam on batches of 16, seed 1.
+// right. 200 of the Lab's own training steps (Adam on batches of 16,
+// seed 1).
 func TestTransformerNoMaskCheats(t *testing.T) {
 	text := lessonText(t, "transformer.md")
 	mustContain(t, "transformer.md", text, "](/lab?task=sort&causal=false)")
 	type result struct{ early, teacher, greedy float64 }
 	train := func(causal bool) result {
-		m, l := labModel(t, labDefault.arch, task.Sort, causal, 1)
-		tg, eg := build(t, m, l, labDefault.batch), build(t, m, l, 64)
-		opt := optim.NewAdam(labDefault.lr)
-		rng := engine.NewMulberry32(4)
+		lab := newLab(t, map[string]string{"task": task.Sort, "causal": strconv.FormatBool(causal)})
+		m, l := lab.Model(), lab.Task()
+		eg := build(t, m, l, 64)
 		var r result
 		for s := range 200 {
-			task.Fill(tg, l.Batch(rng, labDefault.batch))
-			loss := optim.TrainStep(tg, opt)
+			loss, _ := lab.TrainStep()
 			if s < 50 {
 				r.early += loss / 50
 			}
@@ -475,21 +429,20 @@ func TestTransformerNoMaskCheats(t *testing.T) {
 
 // TestTransformerLabEncDec checks the Lab link to the encoder-decoder:
 // "train it and watch the cross-attention maps find the reversal". After
-// 100 of the Lab's Adam steps (a run trains 3000), every cross-attention
-// head of the default sizes puts over half its weight on the mirrored
-// source position, for inputs drawn as the Lab draws its example.
+// 100 of the Lab's own training steps (a run trains 3000), every
+// cross-attention head of the default sizes puts over half its weight on
+// the mirrored source position, for inputs drawn as the Lab draws its
+// example.
 func TestTransformerLabEncDec(t *testing.T) {
 	mustContain(t, "transformer.md", lessonText(t, "transformer.md"), "[Encoder-decoder](/lab?arch=encdec&heads=2)")
-	m, l := labModel(t, transformer.EncDec, task.Reverse, true, 1)
-	tg, g := build(t, m, l, labDefault.batch), build(t, m, l, 1)
-	opt := optim.NewAdam(labDefault.lr)
-	rng := engine.NewMulberry32(4)
+	lab := newLab(t, map[string]string{"arch": transformer.EncDec, "heads": "2"})
 	for range 100 {
-		task.Fill(tg, l.Batch(rng, labDefault.batch))
-		optim.TrainStep(tg, opt)
+		lab.TrainStep()
 	}
+	m, l := lab.Model(), lab.Task()
+	g := build(t, m, l, 1)
 	n := l.Task.N
-	for _, x := range l.Inputs(engine.NewMulberry32(2), 3) {
+	for _, x := range l.Inputs(exhibit.LabStream(1, exhibit.StreamExample), 3) {
 		b, err := l.Encode([][]int{x})
 		if err != nil {
 			t.Fatal(err)
@@ -506,7 +459,7 @@ func TestTransformerLabEncDec(t *testing.T) {
 func TestTransformerNodeNames(t *testing.T) {
 	var names []string
 	for _, arch := range []string{transformer.Decoder, transformer.EncDec} {
-		m, l := labModel(t, arch, task.Reverse, true, 1)
+		m, l := labModel(t, map[string]string{"arch": arch, "task": task.Reverse})
 		cfg := m.Config
 		cfg.Layers, cfg.LEnc, cfg.LDec = 2, 2, 2 // the lesson says layers.1 reads layers.0
 		m, err := transformer.New(cfg, 1)

@@ -143,6 +143,13 @@ func (a *Attention) TrainStep() (loss, acc float64) {
 	return loss, task.Accuracy(a.trainG, b)
 }
 
+// Model returns the transformer, which the stepped and training graphs
+// share.
+func (a *Attention) Model() *transformer.Model { return a.model }
+
+// Task returns the layout of the sequence task the model learns.
+func (a *Attention) Task() task.Layout { return a.layout }
+
 // Values implements Exhibit.
 func (a *Attention) Values() Values { return a.values }
 

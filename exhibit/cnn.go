@@ -51,7 +51,12 @@ var CNNOptions = &Table{Kind: "cnn", Options: append([]Option{
 // package data, and shows its feature maps (cnn_maps.go).
 type CNN struct {
 	*classifier
+	model *cnn.Model
 }
+
+// Model returns the network, which the stepped, training and scoring
+// graphs share.
+func (c *CNN) Model() *cnn.Model { return c.model }
 
 // NewCNN builds the cnn exhibit of v, options checked by CNNOptions.
 func NewCNN(v Values) (Exhibit, *Error) {
@@ -89,7 +94,11 @@ func (c *CNN) build(v Values) *Error {
 	if e != nil {
 		return e
 	}
-	return c.load(v, graphs[0], graphs[1], graphs[2], train, test)
+	if e := c.load(v, graphs[0], graphs[1], graphs[2], train, test); e != nil {
+		return e
+	}
+	c.model = model
+	return nil
 }
 
 // fill puts the chosen training image into the stepped graph.

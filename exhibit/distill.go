@@ -2,6 +2,7 @@ package exhibit
 
 import (
 	"stepgraph/engine/distill"
+	"stepgraph/engine/mlp"
 	"stepgraph/viz"
 )
 
@@ -66,6 +67,12 @@ func (d *Distill) Apply(v Values, effect Effect) *Error {
 	d.drawn = viz.LayoutGraph(lab.stepped, viz.Options{})
 	return nil
 }
+
+// Teacher returns the trained teacher.
+func (d *Distill) Teacher() *mlp.Model { return d.teacher.model }
+
+// Student returns the student taught by the teacher (the stepped graph's).
+func (d *Distill) Student() *mlp.Model { return d.lab.taught.model }
 
 // Values implements Exhibit.
 func (d *Distill) Values() Values { return d.values }

@@ -6,6 +6,7 @@ import (
 
 	"stepgraph/engine"
 	"stepgraph/engine/optim"
+	"stepgraph/engine/task"
 	"stepgraph/engine/transformer"
 	"stepgraph/viz"
 )
@@ -124,6 +125,9 @@ func (l *Lab) Apply(v Values, effect Effect) *Error {
 // Model returns the lab's transformer, which the stepped, training and
 // sampling graphs share.
 func (l *Lab) Model() *transformer.Model { return l.lm.model }
+
+// Task returns the layout of the sequence task the model learns.
+func (l *Lab) Task() task.Layout { return l.lm.layout }
 
 // Input returns the stepped task input, n symbol ids.
 func (l *Lab) Input() []int { return l.lm.input }

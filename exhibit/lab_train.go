@@ -89,19 +89,29 @@ func (l *Lab) StepsWhileTraining() bool { return true }
 // trained weights, at the same cursor.
 func (l *Lab) StopTraining() { l.step.Replay() }
 
+// TrainStep runs one of the lab's training steps: the optimizer on a
+// fresh batch of labTrainBatch sequences from the seed's training stream
+// (never a held-out input, when there are enough others). It returns the
+// loss and the token accuracy of the forward pass, before the update.
+func (l *Lab) TrainStep() (loss, acc float64) {
+	r, g := l.run, l.lm.train
+	b := l.lm.trainBatch(r.rng)
+	task.Fill(g, b)
+	loss = optim.TrainStep(g, l.opt)
+	r.done++
+	return loss, task.Accuracy(g, b)
+}
+
 // TrainChunk implements Trainer: a chunk of steps on fresh batches; now
 // and then the chart (with newly decoded samples) and the refreshed
 // stepped view.
 func (l *Lab) TrainChunk() Progress {
-	r, g := l.run, l.lm.train
+	r := l.run
 	loss, acc := 0.0, 0.0
 	start, n := time.Now(), 0
 	for n < LabChunkSteps && (n == 0 || time.Since(start) < labChunkTime) && r.done-r.startStep < labRunSteps {
-		b := l.lm.trainBatch(r.rng)
-		task.Fill(g, b)
-		loss += optim.TrainStep(g, l.opt)
-		acc += task.Accuracy(g, b) // of the forward pass, before the update
-		r.done++
+		l1, a1 := l.TrainStep()
+		loss, acc = loss+l1, acc+a1
 		n++
 	}
 	r.loss, r.acc = loss/float64(n), acc/float64(n)

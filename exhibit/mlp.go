@@ -92,5 +92,8 @@ func (m *MLP) fill(v Values) {
 	m.train.Fill(g.MustNode("x").Value, g.MustNode("y").Value, idx)
 }
 
+// Model returns the MLP, which the stepped, training and grid graphs share.
+func (m *MLP) Model() *mlp.Model { return m.model }
+
 // views implements classifierKind: the mlp shows nothing beyond the graph.
 func (m *MLP) views() []View { return nil }

@@ -3,6 +3,7 @@ package exhibit
 import (
 	"fmt"
 
+	"stepgraph/engine/mlp"
 	"stepgraph/engine/quant"
 	"stepgraph/viz"
 )
@@ -69,6 +70,9 @@ func (q *Quant) Apply(v Values, effect Effect) *Error {
 	q.drawn = viz.LayoutGraph(rep.stepped, viz.Options{})
 	return nil
 }
+
+// FloatModel returns the trained float model that the passes quantize.
+func (q *Quant) FloatModel() *mlp.Model { return q.float.model }
 
 // Values implements Exhibit.
 func (q *Quant) Values() Values { return q.values }
