@@ -5,7 +5,7 @@ GO ?= go
 ADDR ?=
 FUZZTIME ?= 30s
 
-.PHONY: help run dev test generate bench fuzz lint ci clean
+.PHONY: help run dev test generate docs bench fuzz lint ci clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ test: ## run every test under the race detector (browser tests need Chromium)
 
 generate: ## regenerate the templ components (commit the *_templ.go files)
 	$(GO) tool templ generate
+
+docs: ## rewrite the option tables of docs/protocol.md from the exhibits' option tables
+	$(GO) test ./exhibit -run TestProtocolDocOptions -update
 
 bench: ## run the benchmarks of the engine, viz and the web layer
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./viz/... ./cmd/web/...

@@ -38,14 +38,14 @@ var (
 // AttentionOptions is the option table of the "attention" kind.
 var AttentionOptions = &Table{Kind: "attention", Options: []Option{
 	archOption,
-	{Name: "heads", Label: "Heads", Help: "1 to 4", Type: Int, Min: 1, Max: attnMaxHeads, Default: "2", Effect: Rebuild},
-	{Name: "d", Label: "d_model", Help: "model width, 1 to 32, a multiple of `heads`", Type: Int, Min: 1, Max: attnMaxD, Default: "8", Effect: Rebuild},
-	{Name: "layers", Label: "Layers", Help: "blocks per stack, 1 to 2", Type: Int, Min: 1, Max: attnMaxLayers, Default: "1", Effect: Rebuild},
+	{Name: "heads", Label: "Heads", Help: "attention heads per block; d must be a multiple of it", Type: Int, Min: 1, Max: attnMaxHeads, Default: "2", Effect: Rebuild},
+	{Name: "d", Label: "d_model", Help: "model width, a multiple of heads", Type: Int, Min: 1, Max: attnMaxD, Default: "8", Effect: Rebuild},
+	{Name: "layers", Label: "Layers", Help: "blocks per stack (each stack, for the encoder–decoder)", Type: Int, Min: 1, Max: attnMaxLayers, Default: "1", Effect: Rebuild},
 	taskOption,
-	{Name: "n", Label: "Length n", Help: "sequence length, 2 to 5", Type: Int, Min: 2, Max: attnMaxN, Default: "3", Effect: Rebuild},
-	{Name: "k", Label: "Symbols k", Help: "symbols, 2 to 8", Type: Int, Min: task.MinSymbols, Max: attnMaxK, Default: "4", Effect: Rebuild},
+	{Name: "n", Label: "Length n", Help: "symbols per task input", Type: Int, Min: 2, Max: attnMaxN, Default: "3", Effect: Rebuild},
+	{Name: "k", Label: "Symbols k", Help: "distinct symbols, shown as a, b, c, …", Type: Int, Min: task.MinSymbols, Max: attnMaxK, Default: "4", Effect: Rebuild},
 	seedOption("weights, the stepped sequence and the training batches"),
-	{Name: "lr", Label: "Learning rate", Help: "Adam's learning rate, in (0, 1]", Type: Number, Min: 0, Max: 1, OpenMin: true, Default: "0.01", Effect: NewOptimizer},
+	{Name: "lr", Label: "Learning rate", Help: "Adam's learning rate", Type: Number, Min: 0, Max: 1, OpenMin: true, Default: "0.01", Effect: NewOptimizer},
 }, Combine: headsDivideD}
 
 // headsDivideD checks that d_model is a multiple of the heads, blaming

@@ -53,20 +53,20 @@ type pace struct {
 func trainingOptions(lr string) []Option {
 	return []Option{
 		seedOption("weights and data"),
-		{Name: "lr", Label: "Learning rate", Help: "learning rate, in (0, 1]", Type: Number, Min: 0, Max: 1, OpenMin: true, Default: lr, Effect: NewOptimizer},
+		{Name: "lr", Label: "Learning rate", Help: "the learning rate of training", Type: Number, Min: 0, Max: 1, OpenMin: true, Default: lr, Effect: NewOptimizer},
 		optimizerOption("optimizer"),
 	}
 }
 
 // seedOption is the row of a seed; what says what it draws.
 func seedOption(what string) Option {
-	return Option{Name: "seed", Label: "Seed", Help: "0 to 4294967295: " + what, Type: Seed, Default: "1", Effect: Rebuild}
+	return Option{Name: "seed", Label: "Seed", Help: "seed of the " + what, Type: Seed, Default: "1", Effect: Rebuild}
 }
 
 // optimizerOption is the row that picks the optimizer, called name.
 func optimizerOption(name string) Option {
 	return Option{
-		Name: name, Label: "Optimizer", Help: "`adam`, `sgd` (momentum 0.9)", Type: Choice,
+		Name: name, Label: "Optimizer", Help: "how training updates the weights (SGD with momentum 0.9)", Type: Choice,
 		Choices: []string{"adam", "sgd"}, ChoiceLabels: []string{"Adam", "SGD"}, Default: "adam", Effect: NewOptimizer,
 	}
 }

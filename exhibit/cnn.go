@@ -33,17 +33,17 @@ var cnnPace = pace{chunk: 10, plotEvery: 5, budget: CNNMaxSteps}
 // layer has the same kernel, stride and padding, and each is followed by
 // the activation and the pool.
 var CNNOptions = &Table{Kind: "cnn", Options: append([]Option{
-	{Name: "data", Label: "Images", Help: "`bars`, `crosses`, `circles`, `shapes` (all six), `digits` (0 to 9)",
+	{Name: "data", Label: "Images", Help: "the images: bars, crosses, circles, shapes (all six) or digits (0 to 9)",
 		Type: Choice, Choices: data.ImageKinds, Default: "bars", Effect: Rebuild},
-	{Name: "size", Label: "Size", Help: "image side in pixels, 10 to 16", Type: Int, Min: data.MinImageSize, Max: cnnMaxSize, Default: "12", Effect: Rebuild},
-	{Name: "channels", Label: "Channels", Help: "output channels of each convolution, comma-separated: 1 or 2 layers of 1 to 8",
+	{Name: "size", Label: "Size", Help: "image side in pixels", Type: Int, Min: data.MinImageSize, Max: cnnMaxSize, Default: "12", Effect: Rebuild},
+	{Name: "channels", Label: "Channels", Help: "output channels of each convolution layer",
 		Type: Ints, Min: 1, Max: cnnMaxChannels, MinLen: 1, MaxLen: cnnMaxConvs, Default: "4", Effect: Rebuild},
-	{Name: "kernel", Label: "Kernel", Help: "kernel side, 1 to 5", Type: Int, Min: 1, Max: cnnMaxKernel, Default: "3", Effect: Rebuild},
-	{Name: "stride", Label: "Stride", Help: "1 to 3", Type: Int, Min: 1, Max: cnnMaxStride, Default: "1", Effect: Rebuild},
-	{Name: "pad", Label: "Padding", Help: "zeros around the image, 0 to 2 and at most `kernel - 1`", Type: Int, Min: 0, Max: cnnMaxPad, Default: "1", Effect: Rebuild},
-	{Name: "pool", Label: "Pool", Help: "`max`, `avg` (2×2 windows, stride 2), `none`", Type: Choice, Choices: cnn.Pools, Default: "max", Effect: Rebuild},
+	{Name: "kernel", Label: "Kernel", Help: "kernel side", Type: Int, Min: 1, Max: cnnMaxKernel, Default: "3", Effect: Rebuild},
+	{Name: "stride", Label: "Stride", Help: "step between two windows of a convolution", Type: Int, Min: 1, Max: cnnMaxStride, Default: "1", Effect: Rebuild},
+	{Name: "pad", Label: "Padding", Help: "zeros around the input of a convolution, at most kernel - 1", Type: Int, Min: 0, Max: cnnMaxPad, Default: "1", Effect: Rebuild},
+	{Name: "pool", Label: "Pool", Help: "the pooling after each convolution (2×2 windows, stride 2)", Type: Choice, Choices: cnn.Pools, Default: "max", Effect: Rebuild},
 	activationOption("relu", cnn.Activations...),
-	{Name: "image", Label: "Image", Help: "the training image of the stepped graph, 0 to 511; setting it keeps the trained weights and moves the cursor to the start",
+	{Name: "image", Label: "Image", Help: "the training image of the stepped graph; setting it keeps the trained weights and moves the cursor to the start",
 		Type: Int, Min: 0, Max: cnnImages - 1, Default: "0", Effect: NewExample},
 }, trainingOptions("0.01")...)}
 

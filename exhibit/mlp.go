@@ -34,11 +34,11 @@ func activationOption(def string, choices ...string) Option {
 
 // MLPOptions is the option table of the "mlp" kind.
 var MLPOptions = &Table{Kind: "mlp", Options: append([]Option{
-	{Name: "hidden", Label: "Hidden layers", Help: "hidden widths, comma-separated: up to 3 layers of 1 to 8 units (`\"\"` for none)",
+	{Name: "hidden", Label: "Hidden layers", Help: "the width of each hidden layer; none makes a linear classifier",
 		Type: Ints, Min: 1, Max: mlpMaxWidth, MaxLen: mlpMaxLayers, Default: "3", Effect: Rebuild},
 	activationOption("tanh", mlp.Activations...),
 	{Name: "data", Label: "Data", Help: "the 2-D point set", Type: Choice, Choices: data.PointKinds, Default: "xor", Effect: Rebuild},
-	{Name: "batch", Label: "Batch", Help: "examples in the stepped graph, 1 to 8", Type: Int, Min: 1, Max: mlpMaxBatch, Default: "4", Effect: Rebuild},
+	{Name: "batch", Label: "Batch", Help: "examples in the stepped graph", Type: Int, Min: 1, Max: mlpMaxBatch, Default: "4", Effect: Rebuild},
 }, trainingOptions("0.05")...)}
 
 // MLP steps and trains a small MLP on 2-D points, and draws its decision

@@ -15,9 +15,10 @@ import templruntime "github.com/a-h/templ/runtime"
 // /static/js/lab/main.js reads the query string, configures a "lab" widget
 // on the server and fills the panels as messages arrive.
 //
-// The form's controls are the page's list of options: each has the option's
-// name, its bounds and, in data-default, the value the page configures when
-// the query string does not say otherwise.
+// The form's controls are the page's list of options (lab_form.templ): the
+// server makes them from the lab's option table, each with the option's
+// name, its bounds and, in data-default, the value the page configures
+// when the query string does not say otherwise.
 //
 // Tests drive the page through data-testid values: graph, node-<name> (in
 // the server's SVG), fold-<scope>, grad-badge, inspector, inspector-name,
@@ -31,7 +32,7 @@ import templruntime "github.com/a-h/templ/runtime"
 // scopes-menu, scope-<name>; export-menu, export-weights, export-trace,
 // export-graph, export-status; import-weights (the file input of "Load
 // weights"), import-status; model-summary, status.
-func LabPage() templ.Component {
+func LabPage(form LabForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -64,7 +65,7 @@ func LabPage() templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = labModelForm().Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = labModelForm(form).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -106,528 +107,6 @@ func LabPage() templ.Component {
 	})
 }
 
-// labField is one hyperparameter control of the lab's form.
-type labField struct {
-	Name    string // option name, as in the protocol's lab options
-	Label   string
-	Title   string // a longer explanation, shown on hover
-	Default string
-	Min     string // bounds of a number control
-	Max     string
-	Step    string
-	Choices []labChoice // a select when not empty
-}
-
-// labChoice is one option of a select.
-type labChoice struct {
-	Value, Label string
-}
-
-// The sizes of the model, in the order of the form's grid.
-var labSizeFields = []labField{
-	{Name: "layers", Label: "Layers", Title: "Transformer blocks (each stack, for encoder–decoder), 1 to 4", Default: "1", Min: "1", Max: "4", Step: "1"},
-	{Name: "heads", Label: "Heads", Title: "Attention heads per block, 1 to 8; d_model must be a multiple of it", Default: "2", Min: "1", Max: "8", Step: "1"},
-	{Name: "d", Label: "d_model", Title: "Width of the model, 4 to 64, a multiple of heads", Default: "16", Min: "4", Max: "64", Step: "1"},
-	{Name: "dff", Label: "d_ff", Title: "Width of the feed-forward hidden layer, 4 to 256", Default: "64", Min: "4", Max: "256", Step: "1"},
-	{Name: "n", Label: "Length n", Title: "Symbols per task input, 2 to 8 (the decoder-only model reads 2n tokens)", Default: "3", Min: "2", Max: "8", Step: "1"},
-	{Name: "k", Label: "Symbols k", Title: "Distinct symbols, 2 to 16 (a, b, c, ...)", Default: "7", Min: "2", Max: "16", Step: "1"},
-}
-
-var labArchField = labField{Name: "arch", Label: "Architecture", Title: "Which transformer: encoder-only, decoder-only or encoder–decoder", Default: "decoder", Choices: []labChoice{
-	{"decoder", "Decoder-only"}, {"encoder", "Encoder-only"}, {"encdec", "Encoder–decoder"},
-}}
-
-var labTaskField = labField{Name: "task", Label: "Task", Title: "What the model learns to do with its input", Default: "reverse", Choices: []labChoice{
-	{"reverse", "Reverse"}, {"copy", "Copy"}, {"sort", "Sort"},
-}}
-
-var labActField = labField{Name: "act", Label: "Activation", Title: "The feed-forward activation", Default: "relu", Choices: []labChoice{
-	{"relu", "ReLU"}, {"gelu_tanh", "GELU (tanh)"},
-}}
-
-var labOptField = labField{Name: "opt", Label: "Optimizer", Title: "How training updates the weights", Default: "adam", Choices: []labChoice{
-	{"adam", "Adam"}, {"sgd", "SGD"},
-}}
-
-var labLRField = labField{Name: "lr", Label: "Learning rate", Title: "Step size of the optimizer, above 0 and at most 1", Default: "0.01", Min: "0.0001", Max: "1", Step: "any"}
-
-var labSeedField = labField{Name: "seed", Label: "Seed", Title: "Seed of the initial weights and of the examples", Default: "1", Min: "0", Max: "4294967295", Step: "1"}
-
-// labModelForm is the hyperparameter form.
-func labModelForm() templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<details class=\"lab-card lab-fold-card\" open><summary class=\"lab-card__head\"><h2 class=\"lab-card__title\" id=\"lab-hyper-title\">Model</h2><span class=\"lab-card__note\" data-testid=\"param-count\"></span></summary><form class=\"lab-hyper\" data-testid=\"hyper\" aria-labelledby=\"lab-hyper-title\" novalidate><div class=\"lab-fields\">")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labSelect(labArchField, "lab-field--wide").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labSelect(labTaskField, "lab-field--half").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labSelect(labActField, "lab-field--half").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		for _, f := range labSizeFields {
-			templ_7745c5c3_Err = labNumber(f, "lab-field--third").Render(ctx, templ_7745c5c3_Buffer)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<label class=\"lab-field lab-field--half\" title=\"The input the stepped example reads: n letters among the first k (a, b, c, ...)\"><span class=\"lab-field__label\">Input tokens</span> <input type=\"text\" name=\"tokens\" class=\"lab-input lab-input--mono\" data-testid=\"hyper-tokens\" data-default=\"\" autocomplete=\"off\" spellcheck=\"false\" maxlength=\"64\"></label><div class=\"lab-field lab-field--half\"><span class=\"lab-field__label\" id=\"lab-seed-label\">Seed</span><div class=\"lab-seed\"><input type=\"number\" name=\"seed\" class=\"lab-input\" data-testid=\"hyper-seed\" data-default=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var4 string
-		templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(labSeedField.Default).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 135, Col: 117}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\" value=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var5 string
-		templ_7745c5c3_Var5, templ_7745c5c3_Err = templruntime.NewAttributeExpression(labSeedField.Default).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 135, Col: 148}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var5)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\" min=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var6 string
-		templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(labSeedField.Min).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 135, Col: 173}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var6)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "\" max=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var7 string
-		templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression(labSeedField.Max).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 135, Col: 198}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\" step=\"1\" inputmode=\"numeric\" aria-labelledby=\"lab-seed-label\" title=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var8 string
-		templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(labSeedField.Title).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 135, Col: 289}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\"> <button type=\"button\" class=\"btn btn--icon\" data-testid=\"new-seed\" title=\"Draw a new seed\" aria-label=\"Draw a new seed\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M3 2h10a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zm2 2a1 1 0 1 0 0 2 1 1 0 0 0 0-2zm6 0a1 1 0 1 0 0 2 1 1 0 0 0 0-2zM8 7a1 1 0 1 0 0 2 1 1 0 0 0 0-2zm-3 3a1 1 0 1 0 0 2 1 1 0 0 0 0-2zm6 0a1 1 0 1 0 0 2 1 1 0 0 0 0-2z\"></path></svg></button></div></div>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labSelect(labOptField, "lab-field--half").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labNumber(labLRField, "lab-field--half").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<label class=\"lab-field lab-field--wide lab-switch\" title=\"Hide future tokens from decoder self-attention. Without it, the decoder-only model can read the answer.\"><input type=\"checkbox\" name=\"causal\" class=\"lab-switch__input\" data-testid=\"hyper-causal\" data-default=\"true\" checked> <span class=\"lab-switch__track\" aria-hidden=\"true\"></span> <span class=\"lab-switch__text\">Causal mask</span></label></div><p class=\"lab-hyper__error\" data-testid=\"hyper-error\" role=\"alert\" hidden></p></form></details>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		return nil
-	})
-}
-
-func labSelect(f labField, extra string) templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		ctx = templ.ClearChildren(ctx)
-		{
-			templ_7745c5c3_ElementWriter := templ_7745c5c3_Buffer
-			templ_7745c5c3_Buffer := templ.GetBuffer()
-			var templ_7745c5c3_ElementScripts []templ.ComponentScript
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<label class=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var10 = []any{"lab-field", extra}
-			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var10...)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var11 string
-			templ_7745c5c3_Var11, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.CSSClasses(templ_7745c5c3_Var10).String()).Resolve(ctx)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 1, Col: 0}
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var11)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\" title=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var12 string
-			templ_7745c5c3_Var12, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Title).Resolve(ctx)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 155, Col: 52}
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var12)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templ.RenderScriptItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_ElementScripts...)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteTo(templ_7745c5c3_ElementWriter)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ.ReleaseBuffer(templ_7745c5c3_Buffer)
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "><span class=\"lab-field__label\">")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var13 string
-		templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(f.Label)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 156, Col: 42}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</span> <select name=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var14 string
-		templ_7745c5c3_Var14, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Name).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 157, Col: 23}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var14)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "\" class=\"lab-input\" data-testid=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var15 string
-		templ_7745c5c3_Var15, templ_7745c5c3_Err = templruntime.NewAttributeExpression("hyper-" + f.Name).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 157, Col: 75}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var15)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "\" data-default=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var16 string
-		templ_7745c5c3_Var16, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Default).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 157, Col: 102}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var16)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "\">")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		for _, c := range f.Choices {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<option value=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var17 string
-			templ_7745c5c3_Var17, templ_7745c5c3_Err = templruntime.NewAttributeExpression(c.Value).Resolve(ctx)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 159, Col: 27}
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var17)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			if c.Value == f.Default {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, " selected")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, ">")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var18 string
-			templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(c.Label)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 159, Col: 74}
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</option>")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "</select></label>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		return nil
-	})
-}
-
-func labNumber(f labField, extra string) templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		ctx = templ.ClearChildren(ctx)
-		{
-			templ_7745c5c3_ElementWriter := templ_7745c5c3_Buffer
-			templ_7745c5c3_Buffer := templ.GetBuffer()
-			var templ_7745c5c3_ElementScripts []templ.ComponentScript
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<label class=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var20 = []any{"lab-field", extra}
-			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var20...)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var21 string
-			templ_7745c5c3_Var21, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.CSSClasses(templ_7745c5c3_Var20).String()).Resolve(ctx)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 1, Col: 0}
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var21)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "\" title=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var22 string
-			templ_7745c5c3_Var22, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Title).Resolve(ctx)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 166, Col: 52}
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var22)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templ.RenderScriptItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_ElementScripts...)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteTo(templ_7745c5c3_ElementWriter)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ.ReleaseBuffer(templ_7745c5c3_Buffer)
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "><span class=\"lab-field__label\">")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var23 string
-		templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(f.Label)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 167, Col: 42}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</span> <input type=\"number\" name=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var24 string
-		templ_7745c5c3_Var24, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Name).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 168, Col: 36}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var24)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "\" class=\"lab-input\" data-testid=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var25 string
-		templ_7745c5c3_Var25, templ_7745c5c3_Err = templruntime.NewAttributeExpression("hyper-" + f.Name).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 168, Col: 88}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var25)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "\" data-default=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var26 string
-		templ_7745c5c3_Var26, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Default).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 168, Col: 115}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var26)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "\" value=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var27 string
-		templ_7745c5c3_Var27, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Default).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 168, Col: 135}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var27)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "\" min=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var28 string
-		templ_7745c5c3_Var28, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Min).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 168, Col: 149}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var28)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "\" max=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var29 string
-		templ_7745c5c3_Var29, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Max).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 168, Col: 163}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var29)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "\" step=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var30 string
-		templ_7745c5c3_Var30, templ_7745c5c3_Err = templruntime.NewAttributeExpression(f.Step).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 168, Col: 179}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var30)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "\" inputmode=\"decimal\"></label>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		return nil
-	})
-}
-
 // labTraining is the training card: the button, the numbers, the server's
 // loss chart and a few predictions.
 func labTraining() templ.Component {
@@ -647,7 +126,7 @@ func labTraining() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<section class=\"lab-card lab-train\" aria-labelledby=\"lab-train-title\"><div class=\"lab-card__head\"><h2 class=\"lab-card__title\" id=\"lab-train-title\">Training</h2><button type=\"button\" class=\"btn btn--train\" data-testid=\"train\" aria-pressed=\"false\" title=\"Train on random examples, or pause (T)\">Train</button></div><dl class=\"lab-metrics\" data-testid=\"metrics\"><div><dt>Steps</dt><dd data-metric=\"step\">0</dd></div><div><dt>Loss</dt><dd data-metric=\"loss\">—</dd></div><div><dt>Accuracy</dt><dd data-metric=\"accuracy\">—</dd></div><div><dt>Steps/s</dt><dd data-metric=\"rate\">—</dd></div></dl><div class=\"lab-plot\" data-testid=\"loss-plot\"><p class=\"lab-hint\">The loss and accuracy curves appear here while the model trains.</p></div><div class=\"lab-samples\" data-testid=\"samples\"><p class=\"lab-hint\">Predictions on held-out examples appear here while the model trains.</p></div></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<section class=\"lab-card lab-train\" aria-labelledby=\"lab-train-title\"><div class=\"lab-card__head\"><h2 class=\"lab-card__title\" id=\"lab-train-title\">Training</h2><button type=\"button\" class=\"btn btn--train\" data-testid=\"train\" aria-pressed=\"false\" title=\"Train on random examples, or pause (T)\">Train</button></div><dl class=\"lab-metrics\" data-testid=\"metrics\"><div><dt>Steps</dt><dd data-metric=\"step\">0</dd></div><div><dt>Loss</dt><dd data-metric=\"loss\">—</dd></div><div><dt>Accuracy</dt><dd data-metric=\"accuracy\">—</dd></div><div><dt>Steps/s</dt><dd data-metric=\"rate\">—</dd></div></dl><div class=\"lab-plot\" data-testid=\"loss-plot\"><p class=\"lab-hint\">The loss and accuracy curves appear here while the model trains.</p></div><div class=\"lab-samples\" data-testid=\"samples\"><p class=\"lab-hint\">Predictions on held-out examples appear here while the model trains.</p></div></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -673,7 +152,7 @@ func labStepper() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "<div class=\"lab-stepper\"><div class=\"lab-stepper__row\" role=\"toolbar\" aria-label=\"Stepping\"><div class=\"lab-buttons\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<div class=\"lab-stepper\"><div class=\"lab-stepper__row\" role=\"toolbar\" aria-label=\"Stepping\"><div class=\"lab-buttons\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -697,7 +176,7 @@ func labStepper() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "<label class=\"lab-speed\" title=\"Steps per second while playing\"><span class=\"visually-hidden\">Speed</span> <select class=\"lab-input lab-input--small\" data-testid=\"speed\"><option value=\"1\">1/s</option> <option value=\"2\">2/s</option> <option value=\"4\" selected>4/s</option> <option value=\"8\">8/s</option> <option value=\"16\">16/s</option> <option value=\"40\">40/s</option></select></label>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<label class=\"lab-speed\" title=\"Steps per second while playing\"><span class=\"visually-hidden\">Speed</span> <select class=\"lab-input lab-input--small\" data-testid=\"speed\"><option value=\"1\">1/s</option> <option value=\"2\">2/s</option> <option value=\"4\" selected>4/s</option> <option value=\"8\">8/s</option> <option value=\"16\">16/s</option> <option value=\"40\">40/s</option></select></label>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -705,7 +184,7 @@ func labStepper() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "</div></div><div class=\"lab-timeline\"><input type=\"range\" class=\"lab-timeline__range\" data-testid=\"timeline\" min=\"0\" max=\"0\" value=\"0\" step=\"1\" aria-label=\"Step on the timeline\" disabled> <output class=\"lab-timeline__where\" data-testid=\"cursor\" aria-live=\"polite\">Step 0 of 0</output></div><p class=\"lab-error\" data-testid=\"lab-error\" role=\"alert\" hidden></p><p class=\"lab-export-status\" data-testid=\"export-status\" aria-live=\"polite\" hidden></p><p class=\"lab-export-status\" data-testid=\"import-status\" aria-live=\"polite\" hidden></p></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</div></div><div class=\"lab-timeline\"><input type=\"range\" class=\"lab-timeline__range\" data-testid=\"timeline\" min=\"0\" max=\"0\" value=\"0\" step=\"1\" aria-label=\"Step on the timeline\" disabled> <output class=\"lab-timeline__where\" data-testid=\"cursor\" aria-live=\"polite\">Step 0 of 0</output></div><p class=\"lab-error\" data-testid=\"lab-error\" role=\"alert\" hidden></p><p class=\"lab-export-status\" data-testid=\"export-status\" aria-live=\"polite\" hidden></p><p class=\"lab-export-status\" data-testid=\"import-status\" aria-live=\"polite\" hidden></p></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -734,51 +213,51 @@ func labStepButton(testid, label, title, icon, extra string) templ.Component {
 			templ_7745c5c3_ElementWriter := templ_7745c5c3_Buffer
 			templ_7745c5c3_Buffer := templ.GetBuffer()
 			var templ_7745c5c3_ElementScripts []templ.ComponentScript
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "<button type=\"button\" class=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<button type=\"button\" class=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var34 = []any{"btn", extra}
-			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var34...)
+			var templ_7745c5c3_Var6 = []any{"btn", extra}
+			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var6...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var35 string
-			templ_7745c5c3_Var35, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.CSSClasses(templ_7745c5c3_Var34).String()).Resolve(ctx)
+			var templ_7745c5c3_Var7 string
+			templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.CSSClasses(templ_7745c5c3_Var6).String()).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 1, Col: 0}
 			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var35)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "\" data-testid=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\" data-testid=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var36 string
-			templ_7745c5c3_Var36, templ_7745c5c3_Err = templruntime.NewAttributeExpression(testid).Resolve(ctx)
+			var templ_7745c5c3_Var8 string
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(testid).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 230, Col: 66}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 125, Col: 66}
 			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var36)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "\" title=\"")
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var37 string
-			templ_7745c5c3_Var37, templ_7745c5c3_Err = templruntime.NewAttributeExpression(title).Resolve(ctx)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 230, Col: 82}
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var37)
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\" title=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, "\" disabled")
+			var templ_7745c5c3_Var9 string
+			templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(title).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 125, Col: 82}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" disabled")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -792,33 +271,33 @@ func labStepButton(testid, label, title, icon, extra string) templ.Component {
 			}
 			templ.ReleaseBuffer(templ_7745c5c3_Buffer)
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var38 string
-		templ_7745c5c3_Var38, templ_7745c5c3_Err = templruntime.NewAttributeExpression(icon).Resolve(ctx)
+		var templ_7745c5c3_Var10 string
+		templ_7745c5c3_Var10, templ_7745c5c3_Err = templruntime.NewAttributeExpression(icon).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 231, Col: 60}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 126, Col: 60}
 		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var38)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "\"></path></svg> <span class=\"btn__label\">")
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var10)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var39 string
-		templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(label)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 232, Col: 34}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\"></path></svg> <span class=\"btn__label\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "</span></button>")
+		var templ_7745c5c3_Var11 string
+		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(label)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 127, Col: 34}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</span></button>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -844,7 +323,7 @@ func labGraphBar() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "<div class=\"lab-graphbar\" role=\"toolbar\" aria-label=\"Graph view\"><form class=\"lab-search\" role=\"search\" data-testid=\"graph-search-form\"><label class=\"visually-hidden\" for=\"lab-search\">Find a node</label> <input type=\"search\" id=\"lab-search\" class=\"lab-input lab-input--small\" data-testid=\"graph-search\" list=\"lab-node-names\" placeholder=\"Find a node  ( / )\" autocomplete=\"off\" spellcheck=\"false\"> <datalist id=\"lab-node-names\"></datalist></form><div class=\"lab-zoom\"><button type=\"button\" class=\"btn btn--icon\" data-testid=\"zoom-out\" title=\"Zoom out (−)\" aria-label=\"Zoom out\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M3 7h10v2H3z\"></path></svg></button> <output class=\"lab-zoom__level\" data-testid=\"zoom-level\">100%</output> <button type=\"button\" class=\"btn btn--icon\" data-testid=\"zoom-in\" title=\"Zoom in (+)\" aria-label=\"Zoom in\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 3h2v4h4v2H9v4H7V9H3V7h4z\"></path></svg></button> <button type=\"button\" class=\"btn btn--small\" data-testid=\"fit\" title=\"Show the whole graph (F)\">Fit</button> <button type=\"button\" class=\"btn btn--small\" data-testid=\"fit-width\" title=\"Fit the graph's width and follow the steps\">Width</button></div><details class=\"lab-menu\"><summary class=\"btn btn--small\" data-testid=\"scopes-menu\">Fold</summary><div class=\"lab-menu__list lab-scopes\" data-testid=\"scopes\"></div></details> <details class=\"lab-menu\"><summary class=\"btn btn--small\" data-testid=\"export-menu\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 1h2v7.6l2.3-2.3 1.4 1.4L8 12.4 3.3 7.7l1.4-1.4L7 8.6zM2 13h12v2H2z\"></path></svg> Export</summary><div class=\"lab-menu__list\"><button type=\"button\" class=\"lab-menu__item\" data-testid=\"export-weights\" data-export=\"weights\">Weights <small>.safetensors</small></button> <button type=\"button\" class=\"lab-menu__item\" data-testid=\"export-trace\" data-export=\"trace\">Trace of this pass <small>JSON</small></button> <button type=\"button\" class=\"lab-menu__item\" data-testid=\"export-graph\" data-export=\"graph\">Graph <small>SVG</small></button> <button type=\"button\" class=\"lab-menu__item\" data-testid=\"copy-link\">Copy link to this view</button></div></details> <label class=\"btn btn--icon lab-import\" title=\"Load weights: this model's, from a .safetensors file such as Export saves\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 15h2V7.4l2.3 2.3 1.4-1.4L8 3.6 3.3 8.3l1.4 1.4L7 7.4zM2 1h12v2H2z\"></path></svg> <span class=\"visually-hidden\">Load weights</span> <input type=\"file\" class=\"visually-hidden\" accept=\".safetensors\" data-testid=\"import-weights\"></label></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<div class=\"lab-graphbar\" role=\"toolbar\" aria-label=\"Graph view\"><form class=\"lab-search\" role=\"search\" data-testid=\"graph-search-form\"><label class=\"visually-hidden\" for=\"lab-search\">Find a node</label> <input type=\"search\" id=\"lab-search\" class=\"lab-input lab-input--small\" data-testid=\"graph-search\" list=\"lab-node-names\" placeholder=\"Find a node  ( / )\" autocomplete=\"off\" spellcheck=\"false\"> <datalist id=\"lab-node-names\"></datalist></form><div class=\"lab-zoom\"><button type=\"button\" class=\"btn btn--icon\" data-testid=\"zoom-out\" title=\"Zoom out (−)\" aria-label=\"Zoom out\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M3 7h10v2H3z\"></path></svg></button> <output class=\"lab-zoom__level\" data-testid=\"zoom-level\">100%</output> <button type=\"button\" class=\"btn btn--icon\" data-testid=\"zoom-in\" title=\"Zoom in (+)\" aria-label=\"Zoom in\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 3h2v4h4v2H9v4H7V9H3V7h4z\"></path></svg></button> <button type=\"button\" class=\"btn btn--small\" data-testid=\"fit\" title=\"Show the whole graph (F)\">Fit</button> <button type=\"button\" class=\"btn btn--small\" data-testid=\"fit-width\" title=\"Fit the graph's width and follow the steps\">Width</button></div><details class=\"lab-menu\"><summary class=\"btn btn--small\" data-testid=\"scopes-menu\">Fold</summary><div class=\"lab-menu__list lab-scopes\" data-testid=\"scopes\"></div></details> <details class=\"lab-menu\"><summary class=\"btn btn--small\" data-testid=\"export-menu\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 1h2v7.6l2.3-2.3 1.4 1.4L8 12.4 3.3 7.7l1.4-1.4L7 8.6zM2 13h12v2H2z\"></path></svg> Export</summary><div class=\"lab-menu__list\"><button type=\"button\" class=\"lab-menu__item\" data-testid=\"export-weights\" data-export=\"weights\">Weights <small>.safetensors</small></button> <button type=\"button\" class=\"lab-menu__item\" data-testid=\"export-trace\" data-export=\"trace\">Trace of this pass <small>JSON</small></button> <button type=\"button\" class=\"lab-menu__item\" data-testid=\"export-graph\" data-export=\"graph\">Graph <small>SVG</small></button> <button type=\"button\" class=\"lab-menu__item\" data-testid=\"copy-link\">Copy link to this view</button></div></details> <label class=\"btn btn--icon lab-import\" title=\"Load weights: this model's, from a .safetensors file such as Export saves\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 15h2V7.4l2.3 2.3 1.4-1.4L8 3.6 3.3 8.3l1.4 1.4L7 7.4zM2 1h12v2H2z\"></path></svg> <span class=\"visually-hidden\">Load weights</span> <input type=\"file\" class=\"visually-hidden\" accept=\".safetensors\" data-testid=\"import-weights\"></label></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -870,7 +349,7 @@ func labHelp() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 51, "<section class=\"lab-help\" aria-labelledby=\"lab-help-title\" data-testid=\"shortcuts\"><h2 class=\"lab-help__title\" id=\"lab-help-title\">Keyboard</h2><dl class=\"lab-keys\"><div><dt><kbd>→</kbd></dt><dd>step forward</dd></div><div><dt><kbd>←</kbd></dt><dd>step back in time</dd></div><div><dt><kbd>Shift</kbd> <kbd>→</kbd> <kbd>←</kbd></dt><dd>ten steps</dd></div><div><dt><kbd>B</kbd></dt><dd>step backward (backprop)</dd></div><div><dt><kbd>Space</kbd></dt><dd>play or pause</dd></div><div><dt><kbd>E</kbd></dt><dd>run to the end</dd></div><div><dt><kbd>R</kbd></dt><dd>reset</dd></div><div><dt><kbd>T</kbd></dt><dd>train or pause training</dd></div><div><dt><kbd>/</kbd></dt><dd>find a node</dd></div><div><dt><kbd>M</kbd></dt><dd>go to the model's settings</dd></div><div><dt><kbd>F</kbd> <kbd>+</kbd> <kbd>−</kbd></dt><dd>fit, zoom in, zoom out</dd></div><div><dt><kbd>Esc</kbd></dt><dd>leave a field, close a menu</dd></div></dl><p class=\"lab-help__text\">The address bar always holds the whole configuration and the step: copy it to share exactly this view. Tab moves through every control; Enter or Space on a node of the graph inspects it.</p></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<section class=\"lab-help\" aria-labelledby=\"lab-help-title\" data-testid=\"shortcuts\"><h2 class=\"lab-help__title\" id=\"lab-help-title\">Keyboard</h2><dl class=\"lab-keys\"><div><dt><kbd>→</kbd></dt><dd>step forward</dd></div><div><dt><kbd>←</kbd></dt><dd>step back in time</dd></div><div><dt><kbd>Shift</kbd> <kbd>→</kbd> <kbd>←</kbd></dt><dd>ten steps</dd></div><div><dt><kbd>B</kbd></dt><dd>step backward (backprop)</dd></div><div><dt><kbd>Space</kbd></dt><dd>play or pause</dd></div><div><dt><kbd>E</kbd></dt><dd>run to the end</dd></div><div><dt><kbd>R</kbd></dt><dd>reset</dd></div><div><dt><kbd>T</kbd></dt><dd>train or pause training</dd></div><div><dt><kbd>/</kbd></dt><dd>find a node</dd></div><div><dt><kbd>M</kbd></dt><dd>go to the model's settings</dd></div><div><dt><kbd>F</kbd> <kbd>+</kbd> <kbd>−</kbd></dt><dd>fit, zoom in, zoom out</dd></div><div><dt><kbd>Esc</kbd></dt><dd>leave a field, close a menu</dd></div></dl><p class=\"lab-help__text\">The address bar always holds the whole configuration and the step: copy it to share exactly this view. Tab moves through every control; Enter or Space on a node of the graph inspects it.</p></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -35,3 +35,38 @@ type Lesson struct {
 	Prev    *LessonLink // nil on the first lesson
 	Next    *LessonLink // nil on the last lesson
 }
+
+// Field is one control of an options form, as the page shows it: made by
+// the server from an exhibit's option table.
+type Field struct {
+	Name    string // the option's name, sent in a set request
+	Label   string
+	Title   string // a longer explanation, shown on hover
+	Control string // one of the Control constants
+	Default string // the value the page configures unless its address says otherwise
+	Min     string // bounds and step of a number control
+	Max     string
+	Step    string
+	Choices []Choice // of a select
+	Width   string   // "wide", "half" or "third" of the form's grid
+}
+
+// The controls of a Field.
+const (
+	ControlSelect = "select" // one of Choices
+	ControlNumber = "number"
+	ControlText   = "text"
+	ControlSwitch = "switch" // true or false
+	ControlSeed   = "seed"   // a number with a button that draws a new one
+)
+
+// Choice is one choice of a select.
+type Choice struct {
+	Value, Label string
+}
+
+// LabForm is the lab's model form: one field per option the learner sets
+// with a control, in the order of the lab's option table.
+type LabForm struct {
+	Fields []Field
+}

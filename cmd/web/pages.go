@@ -31,7 +31,7 @@ func (s *Server) lesson(c echo.Context) error {
 
 // lab shows the lab page.
 func (s *Server) lab(c echo.Context) error {
-	return render(c, http.StatusOK, templates.LabPage())
+	return render(c, http.StatusOK, templates.LabPage(labForm))
 }
 
 // health is the body of /healthz.
