@@ -3,8 +3,8 @@ package exhibit
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )

@@ -138,7 +138,7 @@ func (f fields) str(name string, max int) (string, bool, *Error) {
 		return "", false, nil
 	}
 	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	if err := json.Unmarshal(raw, &s); err != nil || isNull(raw) {
 		return "", true, Errorf(CodeBadField, "field %q must be a string", name)
 	}
 	if len(s) > max {
@@ -167,7 +167,7 @@ func (f fields) integer(name string, lo, hi int64) (int64, bool, *Error) {
 		return 0, false, nil
 	}
 	var x float64
-	if err := json.Unmarshal(raw, &x); err != nil {
+	if err := json.Unmarshal(raw, &x); err != nil || isNull(raw) {
 		if isNumber(raw) { // a number too large for a float64
 			return 0, true, Errorf(CodeOutOfRange, "field %q must be an integer from %d to %d", name, lo, hi)
 		}
@@ -181,6 +181,10 @@ func (f fields) integer(name string, lo, hi int64) (int64, bool, *Error) {
 	}
 	return int64(x), true, nil
 }
+
+// isNull reports whether raw is JSON null, which json.Unmarshal accepts
+// into any Go value by leaving it alone: a field may not be null.
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
 func isNumber(raw json.RawMessage) bool {
 	raw = bytes.TrimSpace(raw)
@@ -243,7 +247,7 @@ func (f fields) options() (map[string]string, *Error) {
 		return map[string]string{}, nil
 	}
 	var obj fields
-	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil || isNull(raw) {
 		return nil, Errorf(CodeBadField, `field "options" must be an object`)
 	}
 	if len(obj) > MaxOptions {

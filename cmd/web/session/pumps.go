@@ -1,9 +1,11 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"io"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
@@ -21,6 +23,10 @@ const (
 	// maxMessageSize is the largest frame read from the client; a larger
 	// one closes the connection with status 1009.
 	maxMessageSize = protocol.MaxMessageBytes
+	// closeWait bounds the time to send the close frame, so that a client
+	// that does not read cannot hold the end of its session, or of the
+	// server's shutdown.
+	closeWait = 250 * time.Millisecond
 	// lingerWait and lingerBytes bound how long, and how much, the reader
 	// drains after refusing an oversized frame.
 	lingerWait  = 2 * time.Second
@@ -53,6 +59,12 @@ func (s *session) readPump() {
 			}
 			return
 		}
+		if kind == websocket.TextMessage && !utf8.Valid(data) {
+			// RFC 6455: a text frame must be UTF-8; the endpoint closes
+			// with 1007 (invalid frame payload data).
+			s.closeWith(websocket.CloseInvalidFramePayloadData, "a text frame must be valid UTF-8")
+			return
+		}
 		s.handle(kind, data)
 	}
 }
@@ -66,34 +78,74 @@ func (s *session) writePump() {
 		ticker.Stop()
 		s.conn.Close()
 	}()
+	// Once the session ends, the writer has closeWait to finish a write in
+	// progress and send the close frame; then the socket is closed under
+	// it, so that a client that stopped reading cannot hold the session
+	// (or the server's shutdown) for writeWait.
+	stop := context.AfterFunc(s.ctx, func() { time.AfterFunc(2*closeWait, func() { s.conn.NetConn().Close() }) })
+	defer stop()
 	for {
 		select {
 		case <-s.out.ready:
 			batch, over := s.out.take()
 			for _, data := range batch {
-				s.conn.SetWriteDeadline(time.Now().Add(writeWait))
+				if s.ctx.Err() != nil {
+					break
+				}
+				s.writeDeadline(writeWait)
 				if err := s.conn.WriteMessage(websocket.TextMessage, data); err != nil {
 					return
 				}
 			}
 			if over {
-				s.writeClose(websocket.CloseTryAgainLater, "client too slow")
-				return
+				s.closeWith(websocket.CloseTryAgainLater, "client too slow")
 			}
 		case <-ticker.C:
-			s.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			s.writeDeadline(writeWait)
 			if err := s.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
 				return
 			}
 		case <-s.ctx.Done():
-			s.writeClose(websocket.CloseGoingAway, "server closing")
+			if code, reason := s.closeReason(); code != 0 {
+				s.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(closeWait))
+			}
 			return
 		}
 	}
 }
 
-// writeClose sends a close frame; errors are ignored because the
-// connection is being torn down anyway.
-func (s *session) writeClose(code int, reason string) {
-	s.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(writeWait))
+// writeDeadline sets the deadline of the next write: wait from now, or
+// closeWait once the session has ended, whichever is sooner. Only the
+// writer calls it.
+func (s *session) writeDeadline(wait time.Duration) {
+	if s.ctx.Err() != nil {
+		wait = min(wait, closeWait)
+	}
+	s.conn.SetWriteDeadline(time.Now().Add(wait))
+}
+
+// closeWith ends the session and says why: the writer sends code and
+// reason in the close frame. The first reason given wins.
+func (s *session) closeWith(code int, reason string) {
+	s.closeMu.Lock()
+	if s.closeCode == 0 {
+		s.closeCode, s.closeText = code, reason
+	}
+	s.closeMu.Unlock()
+	s.cancel()
+}
+
+// closeReason returns the close frame the session ends with: the reason
+// it was given, else 1001 when the server shuts down, else none (the
+// client closed, or its connection failed).
+func (s *session) closeReason() (int, string) {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	switch {
+	case s.closeCode != 0:
+		return s.closeCode, s.closeText
+	case s.m.ctx.Err() != nil:
+		return websocket.CloseGoingAway, "server shutting down"
+	}
+	return 0, ""
 }

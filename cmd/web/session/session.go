@@ -26,6 +26,10 @@ type session struct {
 	ctx    context.Context // ends when the connection ends
 	cancel context.CancelFunc
 
+	closeMu   sync.Mutex // guards the close frame the session ends with
+	closeCode int        // 0 for none yet
+	closeText string
+
 	// mu serializes the connection's requests, those of the socket and
 	// weight uploads over HTTP, so that a widget answers one at a time.
 	// It guards widgets.
