@@ -15,7 +15,12 @@
 //     message that starts with "engine: ". Bad data from outside returns an
 //     error.
 //
-// The engine imports nothing of the web, keeps no goroutine alive beyond a
-// call, logs nothing and has no global mutable state. Randomness comes in as
-// an explicit seed.
+// The engine imports nothing of the web, logs nothing, and has no
+// goroutines and no global mutable state, with one documented exception:
+// the matrix product in engine/internal/gemm. It splits a large product
+// across cores with a fork-join whose goroutines all end before the call
+// returns, keeps its packing scratch in a sync.Pool (scratch only, never a
+// result), and reads a CPU-feature flag set once at start-up. How the
+// product is split does not change its result; that package's doc says
+// why, and what its tests check. Randomness comes in as an explicit seed.
 package engine
