@@ -1,6 +1,10 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+
+	"stepgraph/engine/internal/gemm"
+)
 
 // Conv2D is a 2-D convolution (strictly, a cross-correlation, as in every
 // deep-learning library) over a batch of images in NCHW layout:
@@ -87,7 +91,7 @@ func (op *Conv2D) Forward(out *Tensor, in ...*Tensor) {
 		for i := range n {
 			im2col(op.cols[i*d.outArea:], ld, in[0].Data[(b0+i)*inSize:(b0+i+1)*inSize], d)
 		}
-		gemm(false, false, d.cout, ld, d.patch, in[1].Data, op.cols, 0, op.tmp)
+		gemm.Mul(false, false, d.cout, ld, d.patch, in[1].Data, op.cols, 0, op.tmp)
 		for i := range n {
 			yb := out.Data[(b0+i)*outSize : (b0+i+1)*outSize] // [Cout, Ho*Wo]
 			for o := range d.cout {
@@ -129,11 +133,11 @@ func (op *Conv2D) Backward(din []*Tensor, dout, out *Tensor, in ...*Tensor) {
 			for i := range n {
 				im2col(op.cols[i*d.outArea:], ld, in[0].Data[(b0+i)*inSize:(b0+i+1)*inSize], d)
 			}
-			gemm(false, true, d.cout, d.patch, ld, op.tmp, op.cols, 1, din[1].Data)
+			gemm.Mul(false, true, d.cout, d.patch, ld, op.tmp, op.cols, 1, din[1].Data)
 		}
 		if din[0] != nil {
 			op.dcols = convBuf(op.dcols, d.patch*ld)
-			gemm(true, false, d.patch, ld, d.cout, in[1].Data, op.tmp, 0, op.dcols)
+			gemm.Mul(true, false, d.patch, ld, d.cout, in[1].Data, op.tmp, 0, op.dcols)
 			for i := range n {
 				col2im(din[0].Data[(b0+i)*inSize:(b0+i+1)*inSize], op.dcols[i*d.outArea:], ld, d)
 			}

@@ -1,6 +1,10 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+
+	"stepgraph/engine/internal/gemm"
+)
 
 // MatMul multiplies the last two axes: Y = A B, or Y = A B^T with TransB.
 //
@@ -67,7 +71,7 @@ func (op *MatMul) Forward(out *Tensor, in ...*Tensor) {
 		if !shared {
 			bi = b.Data[i*k*n : (i+1)*k*n]
 		}
-		gemm(false, op.TransB, m, n, k, a.Data[i*m*k:(i+1)*m*k], bi, 0, out.Data[i*m*n:(i+1)*m*n])
+		gemm.Mul(false, op.TransB, m, n, k, a.Data[i*m*k:(i+1)*m*k], bi, 0, out.Data[i*m*n:(i+1)*m*n])
 	}
 }
 
@@ -91,15 +95,15 @@ func (op *MatMul) Backward(din []*Tensor, dout, out *Tensor, in ...*Tensor) {
 		}
 		if din[0] != nil {
 			// dA [m,k] += dY [m,n] x B^T; B is [k,n] (or [n,k] with TransB).
-			gemm(false, !op.TransB, m, k, n, gi, bi, 1, din[0].Data[i*m*k:(i+1)*m*k])
+			gemm.Mul(false, !op.TransB, m, k, n, gi, bi, 1, din[0].Data[i*m*k:(i+1)*m*k])
 		}
 		if dbi != nil {
 			if op.TransB {
 				// dB [n,k] += dY^T [n,m] x A [m,k]
-				gemmTA(n, k, m, gi, ai, dbi)
+				gemm.MulTA(n, k, m, gi, ai, dbi)
 			} else {
 				// dB [k,n] += A^T [k,m] x dY [m,n]
-				gemmTA(k, n, m, ai, gi, dbi)
+				gemm.MulTA(k, n, m, ai, gi, dbi)
 			}
 		}
 	}

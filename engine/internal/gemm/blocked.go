@@ -1,4 +1,4 @@
-package engine
+package gemm
 
 import "sync"
 
@@ -7,7 +7,7 @@ import "sync"
 //
 // A naive triple loop streams all of B through the cache for every row of
 // A. The blocked product cuts the work into blocks that fit the caches and
-// runs a tiny register-tiled micro-kernel (gemm_kernel.go) over them:
+// runs a tiny register-tiled micro-kernel (kernel.go) over them:
 //
 //	for jc in steps of ncBlock:            columns of B and C
 //	  for pc in steps of kcBlock:          the shared dimension k
@@ -62,8 +62,8 @@ func (o operand) sub(i, j int) operand {
 	return o
 }
 
-// gemmScratch holds the packing buffers of one worker.
-type gemmScratch struct {
+// scratch holds the packing buffers of one worker.
+type scratch struct {
 	apack []float64             // mcBlock x kcBlock: a transposed A block, as mr-row panels
 	bpack []float64             // kcBlock x ncBlock: a B block, as nr-column panels
 	edge  [mr * kcBlock]float64 // the last, partial mr-row panel of a row-major A block
@@ -74,12 +74,12 @@ type gemmScratch struct {
 // calls, so that a training step does not allocate them hundreds of times.
 // It is a cache, not state: a buffer's contents never outlive the call that
 // uses it.
-var scratchPool = sync.Pool{New: func() any { return new(gemmScratch) }}
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // grow makes the packing buffers hold the blocks of an [m, k] x [k, n]
 // product: only as large as the product needs, so that a small product
 // never pays for (or clears) a full-size buffer when the pool is empty.
-func (s *gemmScratch) grow(m, n, k int, packA bool) {
+func (s *scratch) grow(m, n, k int, packA bool) {
 	kc := min(kcBlock, k)
 	if need := kc * roundUp(min(ncBlock, n), nr); len(s.bpack) < need {
 		s.bpack = make([]float64, need)
@@ -89,11 +89,11 @@ func (s *gemmScratch) grow(m, n, k int, packA bool) {
 	}
 }
 
-// gemmBlocked adds A B into C for A [m, k], B [k, n] and C [m, n] with
+// mulBlocked adds A B into C for A [m, k], B [k, n] and C [m, n] with
 // rows ldc apart, using kern as the micro-kernel. With overwrite, the first
 // pass over k stores into C instead of adding, so C is never read.
-func gemmBlocked(kern microKernel, overwrite bool, m, n, k int, a, b operand, c []float64, ldc int) {
-	s := scratchPool.Get().(*gemmScratch)
+func mulBlocked(kern microKernel, overwrite bool, m, n, k int, a, b operand, c []float64, ldc int) {
+	s := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(s)
 	s.grow(m, n, k, a.trans)
 	for jc := 0; jc < n; jc += ncBlock {
@@ -116,7 +116,7 @@ func gemmBlocked(kern microKernel, overwrite bool, m, n, k int, a, b operand, c 
 // macroKernel runs the micro-kernel over every mr x nr tile of one block:
 // C[mc, nc] += A[mc, kc] B (= with overwrite), with B packed in s.bpack
 // and, if a is transposed, A packed in s.apack.
-func macroKernel(kern microKernel, overwrite bool, mc, nc, kc int, a operand, s *gemmScratch, c []float64, ldc int) {
+func macroKernel(kern microKernel, overwrite bool, mc, nc, kc int, a operand, s *scratch, c []float64, ldc int) {
 	for jr := 0; jr < nc; jr += nr {
 		cols := min(nr, nc-jr)
 		bp := s.bpack[jr*kc : jr*kc+nr*kc] // panel jr/nr: [kc, nr]

@@ -1,7 +1,7 @@
-package engine
+package gemm
 
 // The micro-kernel is the innermost piece of the matrix product (see
-// gemm_blocked.go for the loops around it). It multiplies an mr x kc block
+// blocked.go for the loops around it). It multiplies an mr x kc block
 // of A with one packed panel of B, kc by nr columns, and adds the mr x nr
 // result into C:
 //

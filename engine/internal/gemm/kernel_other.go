@@ -1,7 +1,7 @@
 //go:build !amd64 || purego
 
-package engine
+package gemm
 
 // asmKernel reports that there is no assembly micro-kernel on this
-// architecture (or with the purego build tag), so gemm uses gonum's Dgemm.
+// architecture (or with the purego build tag), so Mul uses gonum's Dgemm.
 func asmKernel() (microKernel, bool) { return nil, false }

@@ -1,10 +1,10 @@
 //go:build amd64 && !purego
 
-package engine
+package gemm
 
-// The AVX2 micro-kernel is written in Go assembly (gemm_amd64.s). It is used
+// The AVX2 micro-kernel is written in Go assembly (kernel_amd64.s). It is used
 // only when the CPU and the operating system support AVX2 and FMA; otherwise
-// gemm uses gonum's Dgemm.
+// Mul uses gonum's Dgemm.
 
 // kernelAVX2FMA is the assembly micro-kernel: C[6, 8] += A[6, kc] Bpanel,
 // or with overwrite C = A Bpanel.

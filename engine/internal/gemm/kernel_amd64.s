@@ -6,7 +6,7 @@
 //
 // C[6, 8] += A[6, kc] Bpanel[kc, 8], or with overwrite C = A Bpanel.
 // A[i, p] is at a + 8*(i*rsa + p*csa);
-// the B panel is p-major (see gemm_kernel.go). Registers:
+// the B panel is p-major (see kernel.go). Registers:
 //
 //	Y0..Y11   the 6 x 8 tile: row i of C is Y(2i) (columns 0-3), Y(2i+1) (4-7)
 //	Y12, Y13  row p of the B panel

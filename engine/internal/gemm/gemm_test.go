@@ -1,4 +1,4 @@
-package engine
+package gemm
 
 import (
 	"fmt"
@@ -43,7 +43,23 @@ func naiveGemm(transA, transB bool, m, n, k int, a, b []float64, beta float64, c
 	return want, mag
 }
 
-func randSlice(r *Mulberry32, n int) []float64 {
+// mulberry32 is engine.Mulberry32, the reference spec's PRNG, repeated here
+// because this package cannot import the engine that imports it. The tests
+// draw the same operands as when they lived in package engine.
+type mulberry32 struct{ s uint32 }
+
+func newMulberry32(seed uint32) *mulberry32 { return &mulberry32{s: seed} }
+
+// Next returns a uniform float64 in [0, 1).
+func (r *mulberry32) Next() float64 {
+	r.s += 0x6D2B79F5
+	t := r.s
+	t = (t ^ (t >> 15)) * (t | 1)
+	t ^= t + (t^(t>>7))*(t|61)
+	return float64(t^(t>>14)) / 4294967296.0
+}
+
+func randSlice(r *mulberry32, n int) []float64 {
 	s := make([]float64, n)
 	for i := range s {
 		s[i] = 2*r.Next() - 1
@@ -51,7 +67,7 @@ func randSlice(r *Mulberry32, n int) []float64 {
 	return s
 }
 
-// gemmFunc has gemm's signature.
+// gemmFunc has Mul's signature.
 type gemmFunc func(transA, transB bool, m, n, k int, a, b []float64, beta float64, c []float64)
 
 // gemmImpls lists every way this machine can compute a product: the entry
@@ -59,10 +75,10 @@ type gemmFunc func(transA, transB bool, m, n, k int, a, b []float64, beta float6
 func gemmImpls() map[string]gemmFunc {
 	with := func(kern microKernel) gemmFunc {
 		return func(tA, tB bool, m, n, k int, a, b []float64, beta float64, c []float64) {
-			gemmWith(kern, tA, tB, m, n, k, a, b, beta, c)
+			mulWith(kern, tA, tB, m, n, k, a, b, beta, c)
 		}
 	}
-	impls := map[string]gemmFunc{"gemm": gemm, "kernel=go": with(kernelGo), "gonum": gonumGemm}
+	impls := map[string]gemmFunc{"gemm": Mul, "kernel=go": with(kernelGo), "gonum": gonumMul}
 	if kern, ok := asmKernel(); ok {
 		impls["kernel=asm"] = with(kern)
 	}
@@ -129,7 +145,7 @@ func TestGemmMatchesNaive(t *testing.T) {
 	}
 	const guard = 3 // elements past C that must not be written
 	impls := gemmImpls()
-	r := NewMulberry32(7)
+	r := newMulberry32(7)
 	for _, tc := range gemmCases() {
 		a := randSlice(r, tc.m*tc.k)
 		b := randSlice(r, tc.k*tc.n)
@@ -179,10 +195,10 @@ func TestGemmPanicsOnShortSlices(t *testing.T) {
 			defer func() {
 				msg, _ := recover().(string)
 				if !strings.HasPrefix(msg, "engine: gemm") {
-					t.Errorf("gemm with %s: panic %q, want an \"engine: gemm\" panic", tc.name, msg)
+					t.Errorf("Mul with %s: panic %q, want an \"engine: gemm\" panic", tc.name, msg)
 				}
 			}()
-			gemm(false, false, 2, 4, 3, tc.a, tc.b, 0, tc.c) // [2,3] x [3,4]
+			Mul(false, false, 2, 4, 3, tc.a, tc.b, 0, tc.c) // [2,3] x [3,4]
 		}()
 	}
 }
@@ -190,7 +206,7 @@ func TestGemmPanicsOnShortSlices(t *testing.T) {
 // TestGemmAgreesWithGonum checks the engine's product against gonum's Dgemm,
 // the implementation it replaced, on the shapes of a transformer layer.
 func TestGemmAgreesWithGonum(t *testing.T) {
-	r := NewMulberry32(11)
+	r := newMulberry32(11)
 	for _, tc := range []gemmCase{
 		{false, false, 256, 128, 64, 0},
 		{false, true, 256, 64, 128, 1},
@@ -200,22 +216,22 @@ func TestGemmAgreesWithGonum(t *testing.T) {
 		a, b := randSlice(r, tc.m*tc.k), randSlice(r, tc.k*tc.n)
 		got := randSlice(r, tc.m*tc.n)
 		ref := append([]float64(nil), got...)
-		gemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, a, b, tc.beta, got)
-		gonumGemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, a, b, tc.beta, ref)
+		Mul(tc.transA, tc.transB, tc.m, tc.n, tc.k, a, b, tc.beta, got)
+		gonumMul(tc.transA, tc.transB, tc.m, tc.n, tc.k, a, b, tc.beta, ref)
 		for i := range got {
 			// Entries are sums of k products of numbers in [-1, 1]: mag <= k+1,
 			// so the two orders differ by at most 2(k+2) u (k+1) < 1e-10.
 			if d := math.Abs(got[i] - ref[i]); d > 1e-10 {
-				t.Fatalf("gemm(%v)[%d] = %v, gonum Dgemm = %v", tc, i, got[i], ref[i])
+				t.Fatalf("Mul(%v)[%d] = %v, gonum Dgemm = %v", tc, i, got[i], ref[i])
 			}
 		}
 	}
 }
 
 // gemmBenchShapes are the products of a training step of the benchmark
-// models (see transformer/bench_test.go): linear layers fold the batch into
-// the rows (B*T = 1024 for the large model), attention multiplies
-// [T, d_head] blocks of one head.
+// models (see engine/transformer/bench_test.go): linear layers fold the
+// batch into the rows (B*T = 1024 for the large model), attention
+// multiplies [T, d_head] blocks of one head.
 var gemmBenchShapes = []gemmCase{
 	{false, false, 1024, 512, 128, 1}, // large: X W1
 	{false, false, 1024, 128, 512, 1}, // large: H W2
@@ -236,12 +252,12 @@ func (c gemmCase) benchName() string {
 	return fmt.Sprintf("%s%s_%dx%d_%dx%d", t[c.transA], t[c.transB], c.m, c.k, c.k, c.n)
 }
 
-// BenchmarkGemm compares the engine's product (gemm, and the blocked
+// BenchmarkGemm compares the engine's product (Mul, and the blocked
 // product with the portable kernel) with gonum's blas64 Dgemm.
 func BenchmarkGemm(b *testing.B) {
 	impls := gemmImpls()
 	for _, s := range gemmBenchShapes {
-		r := NewMulberry32(3)
+		r := newMulberry32(3)
 		a, bm, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), randSlice(r, s.m*s.n)
 		for _, impl := range []string{"gemm", "gonum", "kernel=go"} {
 			f := impls[impl]
