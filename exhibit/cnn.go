@@ -1,6 +1,8 @@
 package exhibit
 
 import (
+	"slices"
+
 	"stepgraph/engine/cnn"
 	"stepgraph/engine/data"
 )
@@ -45,7 +47,22 @@ var CNNOptions = &Table{Kind: "cnn", Options: append([]Option{
 	activationOption("relu", cnn.Activations...),
 	{Name: "image", Label: "Image", Help: "the training image of the stepped graph; setting it keeps the trained weights and moves the cursor to the start",
 		Type: Int, Min: 0, Max: cnnImages - 1, Default: "0", Effect: NewExample},
-}, trainingOptions("0.01")...)}
+}, trainingOptions("0.01")...), Combine: padInsideKernel}
+
+// padInsideKernel checks that the padding is at most kernel - 1, so that
+// every window of a convolution holds at least one pixel of its input,
+// blaming pad when the request set it, else kernel.
+func padInsideKernel(v Values, changed []string) *Error {
+	pad, kernel := v.Int("pad"), v.Int("kernel")
+	if pad <= kernel-1 {
+		return nil
+	}
+	field := "kernel"
+	if slices.Contains(changed, "pad") {
+		field = "pad"
+	}
+	return at(Errorf(OutOfRange, "%s: pad %d is more than kernel %d - 1 (a window would hold only zeros)", field, pad, kernel), field)
+}
 
 // CNN steps and trains a small convolutional network on the images of
 // package data, and shows its feature maps (cnn_maps.go).

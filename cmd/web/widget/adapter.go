@@ -133,6 +133,9 @@ func (a *adapter) handleSet(req *protocol.Request) *protocol.Error {
 	}
 	defer a.mu.Unlock()
 	if e := a.ex.Apply(next, effect); e != nil {
+		if e.Field == "" && e.Code == exhibit.OutOfRange {
+			e.Field = req.Name // sizes that do not fit together once it changed
+		}
 		return refusal(e)
 	}
 	switch effect {

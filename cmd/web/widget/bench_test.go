@@ -12,7 +12,7 @@ import (
 func BenchmarkStep(b *testing.B) {
 	for _, kind := range []string{"mlp", "attention"} {
 		b.Run(kind, func(b *testing.B) {
-			w, rec := newWidget[Widget](b, kind, map[string]string{})
+			w, rec := newWidget(b, kind, map[string]string{})
 			req := &protocol.Request{Type: protocol.TypeStep, Dir: protocol.DirForward, Count: 1}
 			reset := &protocol.Request{Type: protocol.TypeReset}
 			for b.Loop() {

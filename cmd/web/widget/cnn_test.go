@@ -2,6 +2,7 @@ package widget
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"testing"
@@ -12,11 +13,12 @@ import (
 	"stepgraph/engine/data"
 )
 
-// TestCNNOptions checks which options configure a cnn widget and the
-// error code of each bad one (the cnn kind does not name the option at
-// fault).
+// TestCNNOptions checks which options configure a cnn widget, and the
+// error code and field of each bad one. A combination the network cannot
+// build is refused by the engine, not by one option's row, and names no
+// option.
 func TestCNNOptions(t *testing.T) {
-	checkOptions(t, "cnn", false, []optionCase{
+	checkOptions(t, "cnn", []optionCase{
 		{map[string]string{}, "", ""},
 		{map[string]string{
 			"data": "digits", "size": "16", "channels": "8, 8", "kernel": "5", "stride": "1", "pad": "2", "pool": "avg",
@@ -24,29 +26,29 @@ func TestCNNOptions(t *testing.T) {
 		}, "", ""},
 		{map[string]string{"pool": "none", "stride": "2", "pad": "0"}, "", ""},
 		{map[string]string{"caption": "anything"}, "", ""},
-		{map[string]string{"data": "faces"}, protocol.CodeBadField, ""},
-		{map[string]string{"size": "9"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"size": "17"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"channels": ""}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"channels": "9"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"channels": "2,2,2"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"channels": "two"}, protocol.CodeBadField, ""},
-		{map[string]string{"kernel": "0"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"kernel": "6"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"stride": "4"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"pad": "3"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"data": "faces"}, protocol.CodeBadField, "data"},
+		{map[string]string{"size": "9"}, protocol.CodeOutOfRange, "size"},
+		{map[string]string{"size": "17"}, protocol.CodeOutOfRange, "size"},
+		{map[string]string{"channels": ""}, protocol.CodeOutOfRange, "channels"},
+		{map[string]string{"channels": "9"}, protocol.CodeOutOfRange, "channels"},
+		{map[string]string{"channels": "2,2,2"}, protocol.CodeOutOfRange, "channels"},
+		{map[string]string{"channels": "two"}, protocol.CodeBadField, "channels"},
+		{map[string]string{"kernel": "0"}, protocol.CodeOutOfRange, "kernel"},
+		{map[string]string{"kernel": "6"}, protocol.CodeOutOfRange, "kernel"},
+		{map[string]string{"stride": "4"}, protocol.CodeOutOfRange, "stride"},
+		{map[string]string{"pad": "3"}, protocol.CodeOutOfRange, "pad"},
 		// Padding wider than kernel - 1 only adds all-zero windows.
-		{map[string]string{"kernel": "1", "pad": "1"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"kernel": "1", "pad": "1"}, protocol.CodeOutOfRange, "pad"},
 		// 10 -> (10 - 5)/3 + 1 = 2 -> pool 1: the second 5x5 kernel does not fit.
 		{map[string]string{"size": "10", "channels": "4,4", "kernel": "5", "stride": "3", "pad": "0"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"pool": "min"}, protocol.CodeBadField, ""},
-		{map[string]string{"act": "swish"}, protocol.CodeBadField, ""},
-		{map[string]string{"image": "512"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"image": "-1"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"lr": "0"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"optimizer": "rmsprop"}, protocol.CodeBadField, ""},
-		{map[string]string{"seed": "x"}, protocol.CodeOutOfRange, ""},
-		{map[string]string{"hidden": "4"}, protocol.CodeUnknownParam, ""},
+		{map[string]string{"pool": "min"}, protocol.CodeBadField, "pool"},
+		{map[string]string{"act": "swish"}, protocol.CodeBadField, "act"},
+		{map[string]string{"image": "512"}, protocol.CodeOutOfRange, "image"},
+		{map[string]string{"image": "-1"}, protocol.CodeOutOfRange, "image"},
+		{map[string]string{"lr": "0"}, protocol.CodeOutOfRange, "lr"},
+		{map[string]string{"optimizer": "rmsprop"}, protocol.CodeBadField, "optimizer"},
+		{map[string]string{"seed": "x"}, protocol.CodeBadField, "seed"}, // text that is not a number
+		{map[string]string{"hidden": "4"}, protocol.CodeUnknownParam, "hidden"},
 	})
 }
 
@@ -105,7 +107,7 @@ func plane(x *engine.Tensor, a, c int) []float64 {
 // of a kernel and of a feature map with their gradients.
 func TestCNNMaps(t *testing.T) {
 	ref, set := referenceCNN(t)
-	w, rec := newWidget[*cnnWidget](t, "cnn", mapsOptions)
+	w, rec := newWidget(t, "cnn", mapsOptions)
 	w.Start(1)
 	m := last[*protocol.Maps](rec.take())
 	if m == nil {
@@ -181,9 +183,13 @@ func TestCNNMaps(t *testing.T) {
 // keeps the trained weights and restarts the cursor, a learning rate keeps
 // the cursor, a kernel size builds a new network.
 func TestCNNSet(t *testing.T) {
-	w, rec := newWidget[*cnnWidget](t, "cnn", mapsOptions)
+	w, rec := newWidget(t, "cnn", mapsOptions)
 	w.trainChunk()
-	trained := slices.Clone(w.step.g.MustNode("convs.0.w").Value.Data)
+	// The steps of one chunk, as its metrics report them.
+	chunk := last[*protocol.Metrics](rec.take()).Step
+	convW := func() *engine.Node { return w.ex.Stepping().Graph().MustNode("convs.0.w") }
+	done := func() int { return w.ex.Metrics(false).Step }
+	trained := slices.Clone(convW().Value.Data)
 	_, images := referenceCNN(t)
 	set := func(name, value string) []protocol.Message {
 		t.Helper()
@@ -212,20 +218,20 @@ func TestCNNSet(t *testing.T) {
 	if m.Node != "convs.0.act" || len(m.Channels) != 0 {
 		t.Errorf("set image after 2 steps: maps of %q with %d channels, want convs.0.act with none (not computed for image 7 yet)", m.Node, len(m.Channels))
 	}
-	if w.done != cnnPace.chunk || !slices.Equal(w.step.g.MustNode("convs.0.w").Value.Data, trained) {
-		t.Errorf("set image: %d steps done and weights changed, want %d and the trained weights", w.done, cnnPace.chunk)
+	if done() != chunk || !slices.Equal(convW().Value.Data, trained) {
+		t.Errorf("set image: %d steps done and weights changed, want %d and the trained weights", done(), chunk)
 	}
 
 	step(2)
-	if n := last[*protocol.Node](set("lr", "0.002")); n == nil || n.Step.Index != 2 || w.done != cnnPace.chunk {
-		t.Errorf("set lr: node %v after %d steps done, want the cursor kept at 2", n, w.done)
+	if n := last[*protocol.Node](set("lr", "0.002")); n == nil || n.Step.Index != 2 || done() != chunk {
+		t.Errorf("set lr: node %v after %d steps done, want the cursor kept at 2", n, done())
 	}
 
 	msgs = set("kernel", "5")
-	if g := last[*protocol.Graph](msgs); g == nil || w.done != 0 {
-		t.Fatalf("set kernel: graph %v, %d steps done; want a new graph and none", g, w.done)
+	if g := last[*protocol.Graph](msgs); g == nil || done() != 0 {
+		t.Fatalf("set kernel: graph %v, %d steps done; want a new graph and none", g, done())
 	}
-	if shape := w.step.g.MustNode("convs.0.w").Shape; !slices.Equal(shape, []int{3, 1, 5, 5}) {
+	if shape := convW().Shape; !slices.Equal(shape, []int{3, 1, 5, 5}) {
 		t.Errorf("set kernel 5: convs.0.w shape %v, want [3 1 5 5]", shape)
 	}
 
@@ -237,7 +243,28 @@ func TestCNNSet(t *testing.T) {
 	if e := w.Handle(&protocol.Request{Type: protocol.TypeSet, Name: "kernel", Value: "1"}); e == nil || e.Code != protocol.CodeOutOfRange {
 		t.Errorf("set kernel 1 with pad 2: %v, want out_of_range", e)
 	}
-	if shape := w.step.g.MustNode("convs.0.w").Shape; !slices.Equal(shape, []int{3, 1, 5, 5}) {
+	if shape := convW().Shape; !slices.Equal(shape, []int{3, 1, 5, 5}) {
 		t.Errorf("after a refused kernel: convs.0.w shape %v, want [3 1 5 5]", shape)
+	}
+}
+
+// TestCNNSetSizesThatDoNotFit checks that a set whose sizes do not fit
+// together is refused with out_of_range and names the option it set: the
+// table's own rule (pad at most kernel - 1), and the network's (a kernel
+// larger than its padded input).
+func TestCNNSetSizesThatDoNotFit(t *testing.T) {
+	w, _ := newWidget(t, "cnn", map[string]string{"size": "10", "channels": "4,4", "kernel": "3", "stride": "3", "pad": "2"})
+	for _, c := range []struct{ name, value string }{
+		{"kernel", "2"}, // pad 2 is more than kernel - 1
+		{"kernel", "5"}, // the second convolution then makes 1x1 maps, too small for the 2x2 pool
+	} {
+		before := maps.Clone(w.ex.Values())
+		e := w.Handle(&protocol.Request{Type: protocol.TypeSet, Name: c.name, Value: c.value})
+		if e == nil || e.Code != protocol.CodeOutOfRange || e.Field != c.name {
+			t.Errorf("set %s %s: error %+v, want out_of_range at field %s", c.name, c.value, e, c.name)
+		}
+		if !maps.Equal(w.ex.Values(), before) {
+			t.Errorf("set %s %s (refused) changed the options to %v", c.name, c.value, w.ex.Values())
+		}
 	}
 }

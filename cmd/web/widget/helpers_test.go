@@ -2,13 +2,14 @@ package widget
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
 
 	"stepgraph/cmd/web/pool"
 	"stepgraph/cmd/web/protocol"
+	"stepgraph/engine"
+	"stepgraph/mathml"
 )
 
 // recorder is a test Env that keeps every message a widget emits.
@@ -67,7 +68,7 @@ func last[T protocol.Message](msgs []protocol.Message) T {
 
 // newWidget configures a widget of kind (a kind of Default) with opts and
 // fails the test on an error. The widget is closed when the test ends.
-func newWidget[W Widget](t testing.TB, kind string, opts map[string]string) (W, *recorder) {
+func newWidget(t testing.TB, kind string, opts map[string]string) (*adapter, *recorder) {
 	t.Helper()
 	env, rec := newEnv(t)
 	w, e := factory(t, kind)(env, opts)
@@ -75,7 +76,7 @@ func newWidget[W Widget](t testing.TB, kind string, opts map[string]string) (W, 
 		t.Fatalf("%s widget with %v: %v", kind, opts, e)
 	}
 	t.Cleanup(w.Close)
-	return w.(W), rec
+	return w.(*adapter), rec
 }
 
 // factory returns the factory of kind in Default.
@@ -97,9 +98,8 @@ type optionCase struct {
 }
 
 // checkOptions configures a widget of kind with each case's options and
-// checks the error's code, and its field when fields is set (the mlp and
-// cnn kinds do not name the option at fault).
-func checkOptions(t *testing.T, kind string, fields bool, cases []optionCase) {
+// checks the error's code and field.
+func checkOptions(t *testing.T, kind string, cases []optionCase) {
 	t.Helper()
 	f := factory(t, kind)
 	for _, c := range cases {
@@ -108,15 +108,33 @@ func checkOptions(t *testing.T, kind string, fields bool, cases []optionCase) {
 		switch {
 		case c.code == "" && e != nil:
 			t.Errorf("%s widget with %v: error %v, want none", kind, c.opts, e)
-		case c.code != "" && (e == nil || e.Code != c.code || (fields && e.Field != c.field)):
-			want := "code " + string(c.code)
-			if fields {
-				want += fmt.Sprintf(" for field %q", c.field)
-			}
-			t.Errorf("%s widget with %v: error %+v, want %s", kind, c.opts, e, want)
+		case c.code != "" && (e == nil || e.Code != c.code || e.Field != c.field):
+			t.Errorf("%s widget with %v: error %+v, want code %s for field %q", kind, c.opts, e, c.code, c.field)
 		}
 		if w != nil {
 			w.Close()
+		}
+	}
+}
+
+// checkFormulas checks that every op of g has a formula the server's
+// MathML renderer accepts, so the inspector never falls back to raw TeX.
+// seen holds the formulas checked already, over several graphs; what
+// names g in failures.
+func checkFormulas(t *testing.T, what string, seen map[string]bool, g *engine.Graph) {
+	t.Helper()
+	for _, n := range g.Nodes {
+		f := n.Info().Formula
+		if n.Op == nil || seen[f] {
+			continue
+		}
+		seen[f] = true
+		if f == "" {
+			t.Errorf("%s: op %s of node %s has no formula", what, n.Info().Name, n.Name)
+			continue
+		}
+		if _, err := mathml.Render(f, true); err != nil {
+			t.Errorf("%s: formula of %s (%s) does not render: %v", what, n.Name, f, err)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"stepgraph/cmd/web/protocol"
+	"stepgraph/exhibit"
 )
 
 // BenchmarkLabSetHeads measures a hyperparameter change of the default lab
@@ -24,7 +25,7 @@ func BenchmarkLabSetHeadsLargest(b *testing.B) { benchSetHeads(b, labLargest, "4
 // lab of opts with its cursor at the end of the forward pass, and reports
 // the size of the answer's JSON.
 func benchSetHeads(b *testing.B, opts map[string]string, heads ...string) {
-	w, rec := newWidget[*labWidget](b, "lab", opts)
+	w, rec := newWidget(b, "lab", opts)
 	if e := w.Handle(&protocol.Request{Type: protocol.TypeRun, To: protocol.RunToForward}); e != nil {
 		b.Fatal(e)
 	}
@@ -48,30 +49,19 @@ func benchSetHeads(b *testing.B, opts map[string]string, heads ...string) {
 }
 
 // BenchmarkLabParts splits the hyperparameter change into its parts, each
-// at the default sizes with 2 heads: building the model and graphs, the
-// layout with its SVG, and the JSON of the graph message.
+// at the default sizes with 2 heads: here the layout with its SVG (the
+// exhibit draws the layout, the widget the SVG and the message), and the
+// JSON of the graph message. The exhibit package's BenchmarkLabParts
+// times the others: building the model and graphs, and the samples.
 func BenchmarkLabParts(b *testing.B) {
-	o := defaultLabOptions()
-	b.Run("build", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := newLabModel(o); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	lab, rec := newWidget[*labWidget](b, "lab", nil)
+	lab, rec := newWidget(b, "lab", nil)
 	b.Run("layout+svg", func(b *testing.B) {
 		for b.Loop() {
-			lab.relayout()
+			if e := lab.ex.Apply(lab.ex.Values(), exhibit.Relayout); e != nil {
+				b.Fatal(e)
+			}
 			lab.sendGraph(0)
 			rec.take()
-		}
-	})
-	b.Run("samples", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := lab.lm.samples(); err != nil {
-				b.Fatal(err)
-			}
 		}
 	})
 	lab.sendGraph(0)
@@ -89,25 +79,25 @@ func BenchmarkLabParts(b *testing.B) {
 var labLargest = map[string]string{"arch": "encdec", "layers": "4", "d": "64", "heads": "8", "dff": "256", "n": "8", "k": "16"}
 
 // BenchmarkLabTrainChunk measures one chunk of training (up to
-// labChunkSteps steps on batches of labTrainBatch, with its metrics, and
-// the samples and chart when their time comes) for the default model and
-// the largest one: how long a stepping request may wait for the lock while
-// the model trains. It reports the steps per chunk.
+// exhibit.LabChunkSteps steps on the lab's training batches, with its
+// metrics, and the samples and chart when their time comes) for the
+// default model and the largest one: how long a stepping request may wait
+// for the lock while the model trains. It reports the steps per chunk.
 func BenchmarkLabTrainChunk(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		opts map[string]string
 	}{{"default", nil}, {"largest", labLargest}} {
 		b.Run(c.name, func(b *testing.B) {
-			lab, rec := newWidget[*labWidget](b, "lab", c.opts)
+			lab, rec := newWidget(b, "lab", c.opts)
 			chunks := 0
 			for b.Loop() {
 				lab.trainChunk()
 				rec.take()
 				chunks++
 			}
-			b.ReportMetric(float64(lab.run.done)/float64(chunks), "steps/chunk")
-			b.ReportMetric(float64(lab.lm.model.NumParams()), "params")
+			b.ReportMetric(float64(lab.ex.Metrics(false).Step)/float64(chunks), "steps/chunk")
+			b.ReportMetric(float64(labOf(lab).Model().NumParams()), "params")
 		})
 	}
 }

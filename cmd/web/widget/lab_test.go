@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -12,13 +13,14 @@ import (
 
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine/safetensors"
+	"stepgraph/exhibit"
 )
 
-// newTestLab builds a lab with opts and fails the test on an error.
-func newTestLab(t *testing.T, opts map[string]string) (*labWidget, *recorder) {
-	t.Helper()
-	return newWidget[*labWidget](t, "lab", opts)
-}
+// labOf returns the lab exhibit a lab widget adapts.
+func labOf(w *adapter) *exhibit.Lab { return w.ex.(*exhibit.Lab) }
+
+// labText returns a lab widget's options as its graph message gives them.
+func labText(w *adapter) map[string]string { return exhibit.LabOptions.Text(w.ex.Values()) }
 
 // labBound is one value of one option and the answer it must get.
 type labBound struct {
@@ -54,8 +56,8 @@ var labBounds = []labBound{
 	{"tokens", "a-c", protocol.CodeBadField}, {"tokens", "0,x,1", protocol.CodeBadField},
 	{"step", "0", ""}, {"step", "end", ""}, {"step", "-1", protocol.CodeOutOfRange}, {"step", "end+1", protocol.CodeOutOfRange},
 	{"collapsed", "layers.0.attn,embed", ""}, {"collapsed", "", ""}, {"collapsed", "layers 0", protocol.CodeBadField},
-	{"collapsed", strings.Repeat("s", labMaxScopeName+1), protocol.CodeBadField},
-	{"collapsed", manyScopes(labMaxCollapsed + 1), protocol.CodeOutOfRange},
+	{"collapsed", strings.Repeat("s", exhibit.LabMaxScopeName+1), protocol.CodeBadField},
+	{"collapsed", manyScopes(exhibit.LabMaxCollapsed + 1), protocol.CodeOutOfRange},
 	{"colour", "red", protocol.CodeUnknownParam},
 }
 
@@ -83,24 +85,25 @@ func stepValue(v string, total int) string {
 // its code with the option named in Field, and set leaves the model as it
 // was.
 func TestLabOptionBounds(t *testing.T) {
-	ref, _ := newTestLab(t, nil)
-	total := ref.step.st.Total()
+	ref, _ := newWidget(t, "lab", nil)
+	total := ref.ex.Stepping().Stepper().Total()
+	configure := factory(t, "lab")
 	for _, c := range labBounds {
 		value := stepValue(c.value, total)
 		env, _ := newEnv(t)
-		w, e := NewLab(env, map[string]string{c.name: value})
+		w, e := configure(env, map[string]string{c.name: value})
 		switch {
 		case c.code == "" && e != nil:
-			t.Errorf("NewLab(%s=%q) error %v, want none", c.name, value, e)
+			t.Errorf("configure(%s=%q) error %v, want none", c.name, value, e)
 		case c.code != "" && (e == nil || e.Code != c.code || e.Field != c.name):
-			t.Errorf("NewLab(%s=%q) error %+v, want code %s at field %s", c.name, value, e, c.code, c.name)
+			t.Errorf("configure(%s=%q) error %+v, want code %s at field %s", c.name, value, e, c.code, c.name)
 		}
 		if w != nil {
 			w.Close()
 		}
 
-		lab, rec := newTestLab(t, nil)
-		before, lm, opts := lab.step, lab.lm, lab.opts.text()
+		lab, rec := newWidget(t, "lab", nil)
+		before, model, opts := lab.ex.Stepping(), labOf(lab).Model(), labText(lab)
 		e = lab.Handle(&protocol.Request{Type: protocol.TypeSet, ID: 5, Name: c.name, Value: value})
 		if c.code == "" {
 			if e != nil {
@@ -116,29 +119,17 @@ func TestLabOptionBounds(t *testing.T) {
 		if !strings.Contains(e.Message, c.name) && c.code != protocol.CodeUnknownParam {
 			t.Errorf("set %s=%q message %q does not name the field", c.name, value, e.Message)
 		}
-		if lab.step != before || lab.lm != lm || !mapsEqual(lab.opts.text(), opts) {
-			t.Errorf("set %s=%q (refused) changed the model: options %v, want %v", c.name, value, lab.opts.text(), opts)
+		if lab.ex.Stepping() != before || labOf(lab).Model() != model || !maps.Equal(labText(lab), opts) {
+			t.Errorf("set %s=%q (refused) changed the model: options %v, want %v", c.name, value, labText(lab), opts)
 		}
 	}
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestLabConfigureReproduces checks the URL state: a lab configured with
 // the options another lab reports (after sets, with the cursor) has the
 // same graph, input and cursor.
 func TestLabConfigureReproduces(t *testing.T) {
-	a, rec := newTestLab(t, nil)
+	a, rec := newWidget(t, "lab", nil)
 	for _, s := range [][2]string{{"arch", "encdec"}, {"heads", "4"}, {"tokens", "dbf"}, {"collapsed", "enc.layers.0.ffn"}, {"seed", "9"}, {"lr", "0.05"}, {"step", "40"}} {
 		if e := a.Handle(&protocol.Request{Type: protocol.TypeSet, Name: s[0], Value: s[1]}); e != nil {
 			t.Fatalf("set %s=%s: %v", s[0], s[1], e)
@@ -148,7 +139,7 @@ func TestLabConfigureReproduces(t *testing.T) {
 	// the node messages; a graph message tells it the options the model
 	// was built with (lr came after the last one).
 	msgs := rec.take()
-	g := last[*protocol.LabGraph](msgs)
+	g := last[*protocol.Graph](msgs)
 	cur := last[*protocol.Node](msgs).Step.Index
 	opts := g.Options
 	if opts["tokens"] != "dbf" || opts["seed"] != "9" || opts["heads"] != "4" {
@@ -156,18 +147,19 @@ func TestLabConfigureReproduces(t *testing.T) {
 	}
 	opts["lr"] = "0.05"
 	opts["step"] = strconv.Itoa(cur)
-	b, rec2 := newTestLab(t, opts)
+	b, rec2 := newWidget(t, "lab", opts)
 	b.Start(1)
-	g2 := last[*protocol.LabGraph](rec2.take())
+	g2 := last[*protocol.Graph](rec2.take())
 	delete(opts, "step")
-	if g2.SVG != g.SVG || !mapsEqual(g2.Options, opts) || b.opts.LR != 0.05 {
+	if g2.SVG != g.SVG || !maps.Equal(g2.Options, opts) || b.ex.Values().Float("lr") != 0.05 {
 		t.Errorf("lab configured with %v: graph differs (options %v)", opts, g2.Options)
 	}
-	if b.step.st.Pos() != 40 || !slices.Equal(b.lm.input, a.lm.input) || !slices.Equal(b.lm.input, []int{3, 1, 5}) {
-		t.Errorf("lab configured with %v: cursor %d input %v, want 40 and %v", opts, b.step.st.Pos(), b.lm.input, a.lm.input)
+	pos, input := b.ex.Stepping().Stepper().Pos(), labOf(b).Input()
+	if pos != 40 || !slices.Equal(input, labOf(a).Input()) || !slices.Equal(input, []int{3, 1, 5}) {
+		t.Errorf("lab configured with %v: cursor %d input %v, want 40 and %v", opts, pos, input, labOf(a).Input())
 	}
-	for name, p := range a.lm.model.Params {
-		if !slices.Equal(p.Data, b.lm.model.Params[name].Data) {
+	for name, p := range labOf(a).Model().Params {
+		if !slices.Equal(p.Data, labOf(b).Model().Params[name].Data) {
 			t.Errorf("param %s differs between the two labs", name)
 		}
 	}
@@ -176,44 +168,26 @@ func TestLabConfigureReproduces(t *testing.T) {
 // TestLabDropsTokensThatNoLongerFit checks that a new length discards the
 // learner's input (back to the seed's) instead of refusing the change.
 func TestLabDropsTokensThatNoLongerFit(t *testing.T) {
-	lab, rec := newTestLab(t, map[string]string{"tokens": "abc"})
+	lab, rec := newWidget(t, "lab", map[string]string{"tokens": "abc"})
 	if e := lab.Handle(&protocol.Request{Type: protocol.TypeSet, Name: "k", Value: "3"}); e != nil {
 		t.Fatal(e)
 	}
-	if g := last[*protocol.LabGraph](rec.take()); g.Options["tokens"] != "abc" {
+	if g := last[*protocol.Graph](rec.take()); g.Options["tokens"] != "abc" {
 		t.Errorf("after k 3, tokens option = %q, want abc (it still fits)", g.Options["tokens"])
 	}
 	if e := lab.Handle(&protocol.Request{Type: protocol.TypeSet, Name: "n", Value: "4"}); e != nil {
 		t.Fatal(e)
 	}
-	g := last[*protocol.LabGraph](rec.take())
-	if _, ok := g.Options["tokens"]; ok || len(lab.lm.input) != 4 {
-		t.Errorf("after n 4: tokens option %q, input %v, want none and 4 drawn symbols", g.Options["tokens"], lab.lm.input)
-	}
-}
-
-// TestCarryCursor checks where the cursor goes after a rebuild.
-func TestCarryCursor(t *testing.T) {
-	cases := []struct{ pos, oldTotal, newTotal, want int }{
-		{0, 100, 140, 0},
-		{10, 100, 140, 10},   // in the forward pass: same index
-		{45, 100, 80, 40},    // forward index past the new forward pass: its end
-		{50, 100, 140, 70},   // end of forward stays the end of forward
-		{55, 100, 140, 75},   // five steps into backward
-		{100, 100, 140, 140}, // the end stays the end
-		{95, 100, 60, 60},    // past the end of a shorter backward pass
-	}
-	for _, c := range cases {
-		if got := carryCursor(c.pos, c.oldTotal, c.newTotal); got != c.want {
-			t.Errorf("carryCursor(%d, %d, %d) = %d, want %d", c.pos, c.oldTotal, c.newTotal, got, c.want)
-		}
+	g := last[*protocol.Graph](rec.take())
+	if _, ok := g.Options["tokens"]; ok || len(labOf(lab).Input()) != 4 {
+		t.Errorf("after n 4: tokens option %q, input %v, want none and 4 drawn symbols", g.Options["tokens"], labOf(lab).Input())
 	}
 }
 
 // TestLabExportWeights reads an exported weights file back and compares it
 // with the model's parameters rounded to float32, bit for bit.
 func TestLabExportWeights(t *testing.T) {
-	lab, _ := newTestLab(t, nil)
+	lab, _ := newWidget(t, "lab", nil)
 	m, e := lab.export(&protocol.Request{Type: protocol.TypeExport, What: protocol.ExportWeights})
 	if e != nil {
 		t.Fatal(e)
@@ -232,10 +206,11 @@ func TestLabExportWeights(t *testing.T) {
 	if meta["heads"] != "2" || meta["trained_steps"] != "0" {
 		t.Errorf("weights metadata = %v, want heads 2 and trained_steps 0", meta)
 	}
-	if len(got) != len(lab.lm.model.Params) {
-		t.Errorf("weights file holds %d tensors, want %d", len(got), len(lab.lm.model.Params))
+	params := labOf(lab).Model().Params
+	if len(got) != len(params) {
+		t.Errorf("weights file holds %d tensors, want %d", len(got), len(params))
 	}
-	for name, p := range lab.lm.model.Params {
+	for name, p := range params {
 		g := got[name]
 		if g == nil || !slices.Equal(g.Shape, p.Shape) {
 			t.Errorf("tensor %s = %v, want shape %v", name, g, p.Shape)
@@ -253,8 +228,11 @@ func TestLabExportWeights(t *testing.T) {
 // cells of the causal mask written as strings, and values only for what
 // the pass has computed.
 func TestLabExportTrace(t *testing.T) {
-	lab, _ := newTestLab(t, nil)
-	lab.step.seek(lab.step.st.Total()/2 + 3) // forward done, three backward steps
+	lab, _ := newWidget(t, "lab", nil)
+	s := lab.ex.Stepping()
+	if e := s.Seek(s.Stepper().Total()/2 + 3); e != nil { // forward done, three backward steps
+		t.Fatal(e)
+	}
 	m, e := lab.export(&protocol.Request{Type: protocol.TypeExport, What: protocol.ExportTrace})
 	if e != nil {
 		t.Fatal(e)
@@ -272,9 +250,9 @@ func TestLabExportTrace(t *testing.T) {
 	if err := json.Unmarshal([]byte(m.Data), &tr); err != nil {
 		t.Fatalf("trace is not JSON: %v", err)
 	}
-	g := lab.lm.g
-	if len(tr.Nodes) != len(g.Nodes) || tr.Cursor.Index != lab.step.st.Pos() {
-		t.Fatalf("trace has %d nodes at cursor %d, want %d at %d", len(tr.Nodes), tr.Cursor.Index, len(g.Nodes), lab.step.st.Pos())
+	g := s.Graph()
+	if len(tr.Nodes) != len(g.Nodes) || tr.Cursor.Index != s.Stepper().Pos() {
+		t.Fatalf("trace has %d nodes at cursor %d, want %d at %d", len(tr.Nodes), tr.Cursor.Index, len(g.Nodes), s.Stepper().Pos())
 	}
 	grads := 0
 	for i, n := range tr.Nodes {
@@ -313,8 +291,10 @@ func TestLabExportTrace(t *testing.T) {
 // TestLabExportDrawings checks the graph and heatmap exports and the
 // errors of a heatmap export.
 func TestLabExportDrawings(t *testing.T) {
-	lab, _ := newTestLab(t, nil)
-	lab.step.seek(lab.step.st.Total())
+	lab, _ := newWidget(t, "lab", nil)
+	if s := lab.ex.Stepping(); s.Seek(s.Stepper().Total()) != nil {
+		t.Fatalf("seek to the end (%d) refused", s.Stepper().Total())
+	}
 	cases := []struct {
 		req  protocol.Request
 		want string // in the SVG
@@ -341,25 +321,5 @@ func TestLabExportDrawings(t *testing.T) {
 		if m.MIME != "image/svg+xml" || m.Encoding != protocol.EncodingText || !strings.Contains(m.Data, c.want) {
 			t.Errorf("export %+v = %s %s %.80q..., want an SVG with %s", c.req, m.MIME, m.Encoding, m.Data, c.want)
 		}
-	}
-}
-
-// TestLabTrainingSharesWeights trains a few chunks and checks that the
-// stepped graph computes with the trained weights, and the samples come.
-func TestLabTrainingSharesWeights(t *testing.T) {
-	lab, rec := newTestLab(t, nil)
-	wq := lab.lm.model.Params["layers.0.attn.wq"]
-	before := slices.Clone(wq.Data)
-	lab.trainChunk()
-	if slices.Equal(before, wq.Data) {
-		t.Fatalf("a training chunk left layers.0.attn.wq unchanged")
-	}
-	if got := lab.lm.g.MustNode("layers.0.attn.wq").Value; got != wq {
-		t.Errorf("the stepped graph's wq is not the model's tensor")
-	}
-	m := last[*protocol.LabMetrics](rec.take())
-	// A chunk is at most labChunkSteps steps, fewer if they are slow.
-	if m == nil || m.Step < 1 || m.Step > labChunkSteps || len(m.Samples) != labSamples || !m.Training {
-		t.Errorf("metrics after a chunk = %+v, want step 1 to %d, %d samples, training", m, labChunkSteps, labSamples)
 	}
 }
