@@ -50,6 +50,7 @@ export const ErrorCode = Object.freeze({
   UNKNOWN_NODE: "unknown_node",
   BUSY: "busy",
   UNSUPPORTED: "unsupported",
+  TOO_MANY_REQUESTS: "too_many_requests",
   INTERNAL: "internal",
   // The weights upload's own codes (it answers over HTTP, see UPLOAD_PATH).
   CROSS_ORIGIN: "cross_origin",
@@ -69,7 +70,9 @@ export const Limits = Object.freeze({
   maxStringBytes: 256,
   maxWidgetIdBytes: 32,
   maxRequestId: 9007199254740992, // 2^53
+  maxPendingRequests: 32, // requests waiting for an answer; one more is refused at once
   maxQueuedMessages: 256,
+  maxQueuedBytes: 8388608, // 8 MiB of messages may wait for a slow client
   maxUploadBytes: 16777216, // 16 MiB: the largest weights file an upload may send
 });
 

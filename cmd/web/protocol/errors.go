@@ -8,19 +8,20 @@ type Code string
 
 // The error codes of version 1.
 const (
-	CodeBadJSON        Code = "bad_json"         // the frame is not one JSON object (or is binary)
-	CodeUnknownType    Code = "unknown_type"     // "type" is missing or not a client message type
-	CodeMissingField   Code = "missing_field"    // a required field is absent
-	CodeBadField       Code = "bad_field"        // a field has the wrong JSON type or a value outside its set
-	CodeOutOfRange     Code = "out_of_range"     // a number or a length outside its documented bounds
-	CodeUnknownWidget  Code = "unknown_widget"   // no widget with this id was configured on the connection
-	CodeUnknownKind    Code = "unknown_kind"     // configure names a widget kind the server does not have
-	CodeTooManyWidgets Code = "too_many_widgets" // configure would exceed MaxWidgets
-	CodeUnknownParam   Code = "unknown_param"    // set names a hyperparameter the widget does not have
-	CodeUnknownNode    Code = "unknown_node"     // select names a node the widget's graph does not have
-	CodeBusy           Code = "busy"             // the widget is training; stop it first
-	CodeUnsupported    Code = "unsupported"      // the widget kind does not answer this request type
-	CodeInternal       Code = "internal"         // a bug on the server; the widget was dropped
+	CodeBadJSON         Code = "bad_json"          // the frame is not one JSON object (or is binary)
+	CodeUnknownType     Code = "unknown_type"      // "type" is missing or not a client message type
+	CodeMissingField    Code = "missing_field"     // a required field is absent
+	CodeBadField        Code = "bad_field"         // a field has the wrong JSON type or a value outside its set
+	CodeOutOfRange      Code = "out_of_range"      // a number or a length outside its documented bounds
+	CodeUnknownWidget   Code = "unknown_widget"    // no widget with this id was configured on the connection
+	CodeUnknownKind     Code = "unknown_kind"      // configure names a widget kind the server does not have
+	CodeTooManyWidgets  Code = "too_many_widgets"  // configure would exceed MaxWidgets
+	CodeUnknownParam    Code = "unknown_param"     // set names a hyperparameter the widget does not have
+	CodeUnknownNode     Code = "unknown_node"      // select names a node the widget's graph does not have
+	CodeBusy            Code = "busy"              // the widget is training; stop it first
+	CodeUnsupported     Code = "unsupported"       // the widget kind does not answer this request type
+	CodeTooManyRequests Code = "too_many_requests" // MaxPendingRequests requests wait for an answer already
+	CodeInternal        Code = "internal"          // a bug on the server; the widget was dropped
 )
 
 // The error codes of a weights upload (upload.go), which answers over HTTP

@@ -9,7 +9,7 @@ import (
 var allCodes = []Code{
 	CodeBadJSON, CodeUnknownType, CodeMissingField, CodeBadField, CodeOutOfRange,
 	CodeUnknownWidget, CodeUnknownKind, CodeTooManyWidgets, CodeUnknownParam,
-	CodeUnknownNode, CodeBusy, CodeUnsupported, CodeInternal,
+	CodeUnknownNode, CodeBusy, CodeUnsupported, CodeTooManyRequests, CodeInternal,
 	CodeCrossOrigin, CodeBadMediaType, CodeTooLarge, CodeBadFile, CodeUnknownSession, CodeBadWeights,
 }
 

@@ -21,10 +21,20 @@ const (
 	// MaxRequestID is the largest request id: 2^53, the largest integer a
 	// JavaScript number holds exactly.
 	MaxRequestID = 1 << 53
+	// MaxPendingRequests is how many requests of one connection may wait
+	// for an answer. One more is refused at once with too_many_requests,
+	// so that the connection's reader never waits for work.
+	MaxPendingRequests = 32
 	// MaxQueuedMessages is how many server messages may wait for a slow
 	// client after coalescing. A client that falls further behind is
-	// disconnected.
+	// disconnected (1008).
 	MaxQueuedMessages = 256
+	// MaxQueuedBytes bounds the bytes of the messages that wait for a
+	// client, and of the one being written: 8 MiB, room for the largest
+	// lab's graph message several times over. A client that falls further
+	// behind is disconnected (1008), so clients that do not read cannot
+	// grow the server's memory past this each.
+	MaxQueuedBytes = 8 << 20
 	// MaxUploadBytes is the largest weights file an upload may send: 16
 	// MiB. The largest lab model has about 0.47 million parameters, under
 	// 2 MiB as float32 and under 4 MiB as float64. A longer body is
@@ -34,28 +44,30 @@ const (
 
 // Limits is the limits object of the hello message.
 type Limits struct {
-	MaxMessageBytes   int   `json:"maxMessageBytes"`
-	MaxWidgets        int   `json:"maxWidgets"`
-	MaxStepCount      int   `json:"maxStepCount"`
-	MaxOptions        int   `json:"maxOptions"`
-	MaxStringBytes    int   `json:"maxStringBytes"`
-	MaxWidgetIDBytes  int   `json:"maxWidgetIdBytes"`
-	MaxRequestID      int64 `json:"maxRequestId"`
-	MaxQueuedMessages int   `json:"maxQueuedMessages"`
-	MaxUploadBytes    int   `json:"maxUploadBytes"`
+	MaxMessageBytes    int   `json:"maxMessageBytes"`
+	MaxWidgets         int   `json:"maxWidgets"`
+	MaxStepCount       int   `json:"maxStepCount"`
+	MaxOptions         int   `json:"maxOptions"`
+	MaxStringBytes     int   `json:"maxStringBytes"`
+	MaxWidgetIDBytes   int   `json:"maxWidgetIdBytes"`
+	MaxRequestID       int64 `json:"maxRequestId"`
+	MaxPendingRequests int   `json:"maxPendingRequests"`
+	MaxQueuedMessages  int   `json:"maxQueuedMessages"`
+	MaxUploadBytes     int   `json:"maxUploadBytes"`
 }
 
 // CurrentLimits returns the limits of this version.
 func CurrentLimits() Limits {
 	return Limits{
-		MaxMessageBytes:   MaxMessageBytes,
-		MaxWidgets:        MaxWidgets,
-		MaxStepCount:      MaxStepCount,
-		MaxOptions:        MaxOptions,
-		MaxStringBytes:    MaxStringBytes,
-		MaxWidgetIDBytes:  MaxWidgetIDBytes,
-		MaxRequestID:      MaxRequestID,
-		MaxQueuedMessages: MaxQueuedMessages,
-		MaxUploadBytes:    MaxUploadBytes,
+		MaxMessageBytes:    MaxMessageBytes,
+		MaxWidgets:         MaxWidgets,
+		MaxStepCount:       MaxStepCount,
+		MaxOptions:         MaxOptions,
+		MaxStringBytes:     MaxStringBytes,
+		MaxWidgetIDBytes:   MaxWidgetIDBytes,
+		MaxRequestID:       MaxRequestID,
+		MaxPendingRequests: MaxPendingRequests,
+		MaxQueuedMessages:  MaxQueuedMessages,
+		MaxUploadBytes:     MaxUploadBytes,
 	}
 }

@@ -3,7 +3,9 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"time"
 	"unicode/utf8"
 
@@ -33,9 +35,11 @@ const (
 	lingerBytes = 4 << 20
 )
 
-// readPump reads frames until the connection fails or closes, and handles
-// them in order. It runs on the HTTP handler's goroutine: at most one
-// reader per connection.
+// readPump reads frames until the connection fails or closes, and hands
+// them to take: the worker answers the valid requests in order. It runs on the HTTP
+// handler's goroutine: at most one reader per connection. It never waits
+// for work, so pongs are read, and the read deadline renewed, however busy
+// the server is.
 func (s *session) readPump() {
 	s.conn.SetReadLimit(maxMessageSize)
 	s.conn.SetReadDeadline(time.Now().Add(pongWait))
@@ -44,6 +48,14 @@ func (s *session) readPump() {
 	})
 	for {
 		kind, data, err := s.conn.ReadMessage()
+		if err == nil {
+			// Any frame shows the client is alive, not only a pong.
+			s.conn.SetReadDeadline(time.Now().Add(pongWait))
+		}
+		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+			s.closeWith(websocket.ClosePolicyViolation, fmt.Sprintf("no answer to pings for %v", pongWait))
+			return
+		}
 		if errors.Is(err, websocket.ErrReadLimit) {
 			// gorilla has sent the 1009 close frame. The rest of the big
 			// frame is still arriving: read and drop it for a moment, so
@@ -65,7 +77,7 @@ func (s *session) readPump() {
 			s.closeWith(websocket.CloseInvalidFramePayloadData, "a text frame must be valid UTF-8")
 			return
 		}
-		s.handle(kind, data)
+		s.take(kind, data)
 	}
 }
 
@@ -88,6 +100,9 @@ func (s *session) writePump() {
 		select {
 		case <-s.out.ready:
 			batch, over := s.out.take()
+			if over {
+				s.closeWith(websocket.ClosePolicyViolation, fmt.Sprintf("the client reads too slowly: more than %d messages or %d MiB wait for it", protocol.MaxQueuedMessages, protocol.MaxQueuedBytes>>20))
+			}
 			for _, data := range batch {
 				if s.ctx.Err() != nil {
 					break
@@ -96,9 +111,7 @@ func (s *session) writePump() {
 				if err := s.conn.WriteMessage(websocket.TextMessage, data); err != nil {
 					return
 				}
-			}
-			if over {
-				s.closeWith(websocket.CloseTryAgainLater, "client too slow")
+				s.out.sent(len(data))
 			}
 		case <-ticker.C:
 			s.writeDeadline(writeWait)

@@ -30,6 +30,12 @@ type session struct {
 	closeCode int        // 0 for none yet
 	closeText string
 
+	// requests holds the valid requests the reader took off the socket
+	// until the worker answers them, in order. The reader never waits for
+	// work: it refuses a bad frame at once, and a request when the queue
+	// is full.
+	requests chan *protocol.Request
+
 	// mu serializes the connection's requests, those of the socket and
 	// weight uploads over HTTP, so that a widget answers one at a time.
 	// It guards widgets.
@@ -52,8 +58,8 @@ type entry struct {
 func newSession(m *Manager, conn *websocket.Conn, log *slog.Logger) *session {
 	ctx, cancel := context.WithCancel(m.ctx)
 	return &session{
-		m: m, conn: conn, log: log, out: newOutbox(protocol.MaxQueuedMessages), token: newToken(),
-		ctx: ctx, cancel: cancel, widgets: map[string]*entry{},
+		m: m, conn: conn, log: log, out: newOutbox(protocol.MaxQueuedMessages, protocol.MaxQueuedBytes), token: newToken(),
+		ctx: ctx, cancel: cancel, widgets: map[string]*entry{}, requests: make(chan *protocol.Request, protocol.MaxPendingRequests),
 	}
 }
 
@@ -62,6 +68,7 @@ func newSession(m *Manager, conn *websocket.Conn, log *slog.Logger) *session {
 // closes.
 func (s *session) run() {
 	s.spawn(s.writePump)
+	s.spawn(s.work)
 	s.m.register(s)
 	s.send(protocol.NewHello(s.m.reg.Kinds(), s.token))
 	s.readPump()
@@ -96,19 +103,44 @@ func (s *session) spawn(f func()) bool {
 	return true
 }
 
-// handle answers one frame.
-func (s *session) handle(kind int, data []byte) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// work answers the queued requests one at a time, in the order they
+// came, until the session ends.
+func (s *session) work() {
+	for {
+		select {
+		case req := <-s.requests:
+			s.answer(req)
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}
+
+// take decodes one frame the client sent and queues the request for the
+// worker. A frame that is not a valid request is refused at once, as is a
+// request when MaxPendingRequests wait already. The reader calls it.
+func (s *session) take(kind int, data []byte) {
 	if kind != websocket.TextMessage {
 		s.refuse(nil, protocol.Errorf(protocol.CodeBadJSON, "binary frames are not accepted; send JSON text"))
 		return
 	}
 	req, perr := protocol.Decode(data)
-	if perr == nil {
-		perr = s.dispatch(req)
-	}
 	if perr != nil {
+		s.refuse(req, perr)
+		return
+	}
+	select {
+	case s.requests <- req:
+	default:
+		s.refuse(req, protocol.Errorf(protocol.CodeTooManyRequests, "%d requests wait for an answer already; wait for their answers before sending more", protocol.MaxPendingRequests))
+	}
+}
+
+// answer runs one valid request and sends its refusal, if any.
+func (s *session) answer(req *protocol.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if perr := s.dispatch(req); perr != nil {
 		s.refuse(req, perr)
 	}
 }
@@ -123,7 +155,7 @@ func (s *session) dispatch(req *protocol.Request) *protocol.Error {
 		return protocol.Errorf(protocol.CodeUnknownWidget, "no widget %q on this connection; configure it first", req.Widget)
 	}
 	var perr *protocol.Error
-	if _, failed := s.work(func() { perr = e.w.Handle(req) }); failed {
+	if _, failed := s.onPool(func() { perr = e.w.Handle(req) }); failed {
 		s.drop(req.Widget)
 		return protocol.Errorf(protocol.CodeInternal, "widget %q failed and was removed; configure it again", req.Widget)
 	}
@@ -145,7 +177,7 @@ func (s *session) configure(req *protocol.Request) *protocol.Error {
 	env := widget.Env{Ctx: ctx, Emit: s.emitter(ctx, req.Widget), Go: s.spawn, Pool: s.m.pool, Log: s.log.With("widget", req.Widget)}
 	var w widget.Widget
 	var perr *protocol.Error
-	ran, failed := s.work(func() {
+	ran, failed := s.onPool(func() {
 		if w, perr = factory(env, req.Options); perr == nil {
 			w.Start(req.ID)
 		}
@@ -176,11 +208,11 @@ func (s *session) drop(id string) {
 	e.w.Close()
 }
 
-// work runs fn on the shared pool and reports whether it ran (it does not
+// onPool runs fn on the shared pool and reports whether it ran (it does not
 // if the session ends before a worker is free) and whether it panicked. A
 // panic is a bug: it is logged with its stack, and the caller drops the
 // widget.
-func (s *session) work(fn func()) (ran, panicked bool) {
+func (s *session) onPool(fn func()) (ran, panicked bool) {
 	err := s.m.pool.Do(s.ctx, func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -227,15 +259,20 @@ func (s *session) send(m protocol.Message) {
 }
 
 // coalesceKey returns the key under which newer messages replace older
-// ones: type and widget (and a plot's name, an export's file name). Hello
-// and error messages are never replaced. An export is a file the learner
+// ones: type and widget (and a plot's name, an export's file name, an
+// error's request type and code). Hello is never replaced. An export is a file the learner
 // asked for, replaced only by a newer copy of the same file, so that a
 // page that asks again and again cannot pile up large files in the queue.
 func coalesceKey(m protocol.Message) string {
 	h := m.Head()
 	switch h.Type {
-	case protocol.TypeHello, protocol.TypeError:
+	case protocol.TypeHello:
 		return ""
+	case protocol.TypeError:
+		// Refusals of the same kind coalesce too, so that a burst of bad
+		// frames cannot fill the queue of a client that reads.
+		e := m.(*protocol.ErrorMsg)
+		return fmt.Sprintf("%s\x00%s\x00%s\x00%s", h.Type, h.Widget, e.Request, e.Code)
 	case protocol.TypePlot:
 		return fmt.Sprintf("%s\x00%s\x00%s", h.Type, h.Widget, m.(*protocol.Plot).Name)
 	case protocol.TypeExport:
