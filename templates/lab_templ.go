@@ -10,10 +10,12 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 // LabPage is the lab: the whole transformer on one screen. The template
-// draws the frame (hyperparameters, stepping controls, graph, inspector,
-// attention and training panels, keyboard help); the ES module
-// /static/js/lab/main.js reads the query string, configures a "lab" widget
-// on the server and fills the panels as messages arrive.
+// draws the frame (hyperparameters, the places of the stepper bar, the
+// graph view, the inspector, the attention and training panels, keyboard
+// help); the ES module /static/js/lab/main.js reads the query string,
+// configures a "lab" widget on the server, fills those places with the
+// components lessons use too (static/js: stepper-bar.js, graph-view.js,
+// inspector.js, training-card.js) and fills the panels as messages arrive.
 //
 // The form's controls are the page's list of options (lab_form.templ): the
 // server makes them from the lab's option table, each with the option's
@@ -22,16 +24,19 @@ import templruntime "github.com/a-h/templ/runtime"
 //
 // Tests drive the page through data-testid values: graph, node-<name> (in
 // the server's SVG), fold-<scope>, grad-badge, inspector, inspector-name,
-// inspector-value, inspector-grad; step-forward, step-backward, step-back,
-// play, speed, run, reset, timeline, cursor; attention, attention-layer-<l>,
+// inspector-value, inspector-grad; step-forward (Next step), step-backward
+// (Backprop step), step-back (Undo), play, speed, run (Run to end), reset,
+// timeline, cursor; attention, attention-layer-<l>,
 // attention-<l>-<head> (l counts the attention layers of the attention
 // message in order: for the encoder-decoder 0 is the encoder's
 // self-attention, then each decoder layer's self- and cross-attention),
 // attention-<l>-<head>-scores, -mask and -probs; hyper-<option> for every
 // option, hyper-error; train, metrics, loss-plot, samples; graph-search,
-// scopes-menu, scope-<name>; export-menu, export-weights, export-trace,
-// export-graph, export-status; import-weights (the file input of "Load
-// weights"), import-status; model-summary, status.
+// zoom-in, zoom-out, zoom-level, fit, fit-width, scopes-menu, scope-<name>;
+// export-menu, export-weights, export-trace, export-graph, export-status;
+// import-weights (the file input of "Load weights"), import-status;
+// model-summary, status. The components draw every one of them but the
+// form's, the panes' and the export and import controls.
 func LabPage(form LabForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -69,15 +74,7 @@ func LabPage(form LabForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = labTraining().Render(ctx, templ_7745c5c3_Buffer)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</aside><section class=\"lab-center\" aria-label=\"Computational graph\">")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = labStepper().Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<section class=\"lab-card lab-train\" aria-label=\"Training\"></section></aside><section class=\"lab-center\" aria-label=\"Computational graph\"><div class=\"lab-controls\"><div class=\"lab-stepper\"></div><p class=\"lab-error\" data-testid=\"lab-error\" role=\"alert\" hidden></p><p class=\"lab-export-status\" data-testid=\"export-status\" aria-live=\"polite\" hidden></p><p class=\"lab-export-status\" data-testid=\"import-status\" aria-live=\"polite\" hidden></p></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -85,7 +82,7 @@ func LabPage(form LabForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"lab-graph\" data-testid=\"graph\" tabindex=\"0\" aria-label=\"computational graph: drag to pan, Ctrl and the wheel to zoom\"><p class=\"lab-placeholder\">Building the model…</p></div><p class=\"lab-legend\" aria-hidden=\"true\"><span class=\"lab-legend__item lab-legend__item--done\">computed</span> <span class=\"lab-legend__item lab-legend__item--grad\">gradient known</span> <span class=\"lab-legend__item lab-legend__item--current\">this step</span> <span class=\"lab-legend__item lab-legend__item--written\">gradient added (+=)</span></p></section><div class=\"lab-right\"><section class=\"lab-pane lab-inspector\" data-testid=\"inspector\" aria-label=\"Inspector\" aria-live=\"polite\"><h2 class=\"lab-pane__title\">Inspector</h2><p class=\"lab-hint\">Step forward, or click a node of the graph, to see its value and its gradient.</p></section><section class=\"lab-pane lab-attention\" data-testid=\"attention\" aria-label=\"Attention\"><h2 class=\"lab-pane__title\">Attention</h2><p class=\"lab-hint\">Every head's scores, mask and probabilities appear here.</p></section></div></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"lab-graph\" data-testid=\"graph\" tabindex=\"0\" aria-label=\"computational graph: drag to pan, Ctrl and the wheel to zoom\"><p class=\"lab-placeholder\">Building the model…</p></div><p class=\"lab-legend\" aria-hidden=\"true\"><span class=\"lab-legend__item lab-legend__item--done\">computed</span> <span class=\"lab-legend__item lab-legend__item--grad\">gradient known</span> <span class=\"lab-legend__item lab-legend__item--current\">this step</span> <span class=\"lab-legend__item lab-legend__item--written\">gradient added (+=)</span></p></section><div class=\"lab-right\"><section class=\"lab-pane lab-inspector\" data-testid=\"inspector\" aria-label=\"Inspector\" aria-live=\"polite\"></section><section class=\"lab-pane lab-attention\" data-testid=\"attention\" aria-label=\"Attention\"><h2 class=\"lab-pane__title\">Attention</h2><p class=\"lab-hint\">Every head's scores, mask and probabilities appear here.</p></section></div></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -107,205 +104,9 @@ func LabPage(form LabForm) templ.Component {
 	})
 }
 
-// labTraining is the training card: the button, the numbers, the server's
-// loss chart and a few predictions.
-func labTraining() templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<section class=\"lab-card lab-train\" aria-labelledby=\"lab-train-title\"><div class=\"lab-card__head\"><h2 class=\"lab-card__title\" id=\"lab-train-title\">Training</h2><button type=\"button\" class=\"btn btn--train\" data-testid=\"train\" aria-pressed=\"false\" title=\"Train on random examples, or pause (T)\">Train</button></div><dl class=\"lab-metrics\" data-testid=\"metrics\"><div><dt>Steps</dt><dd data-metric=\"step\">0</dd></div><div><dt>Loss</dt><dd data-metric=\"loss\">—</dd></div><div><dt>Accuracy</dt><dd data-metric=\"accuracy\">—</dd></div><div><dt>Steps/s</dt><dd data-metric=\"rate\">—</dd></div></dl><div class=\"lab-plot\" data-testid=\"loss-plot\"><p class=\"lab-hint\">The loss and accuracy curves appear here while the model trains.</p></div><div class=\"lab-samples\" data-testid=\"samples\"><p class=\"lab-hint\">Predictions on held-out examples appear here while the model trains.</p></div></section>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		return nil
-	})
-}
-
-// labStepper is the stepping toolbar and the timeline.
-func labStepper() templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<div class=\"lab-stepper\"><div class=\"lab-stepper__row\" role=\"toolbar\" aria-label=\"Stepping\"><div class=\"lab-buttons\">")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labStepButton("reset", "Reset", "Back to the start of the run (R)", "M3 2h2v12H3zM14 2v12L6 8z", "").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labStepButton("step-back", "Back", "Undo the last step; the values are kept (←)", "M11 2v12L3 8z", "").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labStepButton("step-forward", "Forward", "Run the next step (→)", "M5 2v12l8-6z", "btn--primary").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labStepButton("step-backward", "Backward", "Run the next backward step, finishing the forward pass first (B)", "M8 2v12L1 8zM15 2v12L8 8z", "btn--grad").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labStepButton("play", "Play", "Play the steps at the chosen speed, or pause (Space)", "M4 2v12l10-6z", "").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<label class=\"lab-speed\" title=\"Steps per second while playing\"><span class=\"visually-hidden\">Speed</span> <select class=\"lab-input lab-input--small\" data-testid=\"speed\"><option value=\"1\">1/s</option> <option value=\"2\">2/s</option> <option value=\"4\" selected>4/s</option> <option value=\"8\">8/s</option> <option value=\"16\">16/s</option> <option value=\"40\">40/s</option></select></label>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = labStepButton("run", "End", "Run every remaining step (E)", "M1 2v12l7-6zM8 2v12l6-6zM14 2h2v12h-2z", "").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</div></div><div class=\"lab-timeline\"><input type=\"range\" class=\"lab-timeline__range\" data-testid=\"timeline\" min=\"0\" max=\"0\" value=\"0\" step=\"1\" aria-label=\"Step on the timeline\" disabled> <output class=\"lab-timeline__where\" data-testid=\"cursor\" aria-live=\"polite\">Step 0 of 0</output></div><p class=\"lab-error\" data-testid=\"lab-error\" role=\"alert\" hidden></p><p class=\"lab-export-status\" data-testid=\"export-status\" aria-live=\"polite\" hidden></p><p class=\"lab-export-status\" data-testid=\"import-status\" aria-live=\"polite\" hidden></p></div>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		return nil
-	})
-}
-
-func labStepButton(testid, label, title, icon, extra string) templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		ctx = templ.ClearChildren(ctx)
-		{
-			templ_7745c5c3_ElementWriter := templ_7745c5c3_Buffer
-			templ_7745c5c3_Buffer := templ.GetBuffer()
-			var templ_7745c5c3_ElementScripts []templ.ComponentScript
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<button type=\"button\" class=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var6 = []any{"btn", extra}
-			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var6...)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var7 string
-			templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.CSSClasses(templ_7745c5c3_Var6).String()).Resolve(ctx)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 1, Col: 0}
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\" data-testid=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var8 string
-			templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(testid).Resolve(ctx)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 125, Col: 66}
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\" title=\"")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			var templ_7745c5c3_Var9 string
-			templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(title).Resolve(ctx)
-			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 125, Col: 82}
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" disabled")
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ_7745c5c3_Err = templ.RenderScriptItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_ElementScripts...)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteTo(templ_7745c5c3_ElementWriter)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			templ.ReleaseBuffer(templ_7745c5c3_Buffer)
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var10 string
-		templ_7745c5c3_Var10, templ_7745c5c3_Err = templruntime.NewAttributeExpression(icon).Resolve(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 126, Col: 60}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var10)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\"></path></svg> <span class=\"btn__label\">")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var11 string
-		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(label)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 127, Col: 34}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</span></button>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		return nil
-	})
-}
-
-// labGraphBar holds the graph's search, zoom and fold controls.
+// labGraphBar is the bar above the graph: the graph view puts its search,
+// zoom and fold controls at its start; the export menu and "Load weights"
+// are the lab's.
 func labGraphBar() templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -323,7 +124,7 @@ func labGraphBar() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<div class=\"lab-graphbar\" role=\"toolbar\" aria-label=\"Graph view\"><form class=\"lab-search\" role=\"search\" data-testid=\"graph-search-form\"><label class=\"visually-hidden\" for=\"lab-search\">Find a node</label> <input type=\"search\" id=\"lab-search\" class=\"lab-input lab-input--small\" data-testid=\"graph-search\" list=\"lab-node-names\" placeholder=\"Find a node  ( / )\" autocomplete=\"off\" spellcheck=\"false\"> <datalist id=\"lab-node-names\"></datalist></form><div class=\"lab-zoom\"><button type=\"button\" class=\"btn btn--icon\" data-testid=\"zoom-out\" title=\"Zoom out (−)\" aria-label=\"Zoom out\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M3 7h10v2H3z\"></path></svg></button> <output class=\"lab-zoom__level\" data-testid=\"zoom-level\">100%</output> <button type=\"button\" class=\"btn btn--icon\" data-testid=\"zoom-in\" title=\"Zoom in (+)\" aria-label=\"Zoom in\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 3h2v4h4v2H9v4H7V9H3V7h4z\"></path></svg></button> <button type=\"button\" class=\"btn btn--small\" data-testid=\"fit\" title=\"Show the whole graph (F)\">Fit</button> <button type=\"button\" class=\"btn btn--small\" data-testid=\"fit-width\" title=\"Fit the graph's width and follow the steps\">Width</button></div><details class=\"lab-menu\"><summary class=\"btn btn--small\" data-testid=\"scopes-menu\">Fold</summary><div class=\"lab-menu__list lab-scopes\" data-testid=\"scopes\"></div></details> <details class=\"lab-menu\"><summary class=\"btn btn--small\" data-testid=\"export-menu\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 1h2v7.6l2.3-2.3 1.4 1.4L8 12.4 3.3 7.7l1.4-1.4L7 8.6zM2 13h12v2H2z\"></path></svg> Export</summary><div class=\"lab-menu__list\"><button type=\"button\" class=\"lab-menu__item\" data-testid=\"export-weights\" data-export=\"weights\">Weights <small>.safetensors</small></button> <button type=\"button\" class=\"lab-menu__item\" data-testid=\"export-trace\" data-export=\"trace\">Trace of this pass <small>JSON</small></button> <button type=\"button\" class=\"lab-menu__item\" data-testid=\"export-graph\" data-export=\"graph\">Graph <small>SVG</small></button> <button type=\"button\" class=\"lab-menu__item\" data-testid=\"copy-link\">Copy link to this view</button></div></details> <label class=\"btn btn--icon lab-import\" title=\"Load weights: this model's, from a .safetensors file such as Export saves\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 15h2V7.4l2.3 2.3 1.4-1.4L8 3.6 3.3 8.3l1.4 1.4L7 7.4zM2 1h12v2H2z\"></path></svg> <span class=\"visually-hidden\">Load weights</span> <input type=\"file\" class=\"visually-hidden\" accept=\".safetensors\" data-testid=\"import-weights\"></label></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div class=\"lab-graphbar\" role=\"toolbar\" aria-label=\"Graph view\"><details class=\"menu\"><summary class=\"btn btn--small\" data-testid=\"export-menu\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 1h2v7.6l2.3-2.3 1.4 1.4L8 12.4 3.3 7.7l1.4-1.4L7 8.6zM2 13h12v2H2z\"></path></svg> Export</summary><div class=\"menu__list\"><button type=\"button\" class=\"menu__item\" data-testid=\"export-weights\" data-export=\"weights\">Weights <small>.safetensors</small></button> <button type=\"button\" class=\"menu__item\" data-testid=\"export-trace\" data-export=\"trace\">Trace of this pass <small>JSON</small></button> <button type=\"button\" class=\"menu__item\" data-testid=\"export-graph\" data-export=\"graph\">Graph <small>SVG</small></button> <button type=\"button\" class=\"menu__item\" data-testid=\"copy-link\">Copy link to this view</button></div></details> <label class=\"btn btn--icon lab-import\" title=\"Load weights: this model's, from a .safetensors file such as Export saves\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 15h2V7.4l2.3 2.3 1.4-1.4L8 3.6 3.3 8.3l1.4 1.4L7 7.4zM2 1h12v2H2z\"></path></svg> <span class=\"visually-hidden\">Load weights</span> <input type=\"file\" class=\"visually-hidden\" accept=\".safetensors\" data-testid=\"import-weights\"></label></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -349,7 +150,7 @@ func labHelp() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<section class=\"lab-help\" aria-labelledby=\"lab-help-title\" data-testid=\"shortcuts\"><h2 class=\"lab-help__title\" id=\"lab-help-title\">Keyboard</h2><dl class=\"lab-keys\"><div><dt><kbd>→</kbd></dt><dd>step forward</dd></div><div><dt><kbd>←</kbd></dt><dd>step back in time</dd></div><div><dt><kbd>Shift</kbd> <kbd>→</kbd> <kbd>←</kbd></dt><dd>ten steps</dd></div><div><dt><kbd>B</kbd></dt><dd>step backward (backprop)</dd></div><div><dt><kbd>Space</kbd></dt><dd>play or pause</dd></div><div><dt><kbd>E</kbd></dt><dd>run to the end</dd></div><div><dt><kbd>R</kbd></dt><dd>reset</dd></div><div><dt><kbd>T</kbd></dt><dd>train or pause training</dd></div><div><dt><kbd>/</kbd></dt><dd>find a node</dd></div><div><dt><kbd>M</kbd></dt><dd>go to the model's settings</dd></div><div><dt><kbd>F</kbd> <kbd>+</kbd> <kbd>−</kbd></dt><dd>fit, zoom in, zoom out</dd></div><div><dt><kbd>Esc</kbd></dt><dd>leave a field, close a menu</dd></div></dl><p class=\"lab-help__text\">The address bar always holds the whole configuration and the step: copy it to share exactly this view. Tab moves through every control; Enter or Space on a node of the graph inspects it.</p></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<section class=\"lab-help\" aria-labelledby=\"lab-help-title\" data-testid=\"shortcuts\"><h2 class=\"lab-help__title\" id=\"lab-help-title\">Keyboard</h2><dl class=\"lab-keys\"><div><dt><kbd>→</kbd></dt><dd>Next step</dd></div><div><dt><kbd>←</kbd></dt><dd>Undo (back in time)</dd></div><div><dt><kbd>Shift</kbd> <kbd>→</kbd> <kbd>←</kbd></dt><dd>ten steps on, or undo ten</dd></div><div><dt><kbd>B</kbd></dt><dd>Backprop step (the next step of the backward pass)</dd></div><div><dt><kbd>Space</kbd></dt><dd>Play or Pause</dd></div><div><dt><kbd>E</kbd></dt><dd>Run to end</dd></div><div><dt><kbd>R</kbd></dt><dd>Reset</dd></div><div><dt><kbd>T</kbd></dt><dd>train or pause training</dd></div><div><dt><kbd>/</kbd></dt><dd>find a node</dd></div><div><dt><kbd>M</kbd></dt><dd>go to the model's settings</dd></div><div><dt><kbd>F</kbd> <kbd>+</kbd> <kbd>−</kbd></dt><dd>fit, zoom in, zoom out</dd></div><div><dt><kbd>Esc</kbd></dt><dd>leave a field, close a menu</dd></div></dl><p class=\"lab-help__text\">The address bar always holds the whole configuration and the step: copy it to share exactly this view. Tab moves through every control; Enter or Space on a node of the graph inspects it.</p></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

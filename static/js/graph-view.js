@@ -1,61 +1,249 @@
-// graph-view.js shows a widget's computational graph: the SVG the server
-// drew (package viz), with classes that follow the stepper. The CSS styles
-// nodes that ran forward (.is-done), nodes whose gradient is complete
-// (.has-grad), the node of the last step (.is-current), the node in the
-// inspector (.is-selected) and the inputs whose gradient the last backward
-// step added to (.is-written).
+// graph-view.js: the graph view component. It shows the SVG of a widget's
+// graph that the server drew (package viz) and restyles it by node
+// messages: nodes that ran forward (.is-done), nodes whose gradient is
+// complete (.has-grad), the node of the last step (.is-current), the node
+// in the inspector (.is-selected), the inputs whose gradient the last
+// backward step added to (.is-written, with a "+= k/n" badge when several
+// nodes feed that gradient), and the edges the step read or wrote along.
+//
+// The learner pans (drag; the wheel, where the view owns it), zooms (the
+// bar's buttons, Ctrl and the wheel, a pinch), fits the graph or its
+// width, finds a node by name, and, where the host can fold scopes, folds a
+// scope into one box and unfolds it again.
+//
+// The view is the SVG's viewBox: a window of width w/scale onto the
+// layout's coordinates, so zooming and panning never lay the graph out
+// again.
 
-import { parseSVG } from "./dom.js";
+import { h, s, parseSVG } from "./dom.js";
+import { bindPanZoom } from "./pan-zoom.js";
+
+const MIN_SCALE = 0.1; // zooming out stops here (fit may go further, to show all)
+const MAX_SCALE = 3;
+const MARGIN = 28; // pixels kept free around a node brought into view
+const READABLE = 0.6; // the smallest scale of a first view: 6-pixel labels
+const PAD = 24; // pixels around a fitted graph
+
+let views = 0; // numbers the ids of each view's search field
 
 export class GraphView {
-  /** el is the scrolling container; onSelect(name) asks to inspect a node. */
-  constructor(el, onSelect) {
+  /**
+   * el is the graph's box, bar the element that gets the view's toolbar at
+   * its start (the host may keep more controls there). Options:
+   *   select(name)  inspects a node (required);
+   *   fold(list)    asks for the scopes in list to be folded, the others
+   *                 unfolded; without it scopes do not fold and the bar has
+   *                 no Fold menu;
+   *   miss(text)    says that a search found no node; without it the
+   *                 search field says so;
+   *   compact       the bar has search, zoom and Fit only (no Width);
+   *   height        {min, max}: the box takes the height of the graph's
+   *                 first view, within these pixels (a lesson);
+   *   wheelPans     the wheel pans the graph (default); false leaves it to
+   *                 the page, which scrolls (Ctrl and the wheel still zoom);
+   *   keyHints      the titles name the Lab's keyboard shortcuts.
+   */
+  constructor(el, bar, opts) {
     this.el = el;
-    this.onSelect = onSelect;
+    this.opts = opts;
+    this.msg = null; // the graph message drawn
+    this.svg = null;
     this.nodes = new Map(); // node id -> <g>
+    this.boxes = new Map(); // node id -> node of the graph message
+    this.byName = new Map(); // name -> node of the graph message
+    this.members = new Map(); // id of a folded scope -> ids of its nodes
     this.edges = [];
+    this.folded = [];
+    this.view = null; // {x, y, scale}
+    this.world = { w: 1, h: 1 };
+    this.lastIndex = -1; // the cursor of the last node message
+    el.classList.add("sg-view");
+    this.buildBar(bar);
+    bindPanZoom(el, this, opts.wheelPans !== false);
+    new ResizeObserver(() => this.apply()).observe(el);
   }
 
-  /** setGraph draws a graph message. */
-  setGraph(graph) {
-    const svg = parseSVG(graph.svg);
-    this.el.replaceChildren(svg);
+  buildBar(bar) {
+    const o = this.opts;
+    const key = (k) => (o.keyHints ? ` (${k})` : "");
+    const id = `sg-search-${++views}`;
+    this.input = h("input", {
+      type: "search",
+      id,
+      class: "input input--small",
+      "data-testid": "graph-search",
+      list: `${id}-names`,
+      placeholder: `Find a node${o.keyHints ? "  ( / )" : ""}`,
+      autocomplete: "off",
+      spellcheck: "false",
+      oninput: () => this.searched(true),
+    });
+    this.names = h("datalist", { id: `${id}-names` });
+    this.level = h("output", { class: "sg-zoom__level", "data-testid": "zoom-level" }, "100%");
+    const icon = (d) => s("svg", { viewBox: "0 0 16 16", "aria-hidden": "true" }, s("path", { d }));
+    const button = (testid, label, title, onclick, glyph) =>
+      h("button", { type: "button", class: glyph ? "btn btn--icon" : "btn btn--small", "data-testid": testid, title, "aria-label": glyph ? label : null, onclick }, glyph ? icon(glyph) : label);
+    const parts = [
+      h(
+        "form",
+        {
+          class: "sg-search",
+          role: "search",
+          "data-testid": "graph-search-form",
+          onsubmit: (ev) => {
+            ev.preventDefault();
+            this.search(this.input.value);
+          },
+        },
+        h("label", { class: "visually-hidden", for: id }, "Find a node"),
+        this.input,
+        this.names,
+      ),
+      h(
+        "div",
+        { class: "sg-zoom" },
+        button("zoom-out", "Zoom out", `Zoom out${key("−")}`, () => this.zoom(0.8), "M3 7h10v2H3z"),
+        this.level,
+        button("zoom-in", "Zoom in", `Zoom in${key("+")}`, () => this.zoom(1.25), "M7 3h2v4h4v2H9v4H7V9H3V7h4z"),
+        button("fit", "Fit", `Show the whole graph${key("F")}`, () => this.fit()),
+        o.compact ? null : button("fit-width", "Width", "Fit the graph's width and follow the steps", () => this.fitWidth()),
+      ),
+    ];
+    if (o.fold) {
+      this.scopes = h("div", { class: "menu__list sg-scopes", "data-testid": "scopes" });
+      parts.push(h("details", { class: "menu" }, h("summary", { class: "btn btn--small", "data-testid": "scopes-menu" }, "Fold"), this.scopes));
+    }
+    bar.classList.add("sg-graphbar");
+    bar.prepend(...parts);
+  }
+
+  /**
+   * setGraph draws graph message msg. keepView keeps the zoom and the
+   * position (after a fold); folded lists the scopes the host has folded.
+   */
+  setGraph(msg, { keepView = false, folded = [] } = {}) {
+    const old = this.view;
+    this.msg = msg;
+    this.folded = folded;
+    this.svg = parseSVG(msg.svg);
+    this.svg.removeAttribute("width");
+    this.svg.removeAttribute("height");
+    this.svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
+    this.el.replaceChildren(this.svg);
+    this.world = { w: msg.width, h: msg.height };
+    this.boxes.clear();
+    this.byName.clear();
+    this.members.clear();
+    for (const b of msg.nodes) {
+      this.boxes.set(b.id, b);
+      this.byName.set(b.name, b);
+    }
     this.nodes.clear();
-    for (const g of svg.querySelectorAll(".sg-node")) {
+    for (const g of this.svg.querySelectorAll(".sg-node")) {
       const id = Number(g.getAttribute("data-node"));
       const name = g.getAttribute("data-name");
       this.nodes.set(id, g);
+      if (g.hasAttribute("data-members")) this.members.set(id, g.getAttribute("data-members").split(",").map(Number));
       g.setAttribute("tabindex", "0");
       g.setAttribute("role", "button");
       g.setAttribute("aria-label", `inspect ${name}`);
-      g.addEventListener("click", () => this.onSelect(name));
-      g.addEventListener("keydown", (ev) => {
-        if (ev.key === "Enter" || ev.key === " ") {
-          ev.preventDefault();
-          this.onSelect(name);
-        }
-      });
+      g.addEventListener("click", () => this.clicked(name));
+      onPress(g, () => this.clicked(name));
     }
-    this.edges = [...svg.querySelectorAll(".sg-edge")].map((e) => ({
+    this.edges = [...this.svg.querySelectorAll(".sg-edge")].map((e) => ({
       el: e,
       from: Number(e.getAttribute("data-from")),
       to: Number(e.getAttribute("data-to")),
     }));
+    if (this.opts.fold) this.addFolds();
+    this.names.replaceChildren(...[...this.byName.keys()].map((n) => h("option", { value: n })));
+    if (keepView && old) {
+      this.view = old;
+    } else {
+      this.home();
+      this.lastIndex = -1; // a new model: show its step's node
+    }
+    this.apply();
   }
 
-  /** setState applies a node message. */
+  // addFolds puts a fold button on every scope's frame, a "+" on every
+  // folded scope's box, and fills the Fold menu.
+  addFolds() {
+    for (const g of this.svg.querySelectorAll(".sg-node.sg-kind-scope")) {
+      g.setAttribute("aria-label", `unfold ${g.getAttribute("data-name")}`);
+      g.append(foldMark(Number(g.querySelector(".sg-node-box").getAttribute("width"))));
+    }
+    for (const sc of this.svg.querySelectorAll(".sg-scope")) {
+      const name = sc.getAttribute("data-scope");
+      const r = sc.querySelector(".sg-scope-frame");
+      const x = Number(r.getAttribute("x")) + Number(r.getAttribute("width")) - 20;
+      const y = Number(r.getAttribute("y")) + 3;
+      const b = s("g", { class: "sg-fold", transform: `translate(${x} ${y})`, tabindex: "0", role: "button", "aria-label": `fold ${name}`, "data-testid": `fold-${name}` },
+        s("title", { text: `Fold ${name} into one box` }),
+        s("rect", { width: 16, height: 16, rx: 4 }),
+        s("path", { d: "M4 8h8", class: "sg-fold__glyph" }),
+      );
+      const fold = (ev) => {
+        ev.stopPropagation();
+        this.fold(name, true);
+      };
+      b.addEventListener("click", fold);
+      onPress(b, fold);
+      sc.append(b);
+    }
+    const folded = this.folded;
+    const names = [...new Set([...this.msg.scopes.map((sc) => sc.name), ...folded.filter((f) => this.byName.has(f))])].sort();
+    const heads = names.filter((n) => /\.head\.\d+$/.test(n));
+    const row = (name) =>
+      h(
+        "label",
+        { class: "sg-scopes__row" },
+        h("input", { type: "checkbox", checked: folded.includes(name), "data-testid": `scope-${name}`, onchange: (ev) => this.fold(name, ev.target.checked) }),
+        h("span", { class: `sg-scopes__name sg-scopes__depth-${Math.min(name.split(".").length, 5)}` }, name),
+      );
+    this.scopes.replaceChildren(
+      h(
+        "div",
+        { class: "sg-scopes__actions" },
+        h("button", { type: "button", class: "btn btn--small", disabled: !heads.length, onclick: () => this.opts.fold([...new Set([...folded, ...heads])]) }, "Fold heads"),
+        h("button", { type: "button", class: "btn btn--small", disabled: !folded.length, "data-testid": "unfold-all", onclick: () => this.opts.fold([]) }, "Unfold all"),
+      ),
+      ...names.map(row),
+    );
+  }
+
+  /** fold folds (or unfolds) one scope, keeping the others as they are. */
+  fold(name, folded) {
+    const list = this.folded.filter((f) => f !== name);
+    if (folded) list.push(name);
+    this.opts.fold(list);
+  }
+
+  clicked(name) {
+    const b = this.byName.get(name);
+    if (b && b.kind === "scope" && this.opts.fold) this.fold(name, false);
+    else this.opts.select(name);
+  }
+
+  /** setState applies node message msg, and brings the step's node into view when the cursor moved. */
   setState(msg) {
     const forward = new Set(msg.forward);
     const backward = new Set(msg.backward);
-    const written = new Set((msg.step.writes || []).map((w) => w.node));
+    const writes = msg.step.writes || [];
+    const written = new Set(writes.map((w) => w.node));
     const current = msg.step.index > 0 ? msg.step.node : -1;
     const selected = msg.node ? msg.node.id : -1;
+    let currentBox = null;
     for (const [id, g] of this.nodes) {
-      g.classList.toggle("is-done", forward.has(id));
-      g.classList.toggle("has-grad", backward.has(id));
-      g.classList.toggle("is-current", id === current);
+      // A folded scope stands for its members.
+      const ids = this.members.get(id) || [id];
+      const here = ids.includes(current);
+      g.classList.toggle("is-done", ids.some((m) => forward.has(m)));
+      g.classList.toggle("has-grad", ids.some((m) => backward.has(m)));
+      g.classList.toggle("is-current", here);
       g.classList.toggle("is-selected", id === selected);
       g.classList.toggle("is-written", written.has(id));
+      if (here) currentBox = g;
     }
     // The edges the last step read (forward) or wrote along (backward).
     const backwardPhase = msg.step.phase === "backward";
@@ -64,26 +252,216 @@ export class GraphView {
       e.el.classList.toggle("is-active", active);
       e.el.classList.toggle("is-backward", active && backwardPhase);
     }
-    if (current >= 0) this.reveal(this.nodes.get(current));
+    this.badges(writes);
+    // Only a moved cursor moves the view: inspecting a node (a select)
+    // leaves it where the learner put it.
+    const moved = msg.step.index !== this.lastIndex;
+    this.lastIndex = msg.step.index;
+    if (currentBox && moved) this.reveal(currentBox);
   }
 
-  /** reveal scrolls the container (not the page) to show node g. */
-  reveal(g) {
-    if (!g) return;
-    const box = g.getBoundingClientRect();
-    const view = this.el.getBoundingClientRect();
-    const margin = 24;
-    if (box.top < view.top + margin || box.bottom > view.bottom - margin) {
-      this.el.scrollTop += box.top - view.top - view.height / 2 + box.height / 2;
-    }
-    if (box.left < view.left + margin || box.right > view.right - margin) {
-      this.el.scrollLeft += box.left - view.left - view.width / 2 + box.width / 2;
+  // badges marks each node whose gradient the last step added to, when
+  // more than one node feeds it: "+= 1/2", then "+= 2/2".
+  badges(writes) {
+    for (const b of this.el.querySelectorAll(".sg-badge")) b.remove();
+    for (const w of writes) {
+      const g = this.nodes.get(w.node);
+      if (!g || w.users < 2) continue;
+      const width = Number(g.querySelector(".sg-node-box").getAttribute("width"));
+      g.append(
+        s("g", { class: w.count === w.users ? "sg-badge is-complete" : "sg-badge", transform: `translate(${width - 40} -9)`, "data-testid": "grad-badge" },
+          s("rect", { width: 48, height: 17, rx: 8.5 }),
+          s("text", { x: 24, y: 12.5, "text-anchor": "middle", text: `+= ${w.count}/${w.users}` }),
+        ),
+      );
     }
   }
 
-  /** name returns the name of node id. */
+  /**
+   * mark toggles class cls on every drawn node for which test(node) holds,
+   * node being its entry in the graph message. Call it after setGraph.
+   */
+  mark(cls, test) {
+    for (const [id, g] of this.nodes) {
+      const n = this.boxes.get(id);
+      g.classList.toggle(cls, !!n && test(n));
+    }
+  }
+
+  /** name names node id: its box, the folded scope that holds it, or "node <id>". */
   name(id) {
-    const g = this.nodes.get(id);
-    return g ? g.getAttribute("data-name") : `#${id}`;
+    const b = this.boxes.get(id);
+    if (b) return b.name;
+    for (const [scope, ids] of this.members) if (ids.includes(id)) return `${this.boxes.get(scope).name} (folded)`;
+    return `node ${id}`;
   }
+
+  /** inputs returns the boxes of the graph message that feed node id. */
+  inputs(id) {
+    if (!this.msg) return [];
+    return this.msg.edges.filter((e) => e.to === id).map((e) => this.boxes.get(e.from)).filter(Boolean);
+  }
+
+  /** find returns the box whose name best matches text (exact, last parts, part), or null. */
+  find(text) {
+    const q = text.trim();
+    if (!q) return null;
+    if (this.byName.has(q)) return this.byName.get(q);
+    const names = [...this.byName.keys()];
+    const hit = names.find((n) => n.endsWith("." + q)) || names.find((n) => n.includes(q));
+    return hit ? this.byName.get(hit) : null;
+  }
+
+  /** search brings the node text names into view and inspects it (or unfolds a folded scope). */
+  search(text) {
+    const b = this.find(text);
+    this.searched(!!b, text);
+    if (!b) return;
+    this.input.value = b.name;
+    this.centerOn(b);
+    if (b.kind === "scope" && this.opts.fold) this.fold(b.name, false);
+    else this.opts.select(b.name);
+  }
+
+  // searched shows whether the search found a node.
+  searched(found, text = "") {
+    this.input.classList.toggle("is-miss", !found);
+    const why = found ? "" : `No node of this graph is called “${text}”.`;
+    if (this.opts.miss) {
+      if (!found) this.opts.miss(why);
+      return;
+    }
+    this.input.setCustomValidity(why);
+    if (!found) this.input.reportValidity();
+  }
+
+  /** focusSearch moves the keyboard focus to the search field. */
+  focusSearch() {
+    this.input.focus();
+  }
+
+  /** reveal brings node g into view when it is outside: along each axis on which it is out, it centres it. */
+  reveal(g) {
+    const b = this.boxes.get(Number(g.getAttribute("data-node")));
+    if (!b || !this.view) return;
+    const v = this.view;
+    const { w, h } = this.size();
+    const m = MARGIN / v.scale;
+    const vw = w / v.scale;
+    const vh = h / v.scale;
+    const x = b.x >= v.x + m && b.x + b.w <= v.x + vw - m ? v.x : b.x + b.w / 2 - vw / 2;
+    const y = b.y >= v.y + m && b.y + b.h <= v.y + vh - m ? v.y : b.y + b.h / 2 - vh / 2;
+    if (x === v.x && y === v.y) return;
+    this.show({ ...v, x, y });
+  }
+
+  /** centerOn moves the view so that box b is in its middle. */
+  centerOn(b) {
+    const { w, h } = this.size();
+    const v = this.view;
+    this.show({ scale: v.scale, x: b.x + b.w / 2 - w / v.scale / 2, y: b.y + b.h / 2 - h / v.scale / 2 });
+  }
+
+  size() {
+    return { w: Math.max(this.el.clientWidth, 1), h: Math.max(this.el.clientHeight, 1) };
+  }
+
+  /** fit shows the whole graph. */
+  fit() {
+    const { w, h } = this.size();
+    const scale = Math.min(MAX_SCALE, Math.max(0.01, (w - PAD) / this.world.w), Math.max(0.01, (h - PAD) / this.world.h));
+    this.show({ scale, x: (this.world.w - w / scale) / 2, y: (this.world.h - h / scale) / 2 });
+  }
+
+  /** fitWidth fits the graph's width, at most at natural size and at least at scale least, from the top. */
+  fitWidth(least = MIN_SCALE) {
+    const { w } = this.size();
+    const scale = this.widthScale(w, least);
+    this.show({ scale, x: (this.world.w - w / scale) / 2, y: -8 });
+  }
+
+  widthScale(w, least) {
+    return clamp(Math.max(least, Math.min(1, (w - PAD) / this.world.w)), MIN_SCALE, MAX_SCALE);
+  }
+
+  /**
+   * home is the first view of a graph: its top, as wide as fits, but not
+   * so small that the labels cannot be read; the view then follows the
+   * steps. With the height option the box first takes the height of that
+   * view.
+   */
+  home() {
+    const hgt = this.opts.height;
+    if (hgt) {
+      const scale = this.widthScale(this.size().w, READABLE);
+      const px = clamp(Math.ceil(this.world.h * scale + PAD), hgt.min, hgt.max);
+      this.el.style.setProperty("--graph-height", `${px}px`);
+    }
+    this.fitWidth(READABLE);
+  }
+
+  /** zoom multiplies the scale by f around the point (px, py) of the box (default its middle). */
+  zoom(f, px, py) {
+    if (!this.view) return;
+    const { w, h } = this.size();
+    const v = this.view;
+    if (px === undefined) [px, py] = [w / 2, h / 2];
+    const scale = clamp(v.scale * f, Math.min(MIN_SCALE, v.scale), MAX_SCALE);
+    const wx = v.x + px / v.scale;
+    const wy = v.y + py / v.scale;
+    this.show({ scale, x: wx - px / scale, y: wy - py / scale });
+  }
+
+  /** pan moves the view by (dx, dy) pixels. */
+  pan(dx, dy) {
+    if (!this.view) return;
+    this.show({ ...this.view, x: this.view.x + dx / this.view.scale, y: this.view.y + dy / this.view.scale });
+  }
+
+  // show moves the view to v, keeping at least a quarter of the view on
+  // the graph, and draws it.
+  show(v) {
+    const { w, h } = this.size();
+    const vw = w / v.scale;
+    const vh = h / v.scale;
+    this.view = { scale: v.scale, x: clamp(v.x, -vw * 0.75, this.world.w - vw * 0.25), y: clamp(v.y, -vh * 0.75, this.world.h - vh * 0.25) };
+    this.apply();
+  }
+
+  // apply draws the view at the box's present size. It leaves the view
+  // as it is: a box resized for a moment (hidden, or laid out again for a
+  // screenshot) must not move it.
+  apply() {
+    if (!this.svg || !this.view) return;
+    const { w, h } = this.size();
+    const v = this.view;
+    this.svg.setAttribute("viewBox", `${round(v.x)} ${round(v.y)} ${round(w / v.scale)} ${round(h / v.scale)}`);
+    this.level.textContent = `${Math.round(v.scale * 100)}%`;
+  }
+}
+
+// onPress calls fn when Enter or Space is pressed on el, as a click would.
+function onPress(el, fn) {
+  el.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" || ev.key === " ") {
+      ev.preventDefault();
+      fn(ev);
+    }
+  });
+}
+
+// foldMark is the "+" drawn on a folded scope's box.
+function foldMark(width) {
+  return s("g", { class: "sg-fold sg-fold--mark", transform: `translate(${width - 18} 2)`, "aria-hidden": "true" },
+    s("rect", { width: 16, height: 16, rx: 4 }),
+    s("path", { d: "M4 8h8M8 4v8", class: "sg-fold__glyph" }),
+  );
+}
+
+function clamp(x, lo, hi) {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+function round(x) {
+  return Math.round(x * 10) / 10;
 }

@@ -12,8 +12,8 @@ export const VERSION = 1;
 /** Message types a page sends. */
 export const ClientType = Object.freeze({
   CONFIGURE: "configure", // create or replace a widget: kind, options
-  STEP: "step", // dir: "forward" | "backward", count
-  BACK: "back", // step back in time: count
+  STEP: "step", // dir: "forward" (Next step) | "backward" (Backprop step), count
+  BACK: "back", // Undo: back in time, count
   RUN: "run", // to: "end" | "forward"
   RESET: "reset", // cursor to the start
   SET: "set", // one hyperparameter: name, value
@@ -251,9 +251,11 @@ export class Channel {
     if (this.configuration) this.send(ClientType.CONFIGURE, this.configuration);
   }
 
+  /** step runs count steps: Dir.FORWARD is the page's Next step, Dir.BACKWARD its Backprop step. */
   step(dir = Dir.FORWARD, count = 1) {
     return this.send(ClientType.STEP, { dir, count });
   }
+  /** back moves count steps back in time: the page's Undo. */
   back(count = 1) {
     return this.send(ClientType.BACK, { count });
   }

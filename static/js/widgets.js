@@ -1,25 +1,20 @@
-// widgets.js maps widget kinds to the classes that mount them. The lab adds
-// its own kinds with register.
+// widgets.js maps the lesson widget kinds to the modules that mount them
+// (static/js/widgets/), each a composition of the shared components.
 
 import { h } from "./dom.js";
-import { MLPWidget } from "./mlp-widget.js";
-import { AttentionWidget } from "./attention-widget.js";
-import { QuantWidget } from "./quant-widget.js";
-import { DistillWidget } from "./distill-widget.js";
-import { CNNWidget } from "./cnn-widget.js";
+import { mountMLP } from "./widgets/mlp.js";
+import { mountAttention } from "./widgets/attention.js";
+import { mountQuant } from "./widgets/quant.js";
+import { mountDistill } from "./widgets/distill.js";
+import { mountCNN } from "./widgets/cnn.js";
 
 const kinds = new Map([
-  ["mlp", MLPWidget],
-  ["attention", AttentionWidget],
-  ["quant", QuantWidget],
-  ["distill", DistillWidget],
-  ["cnn", CNNWidget],
+  ["mlp", mountMLP],
+  ["attention", mountAttention],
+  ["quant", mountQuant],
+  ["distill", mountDistill],
+  ["cnn", mountCNN],
 ]);
-
-/** register adds a widget kind. */
-export function register(kind, cls) {
-  kinds.set(kind, cls);
-}
 
 /** mount turns a <div class="sg-widget"> placeholder into a live widget. */
 export function mount(el, client) {
@@ -28,12 +23,12 @@ export function mount(el, client) {
     kind: el.dataset.kind,
     options: parseOptions(el.dataset.options),
   };
-  const cls = kinds.get(spec.kind);
-  if (!cls) {
+  const kind = kinds.get(spec.kind);
+  if (!kind) {
     el.replaceChildren(h("p", { class: "sgw-unavailable" }, `This page shows a “${spec.kind}” widget, which this version of Stepgraph does not have.`));
     return null;
   }
-  return new cls(el, client, spec);
+  return kind(el, client, spec);
 }
 
 function parseOptions(text) {

@@ -1,25 +1,35 @@
-// app.js: the lab page. Lab wires the panels to one "lab" widget on the
-// server: it configures the widget from the query string, routes the
+// app.js: the lab page. Lab composes the shared components (stepper bar,
+// graph view, inspector, training card) with the lab's own panels (the
+// model form, attention, export and import) around one "lab" widget on
+// the server: it configures the widget from the query string, routes the
 // server's messages to the panels, sends the learner's requests, and keeps
 // the query string in step with the model the server runs, so that a link
 // reproduces the view.
 
-import { ServerType, Status } from "../protocol.js";
+import { ServerType, Status, Dir } from "../protocol.js";
+import { StepperBar } from "../stepper-bar.js";
+import { GraphView } from "../graph-view.js";
+import { Inspector } from "../inspector.js";
+import { TrainingCard } from "../training-card.js";
 import { readDefaults, fromQuery, toQuery, splitList, describe } from "./options.js";
 import { HyperForm } from "./hyper.js";
-import { LabGraph } from "./graph.js";
-import { Inspector } from "./inspector.js";
 import { AttentionPanel } from "./attention.js";
-import { TrainingCard } from "./training.js";
-import { Stepper } from "./stepper.js";
-import { GraphBar } from "./graphbar.js";
 import { Exports } from "./exports.js";
 import { Imports } from "./imports.js";
 import { bindKeys } from "./keys.js";
-import { addPatterns } from "./maps.js";
 
 const WIDGET = "lab";
 const URL_DELAY_MS = 150; // gather a burst of steps into one history entry update
+
+// The training card's numbers: the lab's metrics carry them at the top
+// level (docs/protocol.md, "Lab messages"), the generic ones under values.
+const pick = (m, k) => m[k] ?? (m.values || {})[k];
+const METRICS = [
+  { key: "step", label: "Steps", get: (m) => m.step ?? 0 },
+  { key: "loss", label: "Loss", get: (m) => pick(m, "loss"), format: (x) => (x >= 0.01 ? x.toFixed(3) : x.toExponential(1)) },
+  { key: "accuracy", label: "Accuracy", get: (m) => pick(m, "accuracy"), format: (x) => `${(100 * x).toFixed(1)}%` },
+  { key: "rate", label: "Steps/s", get: (m) => pick(m, "stepsPerSec"), format: (x) => (x >= 100 ? String(Math.round(x)) : x.toFixed(1)) },
+];
 
 export class Lab {
   /** root is the page's .lab element, client the page's protocol client. */
@@ -27,7 +37,6 @@ export class Lab {
     this.root = root;
     const q = (id) => root.querySelector(`[data-testid="${id}"]`);
     this.q = q;
-    addPatterns();
     this.form = new HyperForm(q("hyper"), (name, value) => this.set(name, value));
     this.defaults = readDefaults(q("hyper"));
     this.options = { ...this.defaults, ...fromQuery(location.search, this.form.names()) };
@@ -41,51 +50,55 @@ export class Lab {
     this.paramCount = q("param-count");
     this.alert = q("lab-error");
 
-    this.graph = new LabGraph(q("graph"), {
+    this.graph = new GraphView(q("graph"), root.querySelector(".lab-graphbar"), {
       select: (name) => this.channel.select(name),
-      fold: (name, folded) => this.bar.fold(name, folded),
-      zoom: (scale) => (q("zoom-level").textContent = `${Math.round(scale * 100)}%`),
-    });
-    this.bar = new GraphBar(root.querySelector(".lab-graphbar"), this.graph, {
-      select: (name) => this.channel.select(name),
-      folded: (list) => {
+      fold: (list) => {
         this.folding = true;
         this.set("collapsed", list.join(","));
       },
       miss: (text) => this.flash(text),
+      keyHints: true,
+    });
+    this.stepper = new StepperBar(root.querySelector(".lab-stepper"), {
+      act: {
+        next: (count) => this.channel.step(Dir.FORWARD, count),
+        nextBackward: () => this.channel.step(Dir.BACKWARD, 1),
+        undo: (count) => this.channel.back(count),
+        reset: () => this.channel.reset(),
+        run: () => this.channel.run("end"),
+        seek: (index) => this.channel.seek(index),
+      },
+      nameOf: (id) => this.graph.name(id),
+      keyHints: true,
     });
     this.exports = new Exports(q("export-menu").closest("details"), q("export-status"), (what, fields) => this.channel.export(what, fields));
     this.imports = new Imports(q("import-weights"), q("import-status"), () =>
       client.hello ? { session: client.hello.session, widget: WIDGET, maxBytes: client.hello.limits.maxUploadBytes } : null,
     );
-    const ctx = {
-      inputs: (id) => this.inputs(id),
-      name: (id) => this.nameOf(id),
+    this.attention = new AttentionPanel(q("attention"), { select: (name) => this.channel.select(name) });
+    this.inspector = new Inspector(q("inspector"), {
+      heading: "h2",
+      name: (id) => this.graph.name(id),
+      inputs: (id) => this.graph.inputs(id),
       hidden: (name) => this.attention.hidden(name),
       labels: (name, view) => this.attention.labels(name, view),
       exportMap: (node, tensor) => this.exports.ask("heatmap", { node, tensor }),
-      select: (name) => this.channel.select(name),
-    };
-    this.inspector = new Inspector(q("inspector"), ctx);
-    this.attention = new AttentionPanel(q("attention"), ctx);
-    this.training = new TrainingCard(root.querySelector(".lab-train"), (start) => this.train(start));
-    this.stepper = new Stepper(
-      root.querySelector(".lab-stepper"),
-      {
-        forward: (count) => this.channel.step("forward", count),
-        backward: () => this.channel.step("backward", 1),
-        back: (count) => this.channel.back(count),
-        reset: () => this.channel.reset(),
-        run: () => this.channel.run("end"),
-        seek: (index) => this.channel.seek(index),
-      },
-      (id) => this.nameOf(id),
-    );
-    this.stepper.disable();
+    });
+    const card = root.querySelector(".lab-train");
+    this.training = new TrainingCard(card, {
+      title: "Training",
+      hint: "Train on random examples, or pause (T)",
+      metrics: METRICS,
+      plotTestid: "loss-plot",
+      plotHint: "The loss and accuracy curves appear here while the model trains.",
+      samples: "Predictions on held-out examples appear here while the model trains.",
+      toggle: (start) => this.channel.train(start ? "start" : "stop"),
+      change: (on) => on && reveal(card),
+    });
     bindKeys(this.shortcuts());
     // A menu closes when a click goes elsewhere.
     document.addEventListener("click", (ev) => {
-      for (const d of root.querySelectorAll("details.lab-menu[open]")) if (!d.contains(ev.target)) d.open = false;
+      for (const d of root.querySelectorAll("details.menu[open]")) if (!d.contains(ev.target)) d.open = false;
     });
     this.form.accept(this.options);
 
@@ -128,7 +141,7 @@ export class Lab {
         this.tokens = tokens;
         this.attention.show(msg);
         this.form.showTokens(inputTokens(msg, this.options.arch, Number(this.options.n)));
-        if (redraw && this.nodeMsg) this.inspector.show(this.nodeMsg);
+        if (redraw) this.inspector.redraw();
         break;
       }
       case ServerType.METRICS:
@@ -185,7 +198,6 @@ export class Lab {
     const keep = this.folding;
     this.folding = false;
     this.graphMsg = msg;
-    this.graph.setGraph(msg, keep);
     if (msg.options) {
       const o = { ...msg.options };
       if (!("tokens" in o)) o.tokens = "";
@@ -193,13 +205,13 @@ export class Lab {
       this.options = { ...this.options, ...o };
       this.form.accept(this.options);
     }
+    this.graph.setGraph(msg, { keepView: keep, folded: splitList(this.options.collapsed) });
     this.summary.textContent = describe(this.options);
     const params = msg.nodes.filter((n) => n.kind === "parameter");
     if (!msg.nodes.some((n) => n.kind === "scope")) {
       const count = params.reduce((sum, n) => sum + n.shape.reduce((a, b) => a * b, 1), 0);
       this.paramCount.textContent = `${count.toLocaleString("en")} parameters`;
     }
-    this.bar.show(msg, splitList(this.options.collapsed));
     if (this.nodeMsg) this.graph.setState(this.nodeMsg);
     this.writeURL();
   }
@@ -223,25 +235,6 @@ export class Lab {
     }, URL_DELAY_MS);
   }
 
-  // inputs returns the boxes of the graph that feed node id.
-  inputs(id) {
-    if (!this.graphMsg) return [];
-    return this.graphMsg.edges.filter((e) => e.to === id).map((e) => this.graph.nodeBox(e.from)).filter(Boolean);
-  }
-
-  // nameOf names node id, or the folded scope that holds it.
-  nameOf(id) {
-    const b = this.graph.nodeBox(id);
-    if (b) return b.name;
-    const box = this.graphMsg && this.graphMsg.nodes.find((n) => n.kind === "scope" && this.graph.nodes.get(n.id)?.getAttribute("data-members")?.split(",").includes(String(id)));
-    return box ? `${box.name} (folded)` : `node ${id}`;
-  }
-
-  train(start) {
-    this.training.setTraining(start);
-    this.channel.train(start ? "start" : "stop");
-  }
-
   /** flash shows a refusal that no control caused, for a few seconds. */
   flash(text) {
     this.alert.hidden = false;
@@ -257,29 +250,35 @@ export class Lab {
     if (status !== Status.OPEN) this.stepper.disable();
   }
 
+  // shortcuts are the keyboard's actions (keys.js): the stepper bar's and
+  // the graph view's, as their buttons do them.
   shortcuts() {
     const st = this.stepper;
-    const act = (fn) => () => {
-      st.pause();
-      fn();
-    };
     return {
-      forward: act(() => this.channel.step("forward", 1)),
-      forward10: act(() => this.channel.step("forward", 10)),
-      back: act(() => this.channel.back(1)),
-      back10: act(() => this.channel.back(10)),
-      backward: act(() => this.channel.step("backward", 1)),
-      reset: act(() => this.channel.reset()),
-      end: act(() => this.channel.run("end")),
+      next: () => st.next(1),
+      next10: () => st.next(10),
+      undo: () => st.undo(1),
+      undo10: () => st.undo(10),
+      nextBackward: () => st.nextBackward(),
+      reset: () => st.reset(),
+      end: () => st.run(),
       play: () => st.togglePlay(),
-      train: () => this.train(!this.training.training),
-      search: () => this.bar.focus(),
+      train: () => this.training.toggle(),
+      search: () => this.graph.focusSearch(),
       model: () => this.form.focusFirst(),
       fit: () => this.graph.fit(),
       zoomIn: () => this.graph.zoom(1.25),
       zoomOut: () => this.graph.zoom(0.8),
     };
   }
+}
+
+// reveal scrolls the side column, when it scrolls, to show the training card.
+function reveal(card) {
+  const side = card.parentElement;
+  if (side.scrollHeight <= side.clientHeight) return;
+  const top = side.scrollTop + card.getBoundingClientRect().top - side.getBoundingClientRect().top - 8;
+  side.scrollTo({ top, behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
 }
 
 // inputTokens returns the task input of the stepped example as letters:

@@ -5,7 +5,7 @@
 // from a query) and the probabilities. Rows are queries, columns keys.
 
 import { h } from "../dom.js";
-import { labMap, hoverReadout, maskView, sharedScale } from "./maps.js";
+import { heatmap, hoverReadout, sharedScale } from "../heatmap.js";
 
 export class AttentionPanel {
   /**
@@ -133,7 +133,7 @@ export class AttentionPanel {
     const base = `attention-${i}-${hd.head}`;
     const probsNode = `${layer.name}.head.${hd.head}.probs`;
     const rows = this.msg.tokens;
-    const labels = { rowLabels: rows, colLabels: keys, cell, legend: false };
+    const labels = { rowLabels: rows, colLabels: keys, cell };
     const title = h(
       "div",
       { class: "attn-card__head" },
@@ -141,13 +141,13 @@ export class AttentionPanel {
       h("span", { class: "lab-muted" }, `${rows.length} queries × ${keys.length} keys`),
     );
     const maps = [];
-    if (hd.scores) maps.push(labMap(hd.scores, { ...labels, title: "Scores", testid: `${base}-scores`, scale: scoreScale }));
+    if (hd.scores) maps.push(heatmap(hd.scores, { ...labels, title: "Scores", testid: `${base}-scores`, scale: scoreScale }));
     const mask = hd.mask || (hd.probs && !layer.causal ? [] : null);
-    if (mask) maps.push(labMap(maskView(hd.mask, rows.length, keys.length), { ...labels, title: "Mask", testid: `${base}-mask` }));
+    if (mask) maps.push(heatmap(maskView(hd.mask, rows.length, keys.length), { ...labels, title: "Mask", testid: `${base}-mask` }));
     if (hd.probs) {
-      maps.push(labMap(hd.probs, { ...labels, title: "Probabilities", testid: `${base}-probs`, scale: probScale, hidden: hd.mask }));
+      maps.push(heatmap(hd.probs, { ...labels, title: "Probabilities", testid: `${base}-probs`, scale: probScale, hidden: hd.mask }));
     }
-    if (!hd.probs) maps.push(h("p", { class: "attn-card__pending" }, "Not computed yet in this run. Step forward to ", h("code", {}, probsNode), "."));
+    if (!hd.probs) maps.push(h("p", { class: "attn-card__pending" }, "Not computed yet in this run: press Next step until ", h("code", {}, probsNode), " runs."));
     return h("div", { class: hd.probs ? "attn-card" : "attn-card is-pending", "data-testid": base, "data-layer": layer.name, "data-head": String(hd.head) }, title, h("div", { class: stacked ? "attn-card__maps is-stacked" : "attn-card__maps" }, ...maps));
   }
 
@@ -181,6 +181,14 @@ export class AttentionPanel {
     const hd = layer && layer.heads.find((x) => x.head === Number(m[2]));
     return hd && hd.mask ? hd.mask : null;
   }
+}
+
+// maskView turns an attention mask into a view: 0 where a key is seen, −∞ where hidden.
+function maskView(mask, rows, cols) {
+  const data = new Array(rows * cols).fill(0);
+  const masked = [];
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) masked.push(!!(mask && mask[i] && mask[i][j]));
+  return { rows, cols, data, masked, min: 0, max: 0, mean: 0, norm: 0 };
 }
 
 // layerLabel names a layer for its tab: "Layer 0", "Enc 0 · self",

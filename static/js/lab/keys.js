@@ -7,16 +7,16 @@
 const TYPING = new Set(["INPUT", "SELECT", "TEXTAREA"]);
 
 /**
- * bindKeys calls the action named by each shortcut: forward, back,
- * forward10, back10, backward, play, reset, end, train, search, model, fit,
- * zoomIn, zoomOut.
+ * bindKeys calls the action named by each shortcut: next, undo, next10,
+ * undo10, nextBackward (the Backprop step), play, reset, end, train,
+ * search, model, fit, zoomIn, zoomOut.
  */
 export function bindKeys(actions) {
   document.addEventListener("keydown", (ev) => {
     if (ev.ctrlKey || ev.altKey || ev.metaKey || ev.defaultPrevented) return;
     const t = ev.target;
     if (ev.key === "Escape") {
-      for (const d of document.querySelectorAll("details.lab-menu[open]")) d.open = false;
+      for (const d of document.querySelectorAll("details.menu[open]")) d.open = false;
       if (t && (TYPING.has(t.tagName) || t.isContentEditable)) t.blur();
       return;
     }
@@ -33,16 +33,16 @@ export function bindKeys(actions) {
 function action(ev) {
   switch (ev.key) {
     case "ArrowRight":
-      return ev.shiftKey ? "forward10" : "forward";
+      return ev.shiftKey ? "next10" : "next";
     case "ArrowLeft":
-      return ev.shiftKey ? "back10" : "back";
+      return ev.shiftKey ? "undo10" : "undo";
     case " ":
       return "play";
   }
   if (ev.shiftKey && ev.key !== "+" && ev.key !== "?") return null;
   switch (ev.key.toLowerCase()) {
     case "b":
-      return "backward";
+      return "nextBackward";
     case "r":
       return "reset";
     case "e":

@@ -1,15 +1,17 @@
-// pan.js: pan and zoom of the lab's graph with a pointer. A drag pans (a
-// press without movement stays a click on the node under it), two
-// pointers pinch to zoom, the wheel pans, and Ctrl (or Cmd) with the
-// wheel zooms around the pointer.
+// pan-zoom.js: pan and zoom of the graph view with a pointer. A drag pans
+// (a press without movement stays a click on the node under it), two
+// pointers pinch to zoom, and Ctrl (or Cmd) with the wheel zooms around
+// the pointer. The plain wheel pans the graph, or, in a page that scrolls
+// (a lesson), is left to the page.
 
 const DRAG_PX = 4; // movement below which a press is a click, not a drag
 
 /**
  * bindPanZoom listens on el and moves view, which has pan(dx, dy) in
- * pixels and zoom(factor, x, y) around a point of el.
+ * pixels and zoom(factor, x, y) around a point of el. With wheelPans
+ * false the wheel without Ctrl scrolls the page instead of panning.
  */
-export function bindPanZoom(el, view) {
+export function bindPanZoom(el, view, wheelPans = true) {
   const pointers = new Map(); // pointer id -> last position
   let drag = null;
   let swallow = false;
@@ -19,7 +21,7 @@ export function bindPanZoom(el, view) {
     return Math.hypot(a.x - b.x, a.y - b.y);
   };
   el.addEventListener("pointerdown", (ev) => {
-    if (ev.button !== 0 || ev.target.closest(".lab-fold")) return;
+    if (ev.button !== 0 || ev.target.closest(".sg-fold")) return;
     pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });
     drag = { x: ev.clientX, y: ev.clientY, moved: false, pinch: pinch() };
   });
@@ -65,9 +67,11 @@ export function bindPanZoom(el, view) {
   el.addEventListener(
     "wheel",
     (ev) => {
+      const zoom = ev.ctrlKey || ev.metaKey;
+      if (!zoom && !wheelPans) return;
       ev.preventDefault();
       const r = el.getBoundingClientRect();
-      if (ev.ctrlKey || ev.metaKey) view.zoom(Math.exp(-ev.deltaY * 0.0025), ev.clientX - r.left, ev.clientY - r.top);
+      if (zoom) view.zoom(Math.exp(-ev.deltaY * 0.0025), ev.clientX - r.left, ev.clientY - r.top);
       else view.pan(ev.shiftKey ? ev.deltaY : ev.deltaX, ev.shiftKey ? 0 : ev.deltaY);
     },
     { passive: false },

@@ -1,0 +1,198 @@
+// inspector.js: the inspector component. For the node of the last node
+// message it shows the node's kind, op and shape, its name, its formula
+// (the server's MathML), the shapes of its inputs and output, whether its
+// value and its gradient are known, the gradients the last backward step
+// added to ("+= 1/2" where several nodes feed one), and its value and
+// gradient as heatmaps, on a scale each or one shared, with the value
+// under the pointer in a line at the bottom.
+
+import { h, parseMathML } from "./dom.js";
+import { heatmap, hoverReadout, sharedScale } from "./heatmap.js";
+
+const MATHML = "http://www.w3.org/1998/Math/MathML";
+
+export class Inspector {
+  /**
+   * el is the element the inspector fills. ctx gives what it needs from
+   * the rest of the widget: name(id) names a node, inputs(id) returns the
+   * graph message's boxes that feed a node. Optional:
+   *   heading          "h2" or "h3" (default), the level of its title;
+   *   labels(name, view)  {rowLabels, colLabels}: the tokens along a view's axes;
+   *   hidden(name)     the attention mask of a probabilities node, or null;
+   *   exportMap(node, tensor)  downloads a map ("value" or "grad"); without
+   *                    it the maps have no export button;
+   *   note(msg)        an element (or null) the host adds above the maps.
+   */
+  constructor(el, ctx) {
+    this.el = el;
+    this.ctx = ctx;
+    this.shared = false;
+    this.msg = null;
+    const heading = ctx.heading || "h3";
+    this.nameTag = heading === "h2" ? "h3" : "h4";
+    this.scale = h("div", { class: "insp__scale" });
+    this.body = h("div", { class: "insp__body" });
+    // The readout's class is read by the Lab's browser tests.
+    this.readout = h("p", { class: "lab-readout", "aria-hidden": "true" });
+    el.classList.add("insp");
+    el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.readout);
+    hoverReadout(this.body, this.readout);
+    this.show(null);
+  }
+
+  /** show renders the node of node message msg, or a hint without one. */
+  show(msg) {
+    this.msg = msg;
+    if (!msg || !msg.node) {
+      this.scale.replaceChildren();
+      this.body.replaceChildren(h("p", { class: "insp__hint" }, "Press Next step, or click a node of the graph, to see its value and its gradient."));
+      return;
+    }
+    const n = msg.node;
+    const parts = [
+      h(
+        "div",
+        { class: "insp__head" },
+        h("span", { class: `badge badge--${n.kind}` }, n.kind),
+        h("span", { class: "insp__op" }, n.op),
+        h("span", { class: "insp__shape" }, `[${n.shape.join(", ")}]`),
+      ),
+      h(this.nameTag, { class: "insp__name", "data-testid": "inspector-name" }, n.name),
+      formula(n),
+      this.shapes(n),
+      this.state(msg),
+      this.writes(msg),
+      this.ctx.note ? this.ctx.note(msg) : null,
+    ];
+    this.scale.replaceChildren(this.scaleSwitch());
+    const hidden = this.ctx.hidden ? this.ctx.hidden(n.name) : null;
+    const labels = this.ctx.labels ? this.ctx.labels(n.name, n.value) : {};
+    const scale = this.shared ? sharedScale([n.value, n.grad]) : null;
+    const map = (view, title, tensor) =>
+      heatmap(view, {
+        title,
+        testid: `inspector-${tensor}`,
+        scale,
+        hidden,
+        legend: true,
+        ...labels,
+        exported: this.ctx.exportMap ? () => this.ctx.exportMap(n.name, tensor) : null,
+      });
+    parts.push(map(n.value, "Value", "value"));
+    if (n.grad) parts.push(map(n.grad, "Gradient ∂L/∂·", "grad"));
+    this.body.replaceChildren(...parts.filter(Boolean));
+  }
+
+  /** redraw shows the last node message again (its labels, mask or note changed). */
+  redraw() {
+    this.show(this.msg);
+  }
+
+  // shapes writes each input and the output as name ∈ ℝ^{shape}.
+  shapes(n) {
+    const rows = this.ctx.inputs(n.id).map((b) => shapeLine(short(b.name), b.shape, "input"));
+    rows.push(shapeLine(short(n.name), n.shape, "output"));
+    return h("ul", { class: "insp__shapes", "aria-label": "shapes" }, ...rows);
+  }
+
+  // state says whether the value and the gradient are known, with a line
+  // of explanation when one of them waits.
+  state(msg) {
+    const n = msg.node;
+    const st = msg.step;
+    const op = n.kind === "op" || n.kind === "loss";
+    let text = "";
+    if (op && !n.computed) text = "Not computed yet in this run: the value shown is from before.";
+    else if (n.grad && !n.gradKnown && st.phase === "backward" && st.index > 0) {
+      text = `Its gradient is not complete yet: ${n.users} node${n.users === 1 ? "" : "s"} read it, and each adds its part.`;
+    }
+    return h(
+      "p",
+      { class: "insp__state" },
+      h("span", { class: !op || n.computed ? "chip chip--done" : "chip" }, op ? (n.computed ? "value ✓" : "value pending") : n.kind === "input" ? "input data" : "learned"),
+      h("span", { class: n.gradKnown ? "chip chip--grad" : "chip" }, n.gradKnown ? "gradient ✓" : n.grad ? "gradient pending" : "no gradient"),
+      text ? h("span", { class: "insp__state-text" }, text) : null,
+    );
+  }
+
+  // writes lists the gradients the last backward step added to, when this
+  // node is the step's node: "+= 2/2" when the part completes a gradient
+  // that several nodes feed.
+  writes(msg) {
+    const w = msg.step.writes || [];
+    if (!w.length || msg.step.node !== msg.node.id) return null;
+    return h(
+      "p",
+      { class: "insp__writes" },
+      "This step added to the gradients of ",
+      ...w.flatMap((x, i) => [
+        i ? ", " : "",
+        h("code", {}, this.ctx.name(x.node)),
+        x.users > 1
+          ? h("span", { class: x.count === x.users ? "pill pill--complete" : "pill", title: x.count < x.users ? `${x.users - x.count} more part${x.users - x.count === 1 ? "" : "s"} to come` : "complete: its parts are summed" }, `+= ${x.count}/${x.users}`)
+          : null,
+      ]),
+      ".",
+    );
+  }
+
+  scaleSwitch() {
+    const button = (shared, label) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: this.shared === shared ? "seg__btn is-on" : "seg__btn",
+          "aria-pressed": String(this.shared === shared),
+          "data-testid": shared ? "scale-shared" : "scale-own",
+          onclick: () => {
+            this.shared = shared;
+            this.redraw();
+          },
+        },
+        label,
+      );
+    return h("div", { class: "seg", role: "group", "aria-label": "colour scale of the value and the gradient", title: "Colour the value and the gradient each on its own scale, or both on one" }, button(false, "Own scales"), button(true, "One scale"));
+  }
+}
+
+// formula returns a box with node view n's formula: the server's MathML,
+// else its TeX as code, else a note that an input or a parameter is not
+// computed.
+function formula(n) {
+  const box = h("div", { class: "insp__formula" });
+  const math = n.formulaHtml ? parseMathML(n.formulaHtml) : null;
+  if (math) box.append(math);
+  else if (n.formula) box.append(h("code", {}, n.formula));
+  else box.append(h("span", { class: "insp__muted" }, n.kind === "input" ? "Data fed in from outside." : "A parameter: learned, not computed."));
+  return box;
+}
+
+// short drops a node name's scope: "layers.0.attn.head.1.probs" -> "probs".
+function short(name) {
+  const i = name.lastIndexOf(".");
+  return i < 0 ? name : name.slice(i + 1);
+}
+
+function shapeLine(name, shape, role) {
+  const dims = [];
+  shape.forEach((d, i) => {
+    if (i) dims.push(m("mo", {}, "×"));
+    dims.push(m("mn", {}, String(d)));
+  });
+  const space = shape.length ? m("msup", {}, m("mi", {}, "ℝ"), m("mrow", {}, ...dims)) : m("mi", {}, "ℝ");
+  return h(
+    "li",
+    { class: `insp__shapes-row insp__shapes-row--${role}` },
+    h("span", { class: "insp__shapes-role" }, role),
+    m("math", {}, m("mrow", {}, m("mi", {}, name), m("mo", {}, "∈"), space)),
+  );
+}
+
+// m builds a MathML element.
+function m(tag, attrs, ...children) {
+  const el = document.createElementNS(MATHML, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) el.append(c);
+  return el;
+}

@@ -1,0 +1,50 @@
+// attention.js: the lesson widget of a small transformer. Under the frame:
+// a training card, and each attention head's map of probabilities (rows
+// are queries, columns keys), from the server's attention message.
+
+import { h, pct } from "../dom.js";
+import { heatmap } from "../heatmap.js";
+import { ServerType } from "../protocol.js";
+import { WidgetFrame } from "./frame.js";
+
+const METRICS = [
+  { key: "step", label: "training steps", get: (m) => m.step },
+  { key: "loss", label: "loss", get: (m) => m.values.loss, format: (x) => x.toFixed(3) },
+  { key: "accuracy", label: "accuracy", get: (m) => m.values.accuracy, format: pct },
+];
+
+/** mountAttention turns placeholder root into an attention widget. */
+export function mountAttention(root, client, spec) {
+  const f = new WidgetFrame(root, client, spec);
+  const card = f.train({ metrics: METRICS });
+  const maps = h("div", { class: "sgw-attention", "data-testid": "attention" }, h("p", { class: "insp__hint" }, "Attention maps appear here as the heads compute them."));
+  f.add(h("div", { class: "sgw-footer" }, card.el, maps));
+  f.on(ServerType.ATTENTION, (msg) => maps.replaceChildren(...msg.layers.map(layerMaps)));
+  return f;
+}
+
+// layerMaps shows one layer's heads, each once it has computed its map.
+function layerMaps(layer) {
+  return h(
+    "div",
+    { class: "attn-layer" },
+    h("h4", { class: "attn-layer__title" }, h("code", {}, layer.name)),
+    h(
+      "div",
+      { class: "attn-heads" },
+      ...layer.heads.map((head) => {
+        if (!head.probs) {
+          return h("div", { class: "attn-head is-pending" }, h("p", { class: "attn-head__title" }, `head ${head.head}`), h("p", { class: "insp__hint" }, "not computed yet"));
+        }
+        return h(
+          "div",
+          { class: "attn-head", "data-testid": `attention-${layer.name}-head-${head.head}` },
+          // The server labels each map's rows with its queries and its
+          // columns with its keys: the source tokens on both axes for an
+          // encoder-decoder's encoder, source columns for cross-attention.
+          heatmap(head.probs, { title: `head ${head.head}: probabilities` }),
+        );
+      }),
+    ),
+  );
+}

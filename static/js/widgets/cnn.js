@@ -1,0 +1,120 @@
+// cnn.js: the lesson widget of a small convolutional network on images.
+// Besides the MLP's options and training card it shows what the network
+// sees, from the server's maps message: the stepped image with the class
+// probabilities, buttons to step to another training image, and the
+// highlighted node's feature maps (or kernels), one heatmap per channel on
+// one colour scale.
+
+import { h } from "../dom.js";
+import { heatmap, sharedScale } from "../heatmap.js";
+import { ServerType } from "../protocol.js";
+import { WidgetFrame } from "./frame.js";
+import { METRICS, footer } from "./mlp.js";
+
+const CHOICES = {
+  data: { label: "images", values: ["bars", "crosses", "circles", "shapes", "digits"], def: "bars" },
+  pool: { label: "pool", values: ["max", "avg", "none"], def: "max" },
+  act: { label: "activation", values: ["relu", "tanh", "sigmoid", "gelu_tanh"], def: "relu" },
+};
+const IMAGES = 512; // training images the stepped graph can show (docs/protocol.md, cnn)
+// cellSize gives a map about 120 pixels on its longer side: 10-pixel cells
+// for a 12×12 image, larger ones (up to 24) for pooled maps and kernels.
+const cellSize = (hm) => Math.max(6, Math.min(24, Math.floor(120 / Math.max(hm.rows, hm.cols, 1))));
+
+/** mountCNN turns placeholder root into a cnn widget. */
+export function mountCNN(root, client, spec) {
+  const f = new WidgetFrame(root, client, spec);
+  let image = Number.parseInt(spec.options.image ?? "0", 10) || 0;
+  let training = false;
+  const imageButton = (testid, label, delta) =>
+    h("button", {
+      type: "button",
+      class: "btn",
+      "data-testid": testid,
+      disabled: true,
+      onclick: () => {
+        // Another training image; the model keeps its weights.
+        image = (image + delta + IMAGES) % IMAGES;
+        f.channel.set("image", String(image));
+      },
+    }, label);
+  const buttons = [imageButton("image-prev", "Previous image", -1), imageButton("image-next", "Next image", 1)];
+  const input = h("div", { class: "cnn-input", "data-testid": "cnn-input" }, h("p", { class: "insp__hint" }, "Loading the image…"));
+  const maps = h("div", { class: "cnn-maps", "data-testid": "cnn-maps" });
+  const card = f.train({
+    metrics: METRICS,
+    change: (on) => {
+      training = on;
+      for (const b of buttons) b.disabled = on;
+    },
+  });
+  f.add(h("div", { class: "cnn-view" }, h("div", { class: "cnn-side" }, input, h("div", { class: "cnn-nav" }, ...buttons)), maps), footer(f, CHOICES, card));
+  noMaps(maps);
+
+  f.on(ServerType.MAPS, (m) => {
+    image = m.example;
+    if (!training) for (const b of buttons) b.disabled = false;
+    input.replaceChildren(heatmap(m.image, { title: `Image ${image}: ${m.label}`, testid: "cnn-image", cell: cellSize(m.image) }), probs(m));
+    showMaps(maps, m, f.graphMsg);
+  });
+  return f;
+}
+
+// probs lists the network's probability for each class, once the logits
+// are computed.
+function probs(m) {
+  if (!m.probs) return h("p", { class: "insp__hint" }, "Press Next step until the logits are computed to see what the network guesses.");
+  return h(
+    "ul",
+    { class: "cnn-probs", "data-testid": "cnn-probs", "aria-label": "the network's probability for each class" },
+    ...m.classes.map((name, k) =>
+      h(
+        "li",
+        { class: name === m.label ? "is-label" : null },
+        h("span", { class: "cnn-probs__name" }, name),
+        h("meter", { min: 0, max: 1, value: m.probs[k], "aria-label": `probability of ${name}` }),
+        h("span", { class: "cnn-probs__value" }, `${(100 * m.probs[k]).toFixed(1)}%`),
+      ),
+    ),
+  );
+}
+
+// showMaps draws the highlighted node's channels (and their gradients) of
+// maps message m; graph is the graph message, which gives a kernel's shape.
+function showMaps(el, m, graph) {
+  if (!m.node) {
+    noMaps(el);
+    return;
+  }
+  if (!m.channels.length) {
+    el.replaceChildren(h("h4", { class: "cnn-maps__title" }, m.node), h("p", { class: "insp__hint" }, "Not computed yet for this image: press Next step until it is."));
+    return;
+  }
+  // A kernel [C_out, C_in, k, k] has a picture per pair of channels, a
+  // feature map [1, C, H, W] one per channel, in the same order.
+  const node = graph && graph.nodes.find((n) => n.name === m.node);
+  const kernel = node && node.kind === "parameter";
+  const inputs = kernel ? node.shape[1] : 1;
+  const name = (i) => (kernel ? `out ${Math.floor(i / inputs)}, in ${i % inputs}` : `channel ${i}`);
+  const group = (title, views, testid) => {
+    const scale = sharedScale(views);
+    return h(
+      "div",
+      { class: "cnn-maps__group", "data-testid": testid },
+      h("h4", { class: "cnn-maps__title" }, title),
+      h("div", { class: "cnn-maps__row" }, ...views.map((x, i) => heatmap(x, { title: name(i), cell: cellSize(x), scale }))),
+    );
+  };
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const count = kernel ? `${plural(node.shape[0], "kernel")} × ${plural(inputs, "input channel")}` : plural(m.channels.length, "channel");
+  const parts = [group(`${m.node}: ${count} on one colour scale`, m.channels, "cnn-channels")];
+  if (m.grads.length) parts.push(group(`Gradient ∂L/∂${m.node}`, m.grads, "cnn-grads"));
+  el.replaceChildren(...parts);
+}
+
+function noMaps(el) {
+  el.replaceChildren(
+    h("h4", { class: "cnn-maps__title" }, "Feature maps"),
+    h("p", { class: "insp__hint" }, "Step to a convolution, activation or pool node, or click one (or a kernel such as convs.0.w), to see its channels side by side."),
+  );
+}

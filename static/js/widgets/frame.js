@@ -1,0 +1,130 @@
+// frame.js: what every lesson widget is made of. A WidgetFrame composes
+// the components on one protocol channel: the stepper bar and the
+// connection's status above, the server's errors under them, the graph
+// view with its compact toolbar beside the inspector. Each kind's module
+// (mlp.js, cnn.js, ...) makes a frame, adds its own parts under it, and
+// listens to the messages it knows.
+
+import { h } from "../dom.js";
+import { ServerType, Status, Dir } from "../protocol.js";
+import { StepperBar } from "../stepper-bar.js";
+import { GraphView } from "../graph-view.js";
+import { Inspector } from "../inspector.js";
+import { TrainingCard } from "../training-card.js";
+
+const GRAPH_HEIGHT = { min: 360, max: 560 }; // pixels of the graph's box
+
+export class WidgetFrame {
+  /**
+   * root is the lesson's placeholder <div class="sg-widget">, client the
+   * page's protocol client, spec {id, kind, options} from its data
+   * attributes. inspector adds to the inspector's context (note, labels,
+   * hidden: see inspector.js). The frame configures the widget on the
+   * server at once.
+   */
+  constructor(root, client, spec, { inspector = {} } = {}) {
+    this.spec = spec;
+    this.graphMsg = null; // the last graph message
+    this.nodeMsg = null; // the last node message
+    this.listeners = new Map(); // server message type -> [fn]
+
+    const stepper = h("div", { class: "sgw-stepper" });
+    const bar = h("div", { class: "sgw-graphbar", role: "toolbar", "aria-label": "graph view" });
+    const graph = h(
+      "div",
+      { class: "sgw-graph", "data-testid": "graph", tabindex: "0", "aria-label": "computational graph: drag to pan, Ctrl and the wheel to zoom" },
+      h("p", { class: "sgw-placeholder" }, "Building the graph…"),
+    );
+    const insp = h("aside", { class: "sgw-inspector", "data-testid": "inspector", "aria-live": "polite" });
+    this.status = h("span", { class: "sgw-status", "data-testid": "status" }, "connecting");
+    this.error = h("p", { class: "sgw-error", role: "alert", "data-testid": "widget-error", hidden: true });
+
+    this.graph = new GraphView(graph, bar, { select: (name) => this.channel.select(name), compact: true, height: GRAPH_HEIGHT, wheelPans: false });
+    this.stepper = new StepperBar(stepper, {
+      act: {
+        next: (count) => this.channel.step(Dir.FORWARD, count),
+        nextBackward: () => this.channel.step(Dir.BACKWARD, 1),
+        undo: (count) => this.channel.back(count),
+        reset: () => this.channel.reset(),
+        run: () => this.channel.run(),
+      },
+      nameOf: (id) => this.graph.name(id),
+    });
+    this.inspector = new Inspector(insp, { name: (id) => this.graph.name(id), inputs: (id) => this.graph.inputs(id), ...inspector });
+
+    this.el = h(
+      "section",
+      { class: `sgw sgw--${spec.kind}`, "aria-label": `${spec.kind} widget` },
+      h("div", { class: "sgw-toolbar" }, stepper, this.status),
+      this.error,
+      h("div", { class: "sgw-main" }, h("div", { class: "sgw-view" }, bar, graph), insp),
+    );
+    root.replaceChildren(this.el);
+    root.classList.add("is-mounted");
+
+    this.channel = client.channel(spec.id, (msg) => this.receive(msg), (status) => this.showStatus(status));
+    this.channel.configure(spec.kind, spec.options);
+  }
+
+  /** on calls fn with every server message of type, after the frame has shown it. */
+  on(type, fn) {
+    if (!this.listeners.has(type)) this.listeners.set(type, []);
+    this.listeners.get(type).push(fn);
+  }
+
+  /** add puts the kind's own parts under the graph. */
+  add(...parts) {
+    this.el.append(...parts.filter(Boolean));
+  }
+
+  /**
+   * train returns a training card (see training-card.js) wired to the
+   * channel: its button starts and stops training, the server's metrics
+   * and plots go to it, and the stepper is held while the model trains
+   * (the server refuses steps then). opts.change is told too.
+   */
+  train(opts) {
+    const card = new TrainingCard(h("div", { class: "sgw-train" }), {
+      label: "Train",
+      stopLabel: "Stop training",
+      ...opts,
+      toggle: (start) => this.channel.train(start ? "start" : "stop"),
+      change: (on) => {
+        this.stepper.hold(on);
+        if (opts.change) opts.change(on);
+      },
+    });
+    this.on(ServerType.METRICS, (m) => card.showMetrics(m));
+    this.on(ServerType.PLOT, (p) => card.showPlot(p));
+    return card;
+  }
+
+  receive(msg) {
+    if (msg.type !== ServerType.ERROR) this.error.hidden = true;
+    switch (msg.type) {
+      case ServerType.GRAPH:
+        this.graphMsg = msg;
+        this.graph.setGraph(msg);
+        break;
+      case ServerType.NODE:
+        this.nodeMsg = msg;
+        this.stepper.update(msg);
+        this.graph.setState(msg);
+        this.inspector.show(msg);
+        break;
+      case ServerType.ERROR:
+        this.error.hidden = false;
+        this.error.textContent = msg.message;
+        this.error.dataset.code = msg.code;
+        break;
+    }
+    for (const fn of this.listeners.get(msg.type) || []) fn(msg);
+  }
+
+  showStatus(status) {
+    const text = { [Status.CONNECTING]: "connecting…", [Status.OPEN]: "live", [Status.CLOSED]: "offline, reconnecting…" };
+    this.status.textContent = text[status] || status;
+    this.status.dataset.status = status;
+    if (status !== Status.OPEN) this.stepper.disable();
+  }
+}
