@@ -53,6 +53,7 @@ type Limits struct {
 	MaxRequestID       int64 `json:"maxRequestId"`
 	MaxPendingRequests int   `json:"maxPendingRequests"`
 	MaxQueuedMessages  int   `json:"maxQueuedMessages"`
+	MaxQueuedBytes     int   `json:"maxQueuedBytes"`
 	MaxUploadBytes     int   `json:"maxUploadBytes"`
 }
 
@@ -68,6 +69,7 @@ func CurrentLimits() Limits {
 		MaxRequestID:       MaxRequestID,
 		MaxPendingRequests: MaxPendingRequests,
 		MaxQueuedMessages:  MaxQueuedMessages,
+		MaxQueuedBytes:     MaxQueuedBytes,
 		MaxUploadBytes:     MaxUploadBytes,
 	}
 }
