@@ -41,11 +41,16 @@ type Event struct {
 	Name   string      // its name
 	Op     string      // its op name
 	Writes []GradWrite // backward only: the input gradients this step added to
-	Done   bool        // true when the cursor is at the end of the timeline
+	// Seed is set on the first step of the backward pass, which runs no
+	// op: it seeds the loss's own gradient, dL/dL = 1.
+	Seed bool
+	Done bool // true when the cursor is at the end of the timeline
 }
 
 // Stepper is a cursor over one run of a graph: first every op node forward
-// in topological order, then every op node backward in reverse order.
+// in topological order, the last of them the loss; then, when the graph
+// has a loss, the seed step that sets dL/dL = 1, and every op node
+// backward in reverse order.
 // Stepping to the end gives exactly the values and gradients of
 // Graph.Forward followed by Graph.Backward, because it runs the same code in
 // the same order.
@@ -57,7 +62,7 @@ type Stepper struct {
 	g     *Graph
 	order []*Node // op and loss nodes in topological order
 	index []int   // per node ID, its position in order, or -1 for leaves
-	pos   int     // steps done: 0..2*len(order)
+	pos   int     // steps done: 0..Total()
 	// contributions counts, per node ID, the users whose backward step has
 	// run in the current backward pass.
 	contributions []int
@@ -83,17 +88,19 @@ func (s *Stepper) Graph() *Graph { return s.g }
 func (s *Stepper) Pos() int { return s.pos }
 
 // Total returns the number of steps in a full run: each op node once
-// forward, and once backward if the graph has a loss.
+// forward, and, if the graph has a loss, the seed step and each op node
+// once backward.
 func (s *Stepper) Total() int {
 	if s.g.loss == nil {
 		return len(s.order)
 	}
-	return 2 * len(s.order)
+	return 2*len(s.order) + 1
 }
 
-// Phase returns the phase of the next step (or of the last one at the end).
+// Phase returns the pass the cursor is in: forward up to and with the
+// step that computes the loss, backward from the seed step on.
 func (s *Stepper) Phase() Phase {
-	if s.pos < len(s.order) {
+	if s.pos <= len(s.order) {
 		return PhaseForward
 	}
 	return PhaseBackward
@@ -111,9 +118,9 @@ func (s *Stepper) ForwardDone(n *Node) bool {
 }
 
 // GradKnown reports whether node n's gradient is complete: every user has
-// pushed its part into it (for the loss, once the backward pass has begun).
+// pushed its part into it (for the loss, once the seed step has run).
 func (s *Stepper) GradKnown(n *Node) bool {
-	if n.Grad == nil || s.pos < len(s.order) || s.g.loss == nil {
+	if n.Grad == nil || s.pos <= len(s.order) || s.g.loss == nil {
 		return false
 	}
 	if n == s.g.loss {
@@ -135,10 +142,10 @@ func (s *Stepper) Reset() Event {
 	return Event{Index: 0, Total: s.Total(), Node: -1}
 }
 
-// Next runs the next step of the timeline: a node of the forward pass, or,
-// once that pass is complete, a node of the backward pass. It moves the
-// cursor one step on. At the end it returns an event with Done set and
-// runs nothing.
+// Next runs the next step of the timeline: a node of the forward pass;
+// once that pass is complete, the seed step; then a node of the backward
+// pass. It moves the cursor one step on. At the end it returns an event
+// with Done set and runs nothing.
 func (s *Stepper) Next() Event {
 	if s.Done() {
 		return s.endEvent()
@@ -151,10 +158,14 @@ func (s *Stepper) Next() Event {
 		return s.event(n, PhaseForward, nil)
 	}
 	if s.pos == nf {
-		s.g.SeedGrad()
+		s.g.SeedGrad() // dL/dL = 1: what every gradient below is a part of
 		clear(s.contributions)
+		s.pos++
+		ev := s.event(s.g.loss, PhaseBackward, nil)
+		ev.Seed = true
+		return ev
 	}
-	n := s.order[2*nf-1-s.pos]
+	n := s.order[2*nf-s.pos]
 	s.g.BackwardNode(n)
 	var writes []GradWrite
 	if n.Grad != nil {
@@ -190,12 +201,10 @@ func (s *Stepper) Undo() Event {
 	nf := len(s.order)
 	if target >= nf {
 		s.pos = nf
+		s.g.ZeroGrad()
+		clear(s.contributions)
 		for s.pos < target {
 			s.Next()
-		}
-		if target == nf {
-			s.g.ZeroGrad()
-			clear(s.contributions)
 		}
 	} else {
 		s.pos = target
@@ -205,17 +214,21 @@ func (s *Stepper) Undo() Event {
 	if s.pos == 0 {
 		return Event{Index: 0, Total: s.Total(), Node: -1}
 	}
-	n, ph := s.nodeAt(s.pos - 1)
-	return s.event(n, ph, nil)
+	return s.eventAt(s.pos - 1)
 }
 
-// nodeAt returns the node and phase of step i (0-based).
-func (s *Stepper) nodeAt(i int) (*Node, Phase) {
+// eventAt returns the event of step i (0-based), without its writes.
+func (s *Stepper) eventAt(i int) Event {
 	nf := len(s.order)
-	if i < nf {
-		return s.order[i], PhaseForward
+	switch {
+	case i < nf:
+		return s.event(s.order[i], PhaseForward, nil)
+	case i == nf:
+		ev := s.event(s.g.loss, PhaseBackward, nil)
+		ev.Seed = true
+		return ev
 	}
-	return s.order[2*nf-1-i], PhaseBackward
+	return s.event(s.order[2*nf-i], PhaseBackward, nil)
 }
 
 // Seek moves the cursor to pos (0..Total) by resetting and stepping, and
@@ -253,8 +266,7 @@ func (s *Stepper) endEvent() Event {
 	if s.pos == 0 {
 		return Event{Index: 0, Total: s.Total(), Node: -1, Done: s.Done()}
 	}
-	n, ph := s.nodeAt(s.pos - 1)
-	return s.event(n, ph, nil)
+	return s.eventAt(s.pos - 1)
 }
 
 func (s *Stepper) event(n *Node, ph Phase, writes []GradWrite) Event {

@@ -60,8 +60,8 @@ func TestStepperMatchesFullPass(t *testing.T) {
 
 	g2 := fanOutGraph()
 	s := engine.NewStepper(g2)
-	if s.Total() != 2*5 {
-		t.Fatalf("Total() = %d, want 10 (5 op nodes, forward and backward)", s.Total())
+	if s.Total() != 2*5+1 {
+		t.Fatalf("Total() = %d, want 11 (5 op nodes forward, the seed, 5 backward)", s.Total())
 	}
 	for !s.Done() {
 		s.Next()
@@ -70,12 +70,13 @@ func TestStepperMatchesFullPass(t *testing.T) {
 	equalBits(t, "stepped", gotV, wantV)
 	equalBits(t, "stepped grads", gotG, wantG)
 
-	// Back in time over backward steps, then forward again: same results.
-	for i := 0; i < 7; i++ {
+	// Back in time over backward steps and the seed, then forward again:
+	// same results.
+	for i := 0; i < 8; i++ {
 		s.Undo()
 	}
 	if s.Pos() != 3 || s.Phase() != engine.PhaseForward {
-		t.Fatalf("after 7 backs Pos() = %d phase %v, want 3 forward", s.Pos(), s.Phase())
+		t.Fatalf("after 8 undos Pos() = %d phase %v, want 3 forward", s.Pos(), s.Phase())
 	}
 	s.RunToEnd()
 	gotV, gotG = snapshot(g2)
@@ -90,6 +91,9 @@ func TestStepperShowsAccumulation(t *testing.T) {
 	h := g.MustNode("h")
 	var writes []engine.GradWrite
 	var order []string
+	if ev := s.NextBackward(); !ev.Seed || ev.Name != "loss" || ev.Phase != engine.PhaseBackward {
+		t.Fatalf("first backward step = %+v, want the seed of the loss", ev)
+	}
 	for !s.Done() {
 		ev := s.NextBackward()
 		order = append(order, ev.Name)
@@ -114,6 +118,40 @@ func TestStepperShowsAccumulation(t *testing.T) {
 	}
 }
 
+// TestStepperSeedStep checks the end of the forward pass and the seed:
+// once the loss is computed the cursor is still in the forward pass and
+// no gradient is known, dL/dL is 0; the next step is the seed, the first
+// of the backward pass, after which dL/dL = 1 and the loss's gradient is
+// known, and nothing else is.
+func TestStepperSeedStep(t *testing.T) {
+	g := fanOutGraph()
+	s := engine.NewStepper(g)
+	loss := g.MustNode("loss")
+	ev := s.RunForward()
+	if ev.Name != "loss" || ev.Phase != engine.PhaseForward || ev.Seed || s.Phase() != engine.PhaseForward {
+		t.Fatalf("last forward step = %+v, phase %v; want the loss, forward", ev, s.Phase())
+	}
+	if s.GradKnown(loss) || loss.Grad.Data[0] != 0 {
+		t.Errorf("at the loss: GradKnown(loss) = %v, dL/dL = %v; want false and 0", s.GradKnown(loss), loss.Grad.Data[0])
+	}
+	ev = s.Next()
+	if !ev.Seed || ev.Name != "loss" || ev.Phase != engine.PhaseBackward || s.Phase() != engine.PhaseBackward || ev.Index != 6 {
+		t.Fatalf("step after the loss = %+v, phase %v; want the seed at 6, backward", ev, s.Phase())
+	}
+	// Exact: the seed writes 1.
+	if !s.GradKnown(loss) || loss.Grad.Data[0] != 1 {
+		t.Errorf("after the seed: GradKnown(loss) = %v, dL/dL = %v; want true and 1", s.GradKnown(loss), loss.Grad.Data[0])
+	}
+	for _, n := range g.Nodes {
+		if n != loss && s.GradKnown(n) {
+			t.Errorf("after the seed, GradKnown(%s) = true; only the loss's gradient is known", n.Name)
+		}
+	}
+	if ev := s.Undo(); ev.Seed || ev.Name != "loss" || ev.Phase != engine.PhaseForward || loss.Grad.Data[0] != 0 {
+		t.Errorf("Undo of the seed = %+v, dL/dL = %v; want the loss's forward step and 0", ev, loss.Grad.Data[0])
+	}
+}
+
 func TestStepperBackAndSeek(t *testing.T) {
 	g := fanOutGraph()
 	s := engine.NewStepper(g)
@@ -125,9 +163,9 @@ func TestStepperBackAndSeek(t *testing.T) {
 	if ev.Index != 0 || ev.Node != -1 || s.Pos() != 0 {
 		t.Fatalf("Back() = %+v, want the start", ev)
 	}
-	ev = s.Seek(7)
-	if ev.Index != 7 || ev.Phase != engine.PhaseBackward || ev.Name != "z" {
-		t.Fatalf("Seek(7) = %+v, want z backward at 7 (5 forward, then loss and z)", ev)
+	ev = s.Seek(8)
+	if ev.Index != 8 || ev.Phase != engine.PhaseBackward || ev.Name != "z" {
+		t.Fatalf("Seek(8) = %+v, want z backward at 8 (5 forward, the seed, then loss and z)", ev)
 	}
 	if !s.ForwardDone(g.MustNode("loss")) {
 		t.Errorf("ForwardDone(loss) = false after the forward pass")

@@ -35,8 +35,14 @@ func TestStepView(t *testing.T) {
 			t.Fatalf("forward step %d: current %v, forward %v, phase %s; want %d, %v, forward", k+1, v.Current, v.Forward, v.Phase, op, want)
 		}
 	}
-	// The first backward step runs the loss: its own gradient is known, and
-	// logits get theirs, since the loss is their only user.
+	// The first backward step seeds the loss: its own gradient is known,
+	// no other yet.
+	v = viz.StepViewOf(l, s, s.Next())
+	if *v.Current != id("loss") || !sameSet(v.Grad, []int{id("loss")}) || v.Phase != "backward" {
+		t.Errorf("the seed step: current %d, grad %v, phase %s; want loss, [loss], backward", *v.Current, v.Grad, v.Phase)
+	}
+	// The next runs the loss's backward: logits get their gradient, since
+	// the loss is their only user.
 	v = viz.StepViewOf(l, s, s.Next())
 	if *v.Current != id("loss") || !sameSet(v.Grad, []int{id("loss"), id("logits")}) || v.Phase != "backward" {
 		t.Errorf("first backward step: current %d, grad %v, phase %s; want loss, [loss logits], backward", *v.Current, v.Grad, v.Phase)

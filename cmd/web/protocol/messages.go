@@ -159,11 +159,14 @@ type Node struct {
 
 // Cursor is the stepper's position on the timeline.
 type Cursor struct {
-	Index  int         `json:"index"` // steps done, 0..Total
-	Total  int         `json:"total"`
-	Phase  string      `json:"phase"` // "forward" or "backward"
-	Done   bool        `json:"done"`
-	Node   int         `json:"node"` // id of the node of the last step, -1 at the start
+	Index int    `json:"index"` // steps done, 0..Total
+	Total int    `json:"total"`
+	Phase string `json:"phase"` // the pass the cursor is in: "forward" up to the loss, "backward" from the seed on
+	Done  bool   `json:"done"`
+	Node  int    `json:"node"` // id of the node of the last step, -1 at the start
+	// Seed is set when the last step was the seed of the backward pass,
+	// which runs no op but sets dL/dL = 1 (its node is the loss).
+	Seed   bool        `json:"seed,omitempty"`
 	Writes []GradWrite `json:"writes,omitempty"`
 }
 

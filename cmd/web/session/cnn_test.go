@@ -43,8 +43,8 @@ func TestCNNConfigureAndStep(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Errorf("graph nodes = %v, want %v", names, want)
 	}
-	if g.Steps != 2*ops || ops != 10 {
-		t.Errorf("graph steps = %d with %d op nodes, want 2 x 10", g.Steps, ops)
+	if g.Steps != 2*ops+1 || ops != 10 {
+		t.Errorf("graph steps = %d with %d op nodes, want 2 x 10 + the seed", g.Steps, ops)
 	}
 	var maps protocol.Maps
 	c.expect(protocol.TypeMaps, &maps)

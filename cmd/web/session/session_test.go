@@ -94,8 +94,8 @@ func TestConfigureAndStep(t *testing.T) {
 	if len(g.Edges) != edges {
 		t.Errorf("graph has %d edges, want %d", len(g.Edges), edges)
 	}
-	if g.Steps != 2*nOps {
-		t.Errorf("graph steps = %d, want %d", g.Steps, 2*nOps)
+	if g.Steps != 2*nOps+1 { // forward, the seed of dL/dL, backward
+		t.Errorf("graph steps = %d, want %d", g.Steps, 2*nOps+1)
 	}
 	var start protocol.Node
 	c.expect(protocol.TypeNode, &start)
@@ -138,8 +138,8 @@ func TestConfigureAndStep(t *testing.T) {
 	c.expect(protocol.TypeNode, &n)
 	ref.Forward()
 	ref.Backward()
-	if !n.Step.Done || n.Step.Index != 2*nOps {
-		t.Errorf("after run = %+v, want done at %d", n.Step, 2*nOps)
+	if !n.Step.Done || n.Step.Index != 2*nOps+1 {
+		t.Errorf("after run = %+v, want done at %d", n.Step, 2*nOps+1)
 	}
 	var met protocol.Metrics
 	for m := c.next(); ; m = c.next() {

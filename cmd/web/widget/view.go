@@ -45,7 +45,7 @@ func (a *adapter) nodeMessage() *protocol.Node {
 // gradients its last step added to.
 func cursor(s *exhibit.Stepping) protocol.Cursor {
 	st, last := s.Stepper(), s.Last()
-	c := protocol.Cursor{Index: st.Pos(), Total: st.Total(), Phase: st.Phase().String(), Done: st.Done(), Node: last.Node}
+	c := protocol.Cursor{Index: st.Pos(), Total: st.Total(), Phase: st.Phase().String(), Done: st.Done(), Node: last.Node, Seed: last.Seed}
 	if st.Pos() == 0 {
 		c.Node = -1
 	}
