@@ -182,9 +182,10 @@ func (a *Attention) Tokens() (input, src []string) {
 	return input, src
 }
 
-// Labels implements Sequenced.
-func (a *Attention) Labels(name string) (rows, cols []string) {
-	return attentionLabels(a.step.g, name, a)
+// Axes implements Axed.
+func (a *Attention) Axes(n *engine.Node) (rows, cols Axis) {
+	input, src := a.Tokens()
+	return sequenceAxes(a.step.g, n, a.layout, input, src)
 }
 
 // Views implements Exhibit: every head's maps for the stepped sequence.

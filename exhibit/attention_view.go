@@ -3,7 +3,6 @@ package exhibit
 import (
 	"strings"
 
-	"stepgraph/engine"
 	"stepgraph/engine/task"
 	"stepgraph/engine/transformer"
 )
@@ -23,8 +22,9 @@ type AttentionView struct {
 type AttentionLayer struct {
 	Name   string // its scope: "layers.0.attn", "dec.layers.0.cross_attn"
 	Layer  int
-	Cross  bool // keys come from the encoder
-	Causal bool // future keys are masked
+	Kind   string // "self", "masked-self" or "cross"
+	Cross  bool   // keys come from the encoder
+	Causal bool   // future keys are masked
 	Heads  []AttentionHead
 }
 
@@ -54,16 +54,17 @@ func attentionOf(s *Stepping, tokens, srcTokens []string) *AttentionView {
 		if !ok {
 			i = len(v.Layers)
 			index[ref.Scope] = i
-			v.Layers = append(v.Layers, AttentionLayer{Name: ref.Scope, Layer: ref.Layer, Cross: ref.Kind == "cross", Causal: ref.Causal})
+			v.Layers = append(v.Layers, AttentionLayer{Name: ref.Scope, Layer: ref.Layer, Kind: attentionKind(ref), Cross: ref.Kind == "cross", Causal: ref.Causal})
 		}
 		queries, keys := attentionAxes(ref, tokens, srcTokens)
 		head := AttentionHead{Head: ref.Head}
 		scores, probs := g.MustNode(ref.Scores), g.MustNode(ref.Probs)
+		rows, cols := fitAxis(Axis{Name: "query", Labels: queries}, probs.Shape[len(probs.Shape)-2]), fitAxis(Axis{Name: "key", Labels: keys}, probs.Shape[len(probs.Shape)-1])
 		if s.st.ForwardDone(scores) {
-			head.Scores = labelled(scores.Value, queries, keys)
+			head.Scores = &Map{Tensor: scores.Value, Rows: rows, Cols: cols}
 		}
 		if s.st.ForwardDone(probs) {
-			head.Probs = labelled(probs.Value, queries, keys)
+			head.Probs = &Map{Tensor: probs.Value, Rows: rows, Cols: cols}
 		}
 		if ref.Causal {
 			tq, tk := probs.Shape[len(probs.Shape)-2], probs.Shape[len(probs.Shape)-1] // [B, Tq, Tk]
@@ -72,6 +73,19 @@ func attentionOf(s *Stepping, tokens, srcTokens []string) *AttentionView {
 		v.Layers[i].Heads = append(v.Layers[i].Heads, head)
 	}
 	return v
+}
+
+// attentionKind names an attention: "cross" when its keys come from the
+// encoder, "masked-self" when a causal mask hides the future keys, else
+// "self".
+func attentionKind(ref transformer.AttnRef) string {
+	switch {
+	case ref.Kind == "cross":
+		return "cross"
+	case ref.Causal:
+		return "masked-self"
+	}
+	return "self"
 }
 
 // attentionAxes returns the tokens along the queries and the keys of an
@@ -85,17 +99,6 @@ func attentionAxes(ref transformer.AttnRef, tokens, srcTokens []string) (queries
 		return tokens, srcTokens
 	}
 	return tokens, tokens
-}
-
-// labelled returns the map of t, its rows and columns named when the
-// labels fit its last two axes.
-func labelled(t *engine.Tensor, rows, cols []string) *Map {
-	m := &Map{Tensor: t}
-	r := len(t.Shape)
-	if r >= 2 && len(rows) == t.Shape[r-2] && len(cols) == t.Shape[r-1] {
-		m.Rows, m.Cols = rows, cols
-	}
-	return m
 }
 
 // causalMask marks the keys after each query: true where j > i.
@@ -114,17 +117,4 @@ func causalMask(rows, cols int) [][]bool {
 // per position ("|" for the separator).
 func tokenText(l task.Layout, ids []int) []string {
 	return strings.Split(l.Task.Format(ids), "")
-}
-
-// attentionLabels returns the tokens along the rows and columns of node
-// name of g when it is a head's scores, masked scores or probabilities,
-// and nil otherwise.
-func attentionLabels(g *engine.Graph, name string, s Sequenced) (rows, cols []string) {
-	for _, ref := range transformer.AttentionNodes(g) {
-		if name == ref.Scores || name == ref.Masked || name == ref.Probs {
-			input, src := s.Tokens()
-			return attentionAxes(ref, input, src)
-		}
-	}
-	return nil, nil
 }

@@ -127,6 +127,9 @@ func (c *classifier) Stepping() *Stepping { return c.step }
 // Layout implements Exhibit.
 func (c *classifier) Layout() viz.Layout { return c.layout }
 
+// Axes implements Axed.
+func (c *classifier) Axes(n *engine.Node) (rows, cols Axis) { return classifierAxes(n, c.train.Names) }
+
 // Views implements Exhibit.
 func (c *classifier) Views() []View { return c.kind.views() }
 

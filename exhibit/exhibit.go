@@ -63,16 +63,29 @@ type Weighted interface {
 	LoadWeights(tensors map[string]*engine.Tensor) *Error
 }
 
-// Sequenced is an exhibit that steps a sequence of tokens: its views and
-// exports label tensors with them.
+// Sequenced is an exhibit that steps a sequence of tokens.
 type Sequenced interface {
 	// Tokens returns the stepped sequence, one string per position: the
 	// model's input (the decoder's, for an encoder-decoder) and the
 	// encoder's source (nil without one).
 	Tokens() (input, src []string)
-	// Labels returns the tokens along the rows and columns of node name,
-	// or nil when its axes are not positions of the sequence.
-	Labels(name string) (rows, cols []string)
+}
+
+// Axed is an exhibit that names the axes of its tensors as the engine
+// uses them: positions of a sequence, queries and keys, classes, units.
+// The heatmaps of its nodes, and their exports, carry these axes.
+type Axed interface {
+	// Axes returns the rows and columns of the 2-D view of node n's value
+	// (its last two axes; a vector is one row), for the stepped example.
+	Axes(n *engine.Node) (rows, cols Axis)
+}
+
+// Axis is one axis of a heatmap: what its entries are, and a label for
+// each entry when they have names (tokens, classes); Labels is nil when
+// the entries are only numbered.
+type Axis struct {
+	Name   string // "position", "query", "key", "feature", "class", ...
+	Labels []string
 }
 
 // Named is an exhibit that names its export files after its model.
@@ -85,17 +98,30 @@ type Named interface {
 type View interface{ view() }
 
 // Map is a 2-D view of a tensor to draw as a heatmap: the last two axes of
-// Tensor at the leading indices Index (missing ones are 0), with the
-// labels of its rows and columns when they have names (tokens).
+// Tensor at the leading indices Index (missing ones are 0), with its rows
+// and columns named.
 type Map struct {
 	Tensor     *engine.Tensor
 	Index      []int
-	Rows, Cols []string
+	Rows, Cols Axis
 }
 
 // Heatmap returns the map's view in package viz.
 func (m Map) Heatmap() viz.HeatmapData {
-	return viz.Heatmap(m.Tensor, viz.HeatmapOptions{Index: m.Index, RowLabels: m.Rows, ColLabels: m.Cols})
+	return viz.Heatmap(m.Tensor, viz.HeatmapOptions{Index: m.Index, RowLabels: m.Rows.Labels, ColLabels: m.Cols.Labels})
+}
+
+// MapOf returns the map of node n's value (or, with grad, its gradient)
+// for exhibit ex: with its axes, when ex names them.
+func MapOf(ex Exhibit, n *engine.Node, grad bool) Map {
+	m := Map{Tensor: n.Value}
+	if grad {
+		m.Tensor = n.Grad
+	}
+	if a, ok := ex.(Axed); ok {
+		m.Rows, m.Cols = a.Axes(n)
+	}
+	return m
 }
 
 // Metrics are the named numbers an exhibit reports: loss, accuracy, the

@@ -135,8 +135,11 @@ func (l *Lab) Input() []int { return l.lm.input }
 // Tokens implements Sequenced.
 func (l *Lab) Tokens() (input, src []string) { return l.lm.tokens() }
 
-// Labels implements Sequenced.
-func (l *Lab) Labels(name string) (rows, cols []string) { return attentionLabels(l.lm.g, name, l) }
+// Axes implements Axed.
+func (l *Lab) Axes(n *engine.Node) (rows, cols Axis) {
+	input, src := l.lm.tokens()
+	return sequenceAxes(l.lm.g, n, l.lm.layout, input, src)
+}
 
 // Views implements Exhibit: every layer's and head's maps for the stepped
 // sequence.

@@ -200,17 +200,24 @@ type NodeView struct {
 // JSON has no infinity, so masked (-inf) cells hold 0 in Data and true in
 // Masked.
 type Heatmap struct {
-	Rows      int       `json:"rows"`
-	Cols      int       `json:"cols"`
-	Data      []float64 `json:"data"` // row-major, Rows*Cols values
-	Masked    []bool    `json:"masked,omitempty"`
-	Min       float64   `json:"min"` // over the finite cells
-	Max       float64   `json:"max"`
-	Mean      float64   `json:"mean"`
-	Norm      float64   `json:"norm"`
-	RowLabels []string  `json:"rowLabels,omitempty"`
-	ColLabels []string  `json:"colLabels,omitempty"`
-	Caption   string    `json:"caption,omitempty"` // which slice of a larger tensor this is
+	Rows   int       `json:"rows"`
+	Cols   int       `json:"cols"`
+	Data   []float64 `json:"data"` // row-major, Rows*Cols values
+	Masked []bool    `json:"masked,omitempty"`
+	Min    float64   `json:"min"` // over the finite cells
+	Max    float64   `json:"max"`
+	Mean   float64   `json:"mean"`
+	Norm   float64   `json:"norm"`
+	// RowAxis and ColAxis say what the rows and columns are, as the engine
+	// uses the tensor: "position", "query", "key", "feature", "class",
+	// "example", "unit", ...; empty when nothing is known. RowLabels and
+	// ColLabels name each row and column when they have names (tokens,
+	// classes): the labels of the tensor's axes in the stepped example.
+	RowAxis   string   `json:"rowAxis,omitempty"`
+	ColAxis   string   `json:"colAxis,omitempty"`
+	RowLabels []string `json:"rowLabels,omitempty"`
+	ColLabels []string `json:"colLabels,omitempty"`
+	Caption   string   `json:"caption,omitempty"` // which slice of a larger tensor this is
 }
 
 // Attention holds the attention maps of a transformer widget.
@@ -225,6 +232,7 @@ type Attention struct {
 type AttentionLayer struct {
 	Name   string          `json:"name"` // scope, e.g. "layers.0.attn" or "dec.layers.0.cross_attn"
 	Layer  int             `json:"layer"`
+	Kind   string          `json:"kind"`   // "self", "masked-self" or "cross"
 	Cross  bool            `json:"cross"`  // keys come from the encoder (SrcTokens)
 	Causal bool            `json:"causal"` // future keys are masked
 	Heads  []AttentionHead `json:"heads"`

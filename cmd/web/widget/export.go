@@ -61,24 +61,18 @@ func (a *adapter) filename(what, ext string) string {
 	return fmt.Sprintf("%s-%s.%s", a.kind.Name(), what, ext)
 }
 
-// heatmapSVG draws the value or gradient of one node, labelled with its
-// tokens where its axes are positions of the stepped sequence.
+// heatmapSVG draws the value or gradient of one node, its axes labelled
+// as the exhibit names them (tokens, queries and keys, classes).
 func (a *adapter) heatmapSVG(name, tensor string) ([]byte, *protocol.Error) {
 	n := a.ex.Stepping().Graph().Node(name)
 	if n == nil {
 		return nil, protocol.Errorf(protocol.CodeUnknownNode, "no node %q in this graph", name)
 	}
-	m := exhibit.Map{Tensor: n.Value}
-	if tensor == protocol.TensorGrad {
-		if n.Grad == nil {
-			return nil, protocol.Errorf(protocol.CodeBadField, "node %q takes no gradient", name)
-		}
-		m.Tensor = n.Grad
+	grad := tensor == protocol.TensorGrad
+	if grad && n.Grad == nil {
+		return nil, protocol.Errorf(protocol.CodeBadField, "node %q takes no gradient", name)
 	}
-	if s, ok := a.ex.(exhibit.Sequenced); ok {
-		m.Rows, m.Cols = s.Labels(name)
-	}
-	return viz.HeatmapSVG(m.Heatmap(), viz.Scale{}), nil
+	return viz.HeatmapSVG(exhibit.MapOf(a.ex, n, grad).Heatmap(), viz.Scale{}), nil
 }
 
 // trace is the JSON of a trace export: every node of the stepped graph

@@ -62,10 +62,10 @@ func (a *adapter) nodeView(n *engine.Node) *protocol.NodeView {
 	v := &protocol.NodeView{
 		ID: n.ID, Name: n.Name, Op: info.Name, Formula: info.Formula, MathML: a.mathML(n), Kind: n.Kind.String(),
 		Shape: shapeOf(n.Shape), Users: len(n.Users), Computed: st.ForwardDone(n), GradKnown: st.GradKnown(n),
-		Value: heatmap(exhibit.Map{Tensor: n.Value}),
+		Value: heatmap(exhibit.MapOf(a.ex, n, false)),
 	}
 	if n.Grad != nil {
-		v.Grad = heatmap(exhibit.Map{Tensor: n.Grad})
+		v.Grad = heatmap(exhibit.MapOf(a.ex, n, true))
 	}
 	return v
 }
@@ -94,9 +94,15 @@ func shapeOf(s []int) []int { return append([]int{}, s...) }
 // larger tensor it is.
 func heatmap(m exhibit.Map) *protocol.Heatmap {
 	v := m.Heatmap()
-	h := &protocol.Heatmap{Rows: v.Rows, Cols: v.Cols, Data: v.Data, Min: v.Min, Max: v.Max, Mean: v.Mean, Norm: v.Norm}
-	if m.Rows != nil {
-		h.RowLabels, h.ColLabels = v.RowLabels, v.ColLabels
+	h := &protocol.Heatmap{
+		Rows: v.Rows, Cols: v.Cols, Data: v.Data, Min: v.Min, Max: v.Max, Mean: v.Mean, Norm: v.Norm,
+		RowAxis: m.Rows.Name, ColAxis: m.Cols.Name,
+	}
+	if m.Rows.Labels != nil {
+		h.RowLabels = v.RowLabels
+	}
+	if m.Cols.Labels != nil {
+		h.ColLabels = v.ColLabels
 	}
 	if slices.Contains(v.Masked, true) {
 		h.Masked = v.Masked
@@ -126,7 +132,7 @@ func viewMessage(v exhibit.View) protocol.Message {
 	case *exhibit.AttentionView:
 		m := &protocol.Attention{Header: protocol.Header{Type: protocol.TypeAttention}, Tokens: v.Tokens, SrcTokens: v.SrcTokens, Layers: []protocol.AttentionLayer{}}
 		for _, l := range v.Layers {
-			pl := protocol.AttentionLayer{Name: l.Name, Layer: l.Layer, Cross: l.Cross, Causal: l.Causal}
+			pl := protocol.AttentionLayer{Name: l.Name, Layer: l.Layer, Kind: l.Kind, Cross: l.Cross, Causal: l.Causal}
 			for _, h := range l.Heads {
 				ph := protocol.AttentionHead{Head: h.Head, Mask: h.Mask}
 				if h.Scores != nil {
