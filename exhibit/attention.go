@@ -1,6 +1,8 @@
 package exhibit
 
 import (
+	"time"
+
 	"stepgraph/engine"
 	"stepgraph/engine/optim"
 	"stepgraph/engine/task"
@@ -11,14 +13,14 @@ import (
 // Bounds of the attention exhibit: a transformer small enough that its
 // whole graph fits on a page.
 const (
-	attnMaxHeads   = 4
-	attnMaxLayers  = 2
-	attnMaxD       = 32
-	attnMaxN       = 5  // task length; the decoder reads 2n tokens
-	attnMaxK       = 8  // task symbols
-	attnTrainBatch = 16 // sequences per training step
-	attnChunkSteps = 10
-	attnMaxSteps   = 1500
+	attnMaxHeads    = 4
+	attnMaxLayers   = 2
+	attnMaxD        = 32
+	attnMaxN        = 5    // task length; the decoder reads 2n tokens
+	attnMaxK        = 8    // task symbols
+	attnTrainBatch  = 16   // sequences per training step
+	attnRecordEvery = 10   // training steps between two points of the chart
+	attnMaxSteps    = 1500 // the length of a run the learner does not size
 )
 
 // The choices of options that several kinds have.
@@ -76,8 +78,10 @@ type Attention struct {
 	trainG *engine.Graph
 	opt    optim.Optimizer
 	rng    *engine.Mulberry32
-	done   int
-	last   map[string]float64 // the last chunk's loss and accuracy
+	budget
+	history []viz.Series // loss and accuracy, every attnRecordEvery steps
+	sum     [2]float64   // loss and accuracy summed since the last point
+	n       int          // and their number
 }
 
 // NewAttention builds the attention exhibit of v, options checked by
@@ -129,7 +133,9 @@ func (a *Attention) build(v Values) *Error {
 	a.values, a.layout, a.model, a.trainG, a.opt = v, layout, model, graphs[1], opt
 	a.step = NewStepping(graphs[0])
 	a.drawn = viz.LayoutGraph(graphs[0], viz.Options{})
-	a.done, a.last = 0, nil
+	a.budget = budget{run: attnMaxSteps}
+	a.history = []viz.Series{{Name: "loss"}, {Name: "accuracy"}}
+	a.sum, a.n = [2]float64{}, 0
 	return nil
 }
 
@@ -195,42 +201,53 @@ func (a *Attention) Views() []View {
 }
 
 // Metrics implements Exhibit: the training steps done, and the last
-// chunk's loss and accuracy once there is one.
+// point's loss and accuracy once there is one.
 func (a *Attention) Metrics(running bool) Metrics {
 	v := map[string]float64{}
-	for k, x := range a.last {
-		v[k] = x
+	if n := len(a.history[0].Y); n > 0 {
+		v["loss"], v["accuracy"] = a.history[0].Y[n-1], a.history[1].Y[n-1]
+	} else if a.n > 0 { // training has begun: the means of its steps so far
+		v["loss"], v["accuracy"] = a.sum[0]/float64(a.n), a.sum[1]/float64(a.n)
 	}
-	return Metrics{Step: a.done, Running: running, Values: v}
+	return Metrics{Step: a.done, RunEnd: a.end, Running: running, Values: v}
 }
 
-// Charts implements Exhibit: the attention exhibit draws none.
-func (a *Attention) Charts() ([]Chart, error) { return nil, nil }
+// Charts implements Exhibit: the training loss and accuracy, once
+// training has run.
+func (a *Attention) Charts() ([]Chart, error) { return trainingCharts(a.history) }
 
 // StartTraining implements Trainer.
-func (a *Attention) StartTraining() (bool, *Error) { return false, nil }
+func (a *Attention) StartTraining(steps int) (bool, *Error) {
+	a.start(steps)
+	return false, nil
+}
 
 // StepsWhileTraining implements Trainer.
 func (a *Attention) StepsWhileTraining() bool { return false }
 
-// StopTraining implements Trainer: the cursor goes back to the start.
-func (a *Attention) StopTraining() { a.step.Restart() }
+// StopTraining implements Trainer.
+func (a *Attention) StopTraining() { a.step.Replay() }
 
-// TrainChunk implements Trainer: attnChunkSteps steps.
-func (a *Attention) TrainChunk() Progress {
-	loss, acc := 0.0, 0.0
-	for range attnChunkSteps {
-		l, c := a.TrainStep()
-		loss, acc = loss+l, acc+c
+// TrainChunk implements Trainer, with a point of the chart every
+// attnRecordEvery steps and at the end of the run.
+func (a *Attention) TrainChunk(max int, d time.Duration) Progress {
+	n := a.steps(max, d, attnRecordEvery, func() {
+		loss, acc := a.TrainStep()
+		a.sum[0], a.sum[1], a.n = a.sum[0]+loss, a.sum[1]+acc, a.n+1
+	}, a.record)
+	if a.finished() && a.n > 0 {
+		a.record()
 	}
-	a.done += attnChunkSteps
-	a.last = map[string]float64{"loss": loss / attnChunkSteps, "accuracy": acc / attnChunkSteps}
-	p := Progress{Finished: a.done >= attnMaxSteps}
-	if p.Finished {
-		a.step.Restart()
-		p.Cursor = true
+	return Progress{Steps: n, Finished: a.finished()}
+}
+
+// record adds the means since the last point to the history.
+func (a *Attention) record() {
+	for i := range a.history {
+		a.history[i].X = append(a.history[i].X, float64(a.done))
+		a.history[i].Y = append(a.history[i].Y, a.sum[i]/float64(a.n))
 	}
-	return p
+	a.sum, a.n = [2]float64{}, 0
 }
 
 // AttentionMaxSteps is the training budget of an attention exhibit.

@@ -13,8 +13,9 @@ import (
 // with its metrics and charts. A kind embeds a classifier and tells it,
 // through classifierKind, how to build its model and what more to show.
 type classifier struct {
-	kind classifierKind
-	pace pace
+	kind  classifierKind
+	every int // training steps between two points of the charts
+	budget
 
 	values  Values
 	step    *Stepping
@@ -25,8 +26,9 @@ type classifier struct {
 	evalG   *engine.Graph // scores the data sets; shares them too
 	opt     optim.Optimizer
 	rng     *engine.Mulberry32 // draws the training batches
-	done    int                // training steps done
-	history []viz.Series       // loss, train and held-out accuracy per chunk
+	history []viz.Series       // loss, train and held-out accuracy every `every` steps
+	loss    float64            // the sum of the training losses since the last point
+	losses  int                // and their number
 }
 
 // classifierKind is what a kind adds to its classifier.
@@ -40,13 +42,6 @@ type classifierKind interface {
 	views() []View
 	// charts returns the kind's own charts, after the loss and accuracy.
 	charts() ([]Chart, error)
-}
-
-// pace is how a classifier trains.
-type pace struct {
-	chunk     int // training steps between two metrics messages
-	plotEvery int // chunks between two charts
-	budget    int // steps after which training stops by itself
 }
 
 // trainingOptions are the rows every classifier kind's table ends with.
@@ -100,7 +95,8 @@ func (c *classifier) load(v Values, g, trainG, evalG *engine.Graph, train, test 
 	c.step, c.trainG, c.evalG, c.train, c.test, c.opt = NewStepping(g), trainG, evalG, train, test, opt
 	c.layout = viz.LayoutGraph(g, viz.Options{})
 	c.rng = engine.NewMulberry32(v.Seed("seed") + 1)
-	c.done = 0
+	c.budget = budget{run: c.run}
+	c.loss, c.losses = 0, 0
 	c.history = []viz.Series{{Name: "loss"}, {Name: "train accuracy"}, {Name: "held-out accuracy"}}
 	return nil
 }

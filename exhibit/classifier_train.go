@@ -2,51 +2,50 @@ package exhibit
 
 import (
 	"cmp"
+	"time"
 
 	"stepgraph/engine/data"
 	"stepgraph/engine/optim"
-	"stepgraph/viz"
 )
 
-// StartTraining implements Trainer: a run goes on from the steps done.
-func (c *classifier) StartTraining() (bool, *Error) { return false, nil }
+// StartTraining implements Trainer.
+func (c *classifier) StartTraining(steps int) (bool, *Error) {
+	c.start(steps)
+	return false, nil
+}
 
 // StepsWhileTraining implements Trainer: the classifier kinds refuse to
 // step while they train.
 func (c *classifier) StepsWhileTraining() bool { return false }
 
-// StopTraining implements Trainer. The parameters changed: the stepped
-// graph's values are stale, so the cursor goes back to the start.
-func (c *classifier) StopTraining() { c.step.Restart() }
+// StopTraining implements Trainer.
+func (c *classifier) StopTraining() { c.step.Replay() }
 
-// TrainChunk implements Trainer: pace.chunk training steps, the metrics,
-// and the charts every pace.plotEvery chunks. The run is finished once
-// pace.budget steps are done.
-func (c *classifier) TrainChunk() Progress {
+// TrainChunk implements Trainer: training steps on batches drawn from the
+// training set, and a point of the charts every c.every steps (and at the
+// end of the run).
+func (c *classifier) TrainChunk(max int, d time.Duration) Progress {
 	x, y := c.trainG.MustNode("x").Value, c.trainG.MustNode("y").Value
-	sum := 0.0
-	for range c.pace.chunk {
+	n := c.steps(max, d, c.every, func() {
 		c.train.Sample(c.rng, x, y)
-		sum += optim.TrainStep(c.trainG, c.opt)
+		c.loss += optim.TrainStep(c.trainG, c.opt)
+		c.losses++
+	}, c.record)
+	if c.finished() && c.losses > 0 {
+		c.record()
 	}
-	c.done += c.pace.chunk
-	p := Progress{Finished: c.done >= c.pace.budget}
-	c.record(sum / float64(c.pace.chunk))
-	p.Charts = p.Finished || (c.done/c.pace.chunk)%c.pace.plotEvery == 0
-	if p.Finished {
-		c.step.Restart()
-		p.Cursor = true
-	}
-	return p
+	return Progress{Steps: n, Finished: c.finished()}
 }
 
-// record adds a chunk's loss and both accuracies to the charts' history.
-func (c *classifier) record(loss float64) {
+// record adds the mean training loss since the last point and both
+// accuracies to the charts' history.
+func (c *classifier) record() {
 	x := float64(c.done)
-	for i, y := range []float64{loss, data.Evaluate(c.evalG, c.train), data.Evaluate(c.evalG, c.test)} {
+	for i, y := range []float64{c.loss / float64(c.losses), data.Evaluate(c.evalG, c.train), data.Evaluate(c.evalG, c.test)} {
 		c.history[i].X = append(c.history[i].X, x)
 		c.history[i].Y = append(c.history[i].Y, y)
 	}
+	c.loss, c.losses = 0, 0
 }
 
 // Metrics implements Exhibit: the accuracy on the training and held-out
@@ -59,35 +58,20 @@ func (c *classifier) Metrics(running bool) Metrics {
 		v["loss"], v["accuracy"], v["testAccuracy"] = c.history[0].Y[n-1], c.history[1].Y[n-1], c.history[2].Y[n-1]
 	} else {
 		v["accuracy"], v["testAccuracy"] = data.Evaluate(c.evalG, c.train), data.Evaluate(c.evalG, c.test)
+		if c.losses > 0 { // training has begun: the mean loss of its steps so far
+			v["loss"] = c.loss / float64(c.losses)
+		}
 	}
 	if loss := c.step.g.LossNode(); !running && c.step.st.ForwardDone(loss) {
 		v["loss"] = loss.Value.Data[0] // of the stepped examples, once the cursor has computed it
 	}
-	return Metrics{Step: c.done, Running: running, Values: v}
+	return Metrics{Step: c.done, RunEnd: c.end, Running: running, Values: v}
 }
 
-// Charts implements Exhibit: the loss and accuracy curves once training
+// Charts implements Exhibit: the loss and both accuracies once training
 // has run, then the kind's own charts.
 func (c *classifier) Charts() ([]Chart, error) {
-	var out []Chart
-	var first error
-	if len(c.history[0].X) > 0 {
-		for _, ch := range []struct {
-			name   string
-			series []viz.Series
-			opt    viz.ChartOptions
-		}{
-			{"loss", c.history[:1], viz.ChartOptions{Title: "Training loss", YLabel: "cross-entropy"}},
-			{"accuracy", c.history[1:], viz.ChartOptions{Title: "Accuracy", YLabel: "accuracy", YMin: 0, YMax: 1}},
-		} {
-			svg, err := viz.LossChart(ch.series, ch.opt)
-			if err != nil {
-				first = cmp.Or(first, err)
-				continue
-			}
-			out = append(out, Chart{Name: ch.name, SVG: svg})
-		}
-	}
-	more, err := c.kind.charts()
-	return append(out, more...), cmp.Or(first, err)
+	out, err := trainingCharts(c.history)
+	more, err2 := c.kind.charts()
+	return append(out, more...), cmp.Or(err, err2)
 }

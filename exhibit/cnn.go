@@ -24,12 +24,9 @@ const (
 	cnnEvalBatch   = 128 // images per forward pass when scoring the sets
 )
 
-// CNNMaxSteps is the training budget of a cnn exhibit: training stops by
-// itself after this many steps.
+// CNNMaxSteps is the length of a cnn exhibit's run of training when the
+// learner does not size it.
 const CNNMaxSteps = 600
-
-// cnnPace measures every 10 steps and draws the charts every 50.
-var cnnPace = pace{chunk: 10, plotEvery: 5, budget: CNNMaxSteps}
 
 // CNNOptions is the option table of the "cnn" kind. Every convolution
 // layer has the same kernel, stride and padding, and each is followed by
@@ -78,7 +75,7 @@ func (c *CNN) Model() *cnn.Model { return c.model }
 // NewCNN builds the cnn exhibit of v, options checked by CNNOptions.
 func NewCNN(v Values) (Exhibit, *Error) {
 	c := &CNN{}
-	c.classifier = &classifier{kind: c, pace: cnnPace}
+	c.classifier = &classifier{kind: c, every: 10, budget: budget{run: CNNMaxSteps}}
 	if e := c.configure(v); e != nil {
 		return nil, e
 	}

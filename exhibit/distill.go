@@ -1,6 +1,8 @@
 package exhibit
 
 import (
+	"time"
+
 	"stepgraph/engine/distill"
 	"stepgraph/engine/mlp"
 	"stepgraph/viz"
@@ -103,10 +105,12 @@ func (d *Distill) Charts() ([]Chart, error) {
 	return []Chart{{Name: "loss", SVG: svg}}, nil
 }
 
-// StartTraining implements Trainer: students that have used their budget
+// StartTraining implements Trainer. The students train for the steps
+// option (a learner's steps are not theirs to change: the comparison is
+// of two students after the same steps); students that have used it
 // start afresh.
-func (d *Distill) StartTraining() (bool, *Error) {
-	if d.lab.done < d.values.Int("steps") {
+func (d *Distill) StartTraining(int) (bool, *Error) {
+	if d.lab.done < d.lab.end {
 		return false, nil
 	}
 	return true, d.Apply(d.values, Rebuild)
@@ -115,20 +119,11 @@ func (d *Distill) StartTraining() (bool, *Error) {
 // StepsWhileTraining implements Trainer.
 func (d *Distill) StepsWhileTraining() bool { return false }
 
-// StopTraining implements Trainer: the student changed under the stepped
-// graph, so the cursor goes back to the start.
-func (d *Distill) StopTraining() { d.step.Restart() }
+// StopTraining implements Trainer.
+func (d *Distill) StopTraining() { d.step.Replay() }
 
-// TrainChunk implements Trainer: one chunk of both students, the chart
-// every distillPlotEvery chunks.
-func (d *Distill) TrainChunk() Progress {
-	budget := d.values.Int("steps")
-	d.lab.chunk(budget)
-	p := Progress{Finished: d.lab.done >= budget}
-	p.Charts = p.Finished || (d.lab.done/distillChunk)%distillPlotEvery == 0
-	if p.Finished {
-		d.step.Restart()
-		p.Cursor = true
-	}
-	return p
+// TrainChunk implements Trainer: both students, side by side.
+func (d *Distill) TrainChunk(max int, t time.Duration) Progress {
+	n := d.lab.chunk(max, t)
+	return Progress{Steps: n, Finished: d.lab.finished()}
 }

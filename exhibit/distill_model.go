@@ -2,6 +2,7 @@ package exhibit
 
 import (
 	"fmt"
+	"time"
 
 	"stepgraph/engine"
 	"stepgraph/engine/data"
@@ -26,8 +27,7 @@ const (
 	distillTeacherLR     = 0.02  // its learning rate for the first three quarters of them
 	distillTeacherLRLate = 0.005 // and for the last quarter
 	distillStudentLR     = 0.01  // both students' Adam learning rate
-	distillChunk         = 25    // training steps of each student between two metrics messages
-	distillPlotEvery     = 2     // chunks between two charts
+	distillChunk         = 25    // training steps of each student between two measures
 )
 
 // distillTeacherConfig is the teacher's architecture.
@@ -90,7 +90,7 @@ type distillLab struct {
 	teacher       *distillTeacher
 	plain, taught *distillStudent
 	stepped       *engine.Graph // the taught student's distillation graph on distillBatch points
-	done          int           // training steps of each student so far
+	budget                      // training steps of each student, and the run's end
 }
 
 // newDistillLab draws the labelled points (seed+1) and builds both
@@ -103,7 +103,7 @@ func newDistillLab(t *distillTeacher, v Values) (*distillLab, error) {
 	}
 	cfg := mlp.Config{Inputs: 2, Hidden: []int{width, width}, Classes: 3, Act: "relu"}
 	dcfg := distill.Config{Alpha: v.Float("alpha"), T: v.Float("T")}
-	lab := &distillLab{teacher: t}
+	lab := &distillLab{teacher: t, budget: budget{end: v.Int("steps"), run: v.Int("steps")}}
 	for _, taught := range []bool{false, true} {
 		m, err := mlp.New(cfg, seed+2)
 		if err != nil {
@@ -146,16 +146,22 @@ func distillGraph(teacher, student *mlp.Model, batch int, cfg distill.Config, ta
 	return distill.Build(tg, sg, cfg)
 }
 
-// chunk trains both students for distillChunk steps (fewer if the budget
-// ends sooner) and measures them.
-func (l *distillLab) chunk(budget int) {
-	n := min(distillChunk, budget-l.done)
-	for _, s := range []*distillStudent{l.plain, l.taught} {
-		for range n {
-			optim.TrainStep(s.train, s.opt)
-		}
+// chunk trains both students, one step of each at a time, at most max
+// steps or until d has passed or the budget is spent, and measures them
+// every distillChunk steps and at the end.
+func (l *distillLab) chunk(max int, d time.Duration) int {
+	n := l.steps(max, d, distillChunk, func() {
+		optim.TrainStep(l.plain.train, l.plain.opt)
+		optim.TrainStep(l.taught.train, l.taught.opt)
+	}, l.measure)
+	if l.finished() && l.done%distillChunk != 0 {
+		l.measure()
 	}
-	l.done += n
+	return n
+}
+
+// measure measures both students on the held-out points.
+func (l *distillLab) measure() {
 	l.plain.measure(l.teacher.test, l.done)
 	l.taught.measure(l.teacher.test, l.done)
 }
@@ -164,7 +170,7 @@ func (l *distillLab) chunk(budget int) {
 // both students.
 func (l *distillLab) metrics(running bool) Metrics {
 	return Metrics{
-		Step: l.done, Running: running,
+		Step: l.done, RunEnd: l.end, Running: running,
 		Values: map[string]float64{
 			"teacherLoss": l.teacher.loss, "teacherAccuracy": l.teacher.accuracy,
 			"plainLoss": l.plain.loss, "plainAccuracy": l.plain.accuracy,

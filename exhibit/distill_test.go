@@ -70,8 +70,8 @@ func TestDistillTraining(t *testing.T) {
 		t.Errorf("held-out loss with the teacher %.3f, without %.3f; want below 0.7 x", v["distillLoss"], v["plainLoss"])
 	}
 	svg := string(chartNamed(t, d, "loss"))
-	if !p.Charts || !strings.Contains(svg, "with teacher") || !strings.Contains(svg, "without teacher") {
-		t.Errorf("last chunk's charts %v, loss chart %.80q...; want the loss chart with both students", p.Charts, svg)
+	if !p.Finished || !strings.Contains(svg, "with teacher") || !strings.Contains(svg, "without teacher") {
+		t.Errorf("last chunk finished %v, loss chart %.80q...; want the loss chart with both students", p.Finished, svg)
 	}
 	if got := len(d.lab.plain.history.X); got != steps/distillChunk+1 {
 		t.Errorf("%d points per curve, want %d (one per chunk and the start)", got, steps/distillChunk+1)
@@ -115,7 +115,7 @@ func TestDistillSetAndRestart(t *testing.T) {
 	}
 	trainAll(d)
 	lab := d.lab
-	if _, e := d.StartTraining(); e != nil {
+	if _, e := d.StartTraining(0); e != nil {
 		t.Fatal(e)
 	}
 	d.StopTraining()

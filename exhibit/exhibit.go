@@ -1,6 +1,8 @@
 package exhibit
 
 import (
+	"time"
+
 	"stepgraph/engine"
 	"stepgraph/viz"
 )
@@ -33,23 +35,26 @@ type Exhibit interface {
 // Trainer is an exhibit that trains on request, chunk after chunk, in the
 // background. Between chunks the adapter answers the learner's requests.
 type Trainer interface {
-	// StartTraining readies a run. It reports whether the stepped view
-	// changed (fresh students once the budget was spent), or refuses.
-	StartTraining() (viewChanged bool, e *Error)
-	// TrainChunk runs one chunk of training steps and says what changed.
-	TrainChunk() Progress
-	// StopTraining ends a run: the stepped view follows the trained weights.
+	// StartTraining readies a run of steps training steps, or, for 0, the
+	// rest of a paused run (a run of the kind's default length when none
+	// is left). It reports whether the stepped view changed (fresh
+	// students once their budget was spent), or refuses.
+	StartTraining(steps int) (viewChanged bool, e *Error)
+	// TrainChunk runs at most max training steps, and stops once d has
+	// passed (after at least one step) or the run is finished.
+	TrainChunk(max int, d time.Duration) Progress
+	// StopTraining pauses the run: the stepped run is replayed at the
+	// same cursor with the trained weights, and a later start resumes it.
 	StopTraining()
 	// StepsWhileTraining reports whether the learner may step while it
 	// trains (the lab), instead of being told it is busy.
 	StepsWhileTraining() bool
 }
 
-// Progress is what one chunk of training changed.
+// Progress is what one chunk of training did.
 type Progress struct {
-	Finished bool // the run has used its budget of steps
-	Charts   bool // the charts have new points worth drawing now
-	Cursor   bool // the stepped view was brought up to the trained weights
+	Steps    int  // training steps it ran
+	Finished bool // the run has used its steps
 }
 
 // Weighted is an exhibit whose weights can be saved and loaded as files.
@@ -128,6 +133,7 @@ func MapOf(ex Exhibit, n *engine.Node, grad bool) Map {
 // quantization report, the students' losses.
 type Metrics struct {
 	Step    int                // training steps done
+	RunEnd  int                // the step at which the current (or last) run of training ends
 	Running bool               // training goes on after these
 	Values  map[string]float64 // finite numbers only
 	Samples []Sample           // held-out predictions (the lab); nil for the other kinds

@@ -1,6 +1,9 @@
 package exhibit
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // build returns an exhibit of the kind called kind, configured with opts
 // as a lesson's widget block or a configure request gives them, and fails
@@ -29,11 +32,13 @@ func set(ex Exhibit, table *Table, name, value string) *Error {
 	return ex.Apply(next, effect)
 }
 
-// trainAll runs tr's training chunks to the end of its budget, as the
-// training loop would, and returns the last chunk's progress.
+// trainAll starts a run of tr's default length and runs chunks at full
+// speed to its end, as the training loop would, and returns the last
+// chunk's progress.
 func trainAll(tr Trainer) Progress {
+	tr.StartTraining(0)
 	for {
-		if p := tr.TrainChunk(); p.Finished {
+		if p := tr.TrainChunk(math.MaxInt, ChunkTime); p.Finished {
 			return p
 		}
 	}

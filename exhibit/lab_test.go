@@ -11,7 +11,8 @@ func TestLabTrainingSharesWeights(t *testing.T) {
 	l := build[*Lab](t, "lab", nil)
 	wq := l.lm.model.Params["layers.0.attn.wq"]
 	before := slices.Clone(wq.Data)
-	p := l.TrainChunk()
+	l.StartTraining(0)
+	p := l.TrainChunk(LabRecordEvery, ChunkTime)
 	if slices.Equal(before, wq.Data) {
 		t.Fatalf("a training chunk left layers.0.attn.wq unchanged")
 	}
@@ -19,9 +20,9 @@ func TestLabTrainingSharesWeights(t *testing.T) {
 		t.Errorf("the stepped graph's wq is not the model's tensor")
 	}
 	m := l.Metrics(!p.Finished) // as the training loop reports the chunk
-	// A chunk is at most LabChunkSteps steps, fewer if they are slow.
-	if m.Step < 1 || m.Step > LabChunkSteps || len(m.Samples) != labSamples || !m.Running {
-		t.Errorf("metrics after a chunk = %+v, want step 1 to %d, %d samples, training", m, LabChunkSteps, labSamples)
+	// A chunk of at most LabRecordEvery steps, fewer if they are slow.
+	if m.Step < 1 || m.Step > LabRecordEvery || m.Step != p.Steps || len(m.Samples) != labSamples || !m.Running || m.RunEnd != labRunSteps {
+		t.Errorf("metrics after a chunk = %+v (it ran %d steps), want step 1 to %d, %d samples, training to %d", m, p.Steps, LabRecordEvery, labSamples, labRunSteps)
 	}
 }
 
@@ -32,8 +33,9 @@ func TestLabTrainingSharesWeights(t *testing.T) {
 // TestLabLoadWeights checks the weights and the views the load sends.
 func TestLabLoadWeightsStartsAfresh(t *testing.T) {
 	l := build[*Lab](t, "lab", nil)
+	l.StartTraining(3 * LabRecordEvery)
 	for range 3 {
-		l.TrainChunk()
+		l.TrainChunk(LabRecordEvery, ChunkTime)
 	}
 	oldOpt := l.opt
 	untrained, _, err := LabModel(l.values)

@@ -9,49 +9,47 @@ import (
 	"stepgraph/viz"
 )
 
-// Pace of the lab's training loop.
+// Pace of the lab's training.
 const (
-	// A chunk of training runs under the adapter's lock: LabChunkSteps
-	// steps, or fewer once labChunkTime has passed (at least one), so a
-	// stepping request waits at most about that long even for the largest
-	// model, whose steps take tens of milliseconds.
-	LabChunkSteps = 5
-	labChunkTime  = 40 * time.Millisecond
-	// labRunSteps is how many steps one run of training takes before it
-	// stops by itself, so a forgotten tab does not train forever.
+	// LabRecordEvery is how many training steps make one point of the
+	// chart: the loss and accuracy are their means.
+	LabRecordEvery = 5
+	// labRunSteps is the length of a run the learner does not size.
 	labRunSteps = 3000
-	// labPlotEvery throttles the loss chart, labRefreshEvery the refresh of
-	// the stepped view with the trained weights.
-	labPlotEvery    = 250 * time.Millisecond
-	labRefreshEvery = time.Second
+	// labSamplesEvery throttles the decoding of the sample predictions
+	// while the lab trains.
+	labSamplesEvery = 250 * time.Millisecond
 	// labMaxHistory bounds the points kept for the chart; past it every
 	// other point is dropped.
 	labMaxHistory = 4096
 )
 
 // labRun is the training state of one model: the batch stream, the steps
-// done, the last chunk's numbers and the history of the chart.
+// done, the last point's numbers and the history of the chart.
 type labRun struct {
-	rng       *engine.Mulberry32
-	done      int // training steps since the model was built
+	rng *engine.Mulberry32
+	budget
 	startStep int // done when training last started
 	started   time.Time
-	loss, acc float64 // means over the last chunk
+	loss, acc float64    // the means of the last point
+	sum       [2]float64 // loss and accuracy summed since the last point
+	n         int        // and their number
 	// samples are the last decoded sample predictions, nil when they must
-	// be decoded again: training decodes them with the chart, not after
-	// every chunk.
-	samples  []Sample
-	history  []viz.Series
-	lastPlot time.Time
-	lastView time.Time
+	// be decoded again; while training they are decoded at most every
+	// labSamplesEvery.
+	samples     []Sample
+	lastSamples time.Time
+	history     []viz.Series
 }
 
 func newLabRun(seed uint32) *labRun {
-	return &labRun{rng: LabStream(seed, StreamTrain), history: []viz.Series{{Name: "loss"}, {Name: "accuracy"}}}
+	return &labRun{rng: LabStream(seed, StreamTrain), budget: budget{run: labRunSteps}, history: []viz.Series{{Name: "loss"}, {Name: "accuracy"}}}
 }
 
-// record adds the last chunk's loss and accuracy to the chart's history.
+// record adds the means since the last point to the chart's history.
 func (r *labRun) record() {
+	r.loss, r.acc = r.sum[0]/float64(r.n), r.sum[1]/float64(r.n)
+	r.sum, r.n = [2]float64{}, 0
 	if len(r.history[0].X) >= labMaxHistory {
 		for i := range r.history {
 			s := &r.history[i]
@@ -74,9 +72,9 @@ func thin(v []float64) []float64 {
 	return v[:n]
 }
 
-// StartTraining implements Trainer: a run of labRunSteps steps from the
-// steps done.
-func (l *Lab) StartTraining() (bool, *Error) {
+// StartTraining implements Trainer.
+func (l *Lab) StartTraining(steps int) (bool, *Error) {
+	l.run.start(steps)
 	l.run.startStep, l.run.started = l.run.done, time.Now()
 	return false, nil
 }
@@ -98,37 +96,21 @@ func (l *Lab) TrainStep() (loss, acc float64) {
 	b := l.lm.trainBatch(r.rng)
 	task.Fill(g, b)
 	loss = optim.TrainStep(g, l.opt)
-	r.done++
 	return loss, task.Accuracy(g, b)
 }
 
-// TrainChunk implements Trainer: a chunk of steps on fresh batches; now
-// and then the chart (with newly decoded samples) and the refreshed
-// stepped view.
-func (l *Lab) TrainChunk() Progress {
+// TrainChunk implements Trainer: steps on fresh batches, a point of the
+// chart every LabRecordEvery steps and at the end of the run.
+func (l *Lab) TrainChunk(max int, d time.Duration) Progress {
 	r := l.run
-	loss, acc := 0.0, 0.0
-	start, n := time.Now(), 0
-	for n < LabChunkSteps && (n == 0 || time.Since(start) < labChunkTime) && r.done-r.startStep < labRunSteps {
-		l1, a1 := l.TrainStep()
-		loss, acc = loss+l1, acc+a1
-		n++
+	n := r.steps(max, d, LabRecordEvery, func() {
+		loss, acc := l.TrainStep()
+		r.sum[0], r.sum[1], r.n = r.sum[0]+loss, r.sum[1]+acc, r.n+1
+	}, r.record)
+	if r.finished() && r.n > 0 {
+		r.record()
 	}
-	r.loss, r.acc = loss/float64(n), acc/float64(n)
-	r.record()
-	p := Progress{Finished: r.done-r.startStep >= labRunSteps}
-	now := time.Now()
-	if p.Finished || now.Sub(r.lastPlot) >= labPlotEvery {
-		r.samples = nil // decode them anew, for this chart and the metrics that follow
-		r.lastPlot = now
-		p.Charts = true
-	}
-	if p.Finished || now.Sub(r.lastView) >= labRefreshEvery {
-		r.lastView = now
-		l.step.Replay()
-		p.Cursor = true
-	}
-	return p
+	return Progress{Steps: n, Finished: r.finished()}
 }
 
 // Metrics implements Exhibit: the training numbers and the sample
@@ -137,7 +119,10 @@ func (l *Lab) TrainChunk() Progress {
 func (l *Lab) Metrics(training bool) Metrics {
 	r := l.run
 	loss, acc := r.loss, r.acc
-	if r.done == 0 {
+	switch {
+	case len(r.history[0].X) == 0 && r.n > 0: // training has begun: the means of its steps so far
+		loss, acc = r.sum[0]/float64(r.n), r.sum[1]/float64(r.n)
+	case len(r.history[0].X) == 0:
 		loss, acc = l.lm.heldOutLoss()
 	}
 	rate := 0.0
@@ -146,27 +131,18 @@ func (l *Lab) Metrics(training bool) Metrics {
 			rate = float64(r.done-r.startStep) / secs
 		}
 	}
-	if !training || r.samples == nil {
+	if now := time.Now(); !training || r.samples == nil || now.Sub(r.lastSamples) >= labSamplesEvery {
 		s, err := l.lm.samples()
 		if err != nil {
 			s = []Sample{} // the held-out inputs are drawn valid: a bug, seen as no samples
 		}
-		r.samples = s
+		r.samples, r.lastSamples = s, now
 	}
 	return Metrics{
-		Step: r.done, Running: training, Samples: r.samples,
+		Step: r.done, RunEnd: r.end, Running: training, Samples: r.samples,
 		Values: map[string]float64{"loss": loss, "accuracy": acc, "stepsPerSec": rate},
 	}
 }
 
 // Charts implements Exhibit: the loss and accuracy, once training has run.
-func (l *Lab) Charts() ([]Chart, error) {
-	if len(l.run.history[0].X) == 0 {
-		return nil, nil
-	}
-	svg, err := viz.LossChart(l.run.history, viz.ChartOptions{Title: "Training", YLabel: "loss, accuracy"})
-	if err != nil {
-		return nil, err
-	}
-	return []Chart{{Name: "loss", SVG: svg}}, nil
-}
+func (l *Lab) Charts() ([]Chart, error) { return trainingCharts(l.run.history) }

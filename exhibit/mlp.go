@@ -16,12 +16,10 @@ const (
 	mlpPointsNoise = 0.05 // jitter of the points
 )
 
-// MLPMaxSteps is the training budget of an mlp exhibit: training stops by
-// itself after this many steps.
+// MLPMaxSteps is the length of an mlp exhibit's run of training when the
+// learner does not size it: training stops by itself after this many
+// steps.
 const MLPMaxSteps = 3000
-
-// mlpPace measures every 25 steps and draws the charts every 100.
-var mlpPace = pace{chunk: 25, plotEvery: 4, budget: MLPMaxSteps}
 
 // activationOption is the row of an activation: name, its default, and
 // the choices (the engine's, "gelu" meaning gelu_tanh).
@@ -52,7 +50,7 @@ type MLP struct {
 // NewMLP builds the mlp exhibit of v, options checked by MLPOptions.
 func NewMLP(v Values) (Exhibit, *Error) {
 	m := &MLP{}
-	m.classifier = &classifier{kind: m, pace: mlpPace}
+	m.classifier = &classifier{kind: m, every: 25, budget: budget{run: MLPMaxSteps}}
 	if e := m.configure(v); e != nil {
 		return nil, e
 	}

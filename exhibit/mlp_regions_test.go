@@ -14,7 +14,7 @@ func TestMLPRegions(t *testing.T) {
 	if svg := chartNamed(t, m, "regions"); len(svg) == 0 {
 		t.Fatalf("regions at start = %q, want a chart", svg)
 	}
-	if p := trainAll(m); !p.Charts || chartNamed(t, m, "regions") == nil {
+	if p := trainAll(m); !p.Finished || chartNamed(t, m, "regions") == nil {
 		t.Errorf("no regions chart after training")
 	}
 	r := m.Regions()

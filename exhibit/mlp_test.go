@@ -28,8 +28,8 @@ func TestMLPTrainingReachesAccuracy(t *testing.T) {
 			t.Errorf("%v: held-out accuracy after %d steps = %.3f, want >= %.2f", c.opts, met.Step, acc, c.want)
 		}
 		charts, err := m.Charts()
-		if !p.Charts || err != nil || len(charts) == 0 || len(charts[len(charts)-1].SVG) == 0 {
-			t.Errorf("%v: last chunk's charts %v (%d, err %v), want charts drawn after training", c.opts, p.Charts, len(charts), err)
+		if !p.Finished || err != nil || len(charts) < 2 || len(charts[0].SVG) == 0 || charts[0].Name != "loss" {
+			t.Errorf("%v: finished %v, %d charts (err %v), want the loss chart drawn after training, then the regions", c.opts, p.Finished, len(charts), err)
 		}
 	}
 }

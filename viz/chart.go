@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
@@ -40,6 +41,41 @@ const maxChartPoints = 1000
 // finite (a diverged loss) are left out. It returns an error when a
 // series' X and Y differ in length.
 func LossChart(series []Series, opt ChartOptions) ([]byte, error) {
+	p, leg, err := linePlot(series, opt)
+	if err != nil {
+		return nil, err
+	}
+	return writeChart(p, leg, orDefault(opt.Width, chartW), orDefault(opt.Height, chartH))
+}
+
+// Training chart sizes: wide enough for a panel of 320 pixels or more,
+// with each panel's ticks readable at its natural size.
+const (
+	trainingW = 360.0
+	trainingH = 300.0
+)
+
+// TrainingChart draws a run of training on two panels that share the step
+// axis: loss above, on its own scale, and the accuracies below, from 0 to
+// 1, each with its legend. A zero Width or Height gives 360 x 300 pixels.
+// It returns an error when a series' X and Y differ in length.
+func TrainingChart(loss, accuracy []Series, opt ChartOptions) ([]byte, error) {
+	top, topLeg, err := linePlot(loss, ChartOptions{Title: opt.Title, XLabel: " ", YLabel: "loss"})
+	if err != nil {
+		return nil, err
+	}
+	bottom, bottomLeg, err := linePlot(accuracy, ChartOptions{XLabel: "step", YLabel: "accuracy", YMin: 0, YMax: 1})
+	if err != nil {
+		return nil, err
+	}
+	// One step axis for both panels.
+	lo, hi := math.Min(top.X.Min, bottom.X.Min), math.Max(top.X.Max, bottom.X.Max)
+	top.X.Min, top.X.Max, bottom.X.Min, bottom.X.Max = lo, hi, lo, hi
+	return writePanels([]panel{{top, topLeg}, {bottom, bottomLeg}}, orDefault(opt.Width, trainingW), orDefault(opt.Height, trainingH))
+}
+
+// linePlot makes the plot of series as lines, and its legend.
+func linePlot(series []Series, opt ChartOptions) (*plot.Plot, *plot.Legend, error) {
 	if opt.XLabel == "" {
 		opt.XLabel = "step"
 	}
@@ -48,7 +84,7 @@ func LossChart(series []Series, opt ChartOptions) ([]byte, error) {
 	points := 0
 	for i, s := range series {
 		if len(s.X) != len(s.Y) {
-			return nil, fmt.Errorf("loss chart: series %q has %d x and %d y values", s.Name, len(s.X), len(s.Y))
+			return nil, nil, fmt.Errorf("loss chart: series %q has %d x and %d y values", s.Name, len(s.X), len(s.Y))
 		}
 		xys := finitePoints(s.X, s.Y)
 		if len(xys) == 0 {
@@ -57,7 +93,7 @@ func LossChart(series []Series, opt ChartOptions) ([]byte, error) {
 		points += len(xys)
 		line, err := plotter.NewLine(xys)
 		if err != nil {
-			return nil, fmt.Errorf("loss chart: series %q: %w", s.Name, err)
+			return nil, nil, fmt.Errorf("loss chart: series %q: %w", s.Name, err)
 		}
 		line.Color = seriesColors[i%len(seriesColors)]
 		line.Width = vg.Points(lineWidth)
@@ -74,7 +110,7 @@ func LossChart(series []Series, opt ChartOptions) ([]byte, error) {
 	if opt.YMax > opt.YMin {
 		p.Y.Min, p.Y.Max = opt.YMin, opt.YMax
 	}
-	return writeChart(p, leg, orDefault(opt.Width, chartW), orDefault(opt.Height, chartH))
+	return p, leg, nil
 }
 
 // finitePoints pairs x and y, skipping non-finite points and thinning to

@@ -78,30 +78,34 @@ var chartPad = [4]float64{6, 12, 4, 6}
 
 // writeChart renders p, and leg on its right when it has entries, as an
 // SVG document of w x h pixels on a white background.
+func writeChart(p *plot.Plot, leg *plot.Legend, w, h float64) ([]byte, error) {
+	return writePanels([]panel{{p, leg}}, w, h)
+}
+
+// panel is one plot of a chart, with its legend (or nil).
+type panel struct {
+	p   *plot.Plot
+	leg *plot.Legend
+}
+
+// writePanels renders panels stacked from the top, each its share of the
+// height, as one SVG document of w x h pixels on a white background.
 //
 // gonum/plot measures in points and writes the root size in "pt"; writing
 // it in pixels instead makes one unit one CSS pixel, so that the font sizes
 // above are pixel sizes. The font family gets generic fallbacks, since a
 // browser may lack the Liberation fonts that gonum/plot measures text with.
-func writeChart(p *plot.Plot, leg *plot.Legend, w, h float64) ([]byte, error) {
+func writePanels(panels []panel, w, h float64) ([]byte, error) {
 	c := vgsvg.New(vg.Length(w), vg.Length(h))
 	dc := draw.New(c)
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	dc = draw.Crop(dc, vg.Length(chartPad[0]), -vg.Length(chartPad[1]), vg.Length(chartPad[2]), -vg.Length(chartPad[3]))
-	area := dc
-	if leg != nil && leg.Rectangle(dc).Size().X > 0 {
-		lw := leg.Rectangle(dc).Size().X
-		area = draw.Crop(dc, 0, -lw-12, 0, 0)
-		// The legend starts level with the top of the data area.
-		top := p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
-		if p.Title.Text == "" {
-			top = 0
-		}
-		leg.Draw(draw.Crop(dc, dc.Size().X-lw, 0, 0, -top))
+	share := dc.Size().Y / vg.Length(len(panels))
+	for i, pn := range panels {
+		// Panel i spans share from the top, i shares down.
+		drawPanel(draw.Crop(dc, 0, 0, share*vg.Length(len(panels)-1-i), -share*vg.Length(i)), pn)
 	}
-	p.BackgroundColor = nil
-	p.Draw(area)
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
 		return nil, fmt.Errorf("write chart: %w", err)
@@ -114,6 +118,23 @@ func writeChart(p *plot.Plot, leg *plot.Legend, w, h float64) ([]byte, error) {
 	doc = bytes.ReplaceAll(doc, []byte("font-family:Liberation Sans;"),
 		[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
 	return doc, nil
+}
+
+// drawPanel draws one plot into dc, its legend on the right.
+func drawPanel(dc draw.Canvas, pn panel) {
+	area := dc
+	if leg := pn.leg; leg != nil && leg.Rectangle(dc).Size().X > 0 {
+		lw := leg.Rectangle(dc).Size().X
+		area = draw.Crop(dc, 0, -lw-12, 0, 0)
+		// The legend starts level with the top of the data area.
+		top := pn.p.Title.TextStyle.Rectangle(pn.p.Title.Text).Size().Y + pn.p.Title.Padding
+		if pn.p.Title.Text == "" {
+			top = 0
+		}
+		leg.Draw(draw.Crop(dc, dc.Size().X-lw, 0, 0, -top))
+	}
+	pn.p.BackgroundColor = nil
+	pn.p.Draw(area)
 }
 
 // newLegend returns an empty legend in the chart style, entries stacked

@@ -81,6 +81,42 @@ func TestLossChart(t *testing.T) {
 	}
 }
 
+// TestTrainingChart checks the two panels of a run of training: the loss
+// on its own axis above, the accuracies on a 0-to-1 axis below, each with
+// its legend and label, one step axis for both (the accuracy's series is
+// shorter, and both panels still end at the last step of either).
+func TestTrainingChart(t *testing.T) {
+	loss := ramp("loss", 50, func(i float64) float64 { return 3 * math.Exp(-i/10) })
+	train := ramp("train accuracy", 20, func(i float64) float64 { return 1 - math.Exp(-i/8) })
+	held := ramp("held-out accuracy", 20, func(i float64) float64 { return 0.9 - math.Exp(-i/8) })
+	doc, err := viz.TrainingChart([]viz.Series{loss}, []viz.Series{train, held}, viz.ChartOptions{Title: "Training"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	els := parseSVG(t, doc)
+	if w, h := els[0].attrs["width"], els[0].attrs["height"]; w != "360" || h != "300" {
+		t.Errorf("chart size %sx%s, want 360x300 pixels", w, h)
+	}
+	for _, text := range []string{"Training", "loss", "accuracy", "step", "train accuracy", "held-out accuracy", "1", "0"} {
+		if !strings.Contains(string(doc), ">"+text+"</text>") {
+			t.Errorf("chart has no text %q", text)
+		}
+	}
+	lengths := pathLengths(t, doc)
+	for _, n := range []int{50, 20} {
+		if !slices.Contains(lengths, n) {
+			t.Errorf("no path of %d points (path sizes %v)", n, lengths)
+		}
+	}
+	// Both panels label step 40 on their x axes: the shared range.
+	if got := strings.Count(string(doc), ">40</text>"); got != 2 {
+		t.Errorf("step 40 is labelled %d times, want on both panels' axes", got)
+	}
+	if _, err := viz.TrainingChart([]viz.Series{{Name: "bad", X: []float64{1}}}, nil, viz.ChartOptions{}); err == nil {
+		t.Errorf("TrainingChart with a series of 1 x and 0 y = nil error, want an error")
+	}
+}
+
 func TestLossChartErrors(t *testing.T) {
 	bad := viz.Series{Name: "bad", X: []float64{0, 1, 2}, Y: []float64{1, 2}}
 	if _, err := viz.LossChart([]viz.Series{bad}, viz.ChartOptions{}); err == nil {

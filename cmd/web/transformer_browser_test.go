@@ -113,7 +113,11 @@ func TestBrowserTransformerLesson(t *testing.T) {
 	// trains to its budget of steps and stops by itself.
 	b.do("train the encoder-decoder", chromedp.Click(chromedp.CSS(root+` [data-testid="train"]`)))
 	steps := pollJS[string](b, "training to end", `(() => { const m = document.querySelector('`+root+` [data-testid="metrics"]').textContent; return document.querySelector('`+root+` [data-testid="train"]').textContent === "Train" && m.startsWith("training steps ") ? m : ""; })()`)
-	b.do("run the trained model", chromedp.WaitEnabled(chromedp.CSS(root+` [data-testid="run"]`)),
+	// The cursor stayed at the end of the run through training; reset and
+	// run it again, the trained model's pass from the start.
+	b.do("run the trained model", chromedp.WaitEnabled(chromedp.CSS(root+` [data-testid="reset"]`)),
+		chromedp.Click(chromedp.CSS(root+` [data-testid="reset"]`)),
+		chromedp.WaitEnabled(chromedp.CSS(root+` [data-testid="run"]`)),
 		chromedp.Click(chromedp.CSS(root+` [data-testid="run"]`)))
 	pollJS[bool](b, "six trained maps", `document.querySelectorAll('`+root+` .attn-head .heatmap').length === 6`)
 	for head := range 2 {

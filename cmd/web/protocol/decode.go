@@ -96,11 +96,23 @@ func decodeBody(f fields, req *Request) *Error {
 		if req.Action != TrainStart && req.Action != TrainStop {
 			return Errorf(CodeBadField, `action %q must be "start" or "stop"`, req.Action)
 		}
+		e = f.train(req)
 	case TypeSeek:
 		e = f.seek(req)
 	case TypeExport:
 		e = f.export(req)
 	}
+	return e
+}
+
+// train reads the optional rate and steps of a train request.
+func (f fields) train(req *Request) *Error {
+	rate, _, e := f.integer("rate", 0, MaxTrainRate)
+	if e != nil {
+		return e
+	}
+	steps, _, e := f.integer("steps", 1, MaxRunSteps)
+	req.Rate, req.Steps = int(rate), int(steps)
 	return e
 }
 

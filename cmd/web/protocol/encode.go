@@ -16,6 +16,8 @@ type wireRequest struct {
 	Value   *string           `json:"value,omitempty"`
 	Node    string            `json:"node,omitempty"`
 	Action  string            `json:"action,omitempty"`
+	Rate    int               `json:"rate,omitempty"`
+	Steps   int               `json:"steps,omitempty"`
 	Index   *int              `json:"index,omitempty"`
 	What    string            `json:"what,omitempty"`
 	Tensor  string            `json:"tensor,omitempty"`
@@ -26,7 +28,7 @@ type wireRequest struct {
 func Encode(r *Request) ([]byte, error) {
 	w := wireRequest{
 		Type: r.Type, Widget: r.Widget, ID: r.ID, Kind: r.Kind, Options: r.Options,
-		Dir: r.Dir, Count: r.Count, To: r.To, Name: r.Name, Node: r.Node, Action: r.Action,
+		Dir: r.Dir, Count: r.Count, To: r.To, Name: r.Name, Node: r.Node, Action: r.Action, Rate: r.Rate, Steps: r.Steps,
 		What: r.What, Tensor: r.Tensor,
 	}
 	if r.Type == TypeSet {

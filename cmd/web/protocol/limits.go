@@ -1,5 +1,7 @@
 package protocol
 
+import "stepgraph/exhibit"
+
 // Version is the protocol version announced in every hello message.
 const Version = 1
 
@@ -35,6 +37,12 @@ const (
 	// behind is disconnected (1008), so clients that do not read cannot
 	// grow the server's memory past this each.
 	MaxQueuedBytes = 8 << 20
+	// MaxTrainRate is the largest rate of a train request, in training
+	// steps a second; 0 is full speed.
+	MaxTrainRate = 1000
+	// MaxRunSteps is the longest run of training a train request may ask
+	// for (its steps).
+	MaxRunSteps = exhibit.MaxRunSteps
 	// MaxUploadBytes is the largest weights file an upload may send: 16
 	// MiB. The largest lab model has about 0.47 million parameters, under
 	// 2 MiB as float32 and under 4 MiB as float64. A longer body is

@@ -56,6 +56,8 @@ type Request struct {
 	Value   string            // set: value as text ("0.01", "tanh")
 	Node    string            // select: node name; export: the heatmap's node
 	Action  string            // train: TrainStart or TrainStop
+	Rate    int               // train start: training steps a second, 0 (the default) for full speed
+	Steps   int               // train start: steps of a new run, 0 (the default) to resume the run or start one of the kind's length
 	Index   int               // seek: cursor position, 0..MaxSeekIndex
 	What    string            // export: ExportWeights, ExportTrace, ExportGraph or ExportHeatmap
 	Tensor  string            // export of a heatmap: TensorValue or TensorGrad
@@ -253,6 +255,7 @@ type AttentionHead struct {
 type Metrics struct {
 	Header
 	Step    int                `json:"step"`    // training steps done so far
+	RunEnd  int                `json:"runEnd"`  // the step at which the current (or last) run of training stops
 	Running bool               `json:"running"` // whether training goes on after this message
 	Values  map[string]float64 `json:"values"`  // e.g. "loss", "accuracy"; finite numbers only
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"stepgraph/cmd/web/protocol"
+	"stepgraph/exhibit"
 	"stepgraph/cmd/web/widget"
 	"stepgraph/engine"
 	"stepgraph/engine/data"
@@ -297,8 +298,10 @@ func TestOtherOriginRefused(t *testing.T) {
 	}
 }
 
-// TestTraining starts training, reads metrics while it runs, checks that
-// stepping is refused meanwhile, then stops it.
+// TestTraining steps twice, starts training at 50 steps a second, reads
+// metrics while it runs (one step each), checks that stepping is refused
+// meanwhile, then pauses it: the cursor is where it was, its run
+// recomputed with the trained weights.
 func TestTraining(t *testing.T) {
 	ts := newTestServer(t)
 	c, _ := ts.dial(t)
@@ -308,34 +311,78 @@ func TestTraining(t *testing.T) {
 	if met.Running || met.Step != 0 || met.Values["accuracy"] < 0 || met.Values["accuracy"] > 1 {
 		t.Errorf("metrics before training = %+v", met)
 	}
-	c.send(`{"type":"train","widget":"w1","id":2,"action":"start"}`)
-	for met.Step < 2*25 {
+	c.send(`{"type":"step","widget":"w1","id":2,"dir":"forward","count":2}`)
+	var before protocol.Node
+	c.expect(protocol.TypeNode, &before)
+	c.send(`{"type":"train","widget":"w1","id":3,"action":"start","rate":50}`)
+	for step := 1; step <= 3; step++ {
 		c.expect(protocol.TypeMetrics, &met)
-		if !met.Running || math.IsNaN(met.Values["loss"]) {
-			t.Fatalf("metrics while training = %+v, want running with a loss", met)
+		if !met.Running || met.Step != step || met.RunEnd != exhibit.MLPMaxSteps || math.IsNaN(met.Values["loss"]) {
+			t.Fatalf("metrics while training = %+v, want running at step %d of %d with a loss", met, step, exhibit.MLPMaxSteps)
 		}
 	}
-	c.send(`{"type":"step","widget":"w1","id":3,"dir":"forward"}`)
+	c.send(`{"type":"step","widget":"w1","id":4,"dir":"forward"}`)
 	var e protocol.ErrorMsg
 	c.expect(protocol.TypeError, &e)
-	if e.Code != protocol.CodeBusy || e.ID != 3 {
-		t.Errorf("step while training: %+v, want busy for id 3", e)
+	if e.Code != protocol.CodeBusy || e.ID != 4 {
+		t.Errorf("step while training: %+v, want busy for id 4", e)
 	}
-	c.send(`{"type":"train","widget":"w1","id":4,"action":"stop"}`)
+	c.send(`{"type":"train","widget":"w1","id":5,"action":"stop"}`)
 	for {
 		c.expect(protocol.TypeMetrics, &met)
 		if !met.Running {
 			break
 		}
 	}
-	// The parameters changed, so the cursor went back to the start.
+	// The cursor stays at its step, the values recomputed with the trained
+	// weights.
 	var n protocol.Node
-	if m := c.expect(protocol.TypeNode, &n); m.ID != 4 || n.Step.Index != 0 {
-		t.Errorf("node after stop = id %d index %d, want id 4 index 0", m.ID, n.Step.Index)
+	if m := c.expect(protocol.TypeNode, &n); m.ID != 5 || n.Step.Index != before.Step.Index || n.Node == nil || n.Node.Name != before.Node.Name {
+		t.Errorf("node after stop = id %d index %d, want id 5 at index %d (%s)", m.ID, n.Step.Index, before.Step.Index, before.Node.Name)
 	}
-	c.send(`{"type":"step","widget":"w1","id":5,"dir":"forward"}`)
-	if c.expect(protocol.TypeNode, &n); n.Step.Index != 1 {
-		t.Errorf("step after training = index %d, want 1", n.Step.Index)
+	if slices.Equal(n.Node.Value.Data, before.Node.Value.Data) {
+		t.Errorf("node %s after training has the values of before it; want them recomputed", n.Node.Name)
+	}
+	c.send(`{"type":"step","widget":"w1","id":6,"dir":"forward"}`)
+	if c.expect(protocol.TypeNode, &n); n.Step.Index != before.Step.Index+1 {
+		t.Errorf("step after training = index %d, want %d", n.Step.Index, before.Step.Index+1)
+	}
+}
+
+// TestTrainingRuns checks a run's budget: a run of 7 steps stops by
+// itself at step 7; a pause in a run of 20 and a start without steps
+// resume it to the same end.
+func TestTrainingRuns(t *testing.T) {
+	ts := newTestServer(t)
+	c, _ := ts.dial(t)
+	c.send(configureMLP)
+	var met protocol.Metrics
+	c.expect(protocol.TypeMetrics, &met)
+	c.send(`{"type":"train","widget":"w1","id":2,"action":"start","steps":7}`)
+	for met.Running || met.Step == 0 {
+		c.expect(protocol.TypeMetrics, &met)
+	}
+	if met.Step != 7 || met.RunEnd != 7 {
+		t.Fatalf("a run of 7 steps ended with %+v, want step 7 of 7", met)
+	}
+	c.send(`{"type":"train","widget":"w1","id":3,"action":"start","steps":20,"rate":100}`)
+	for met.Step < 10 {
+		c.expect(protocol.TypeMetrics, &met)
+	}
+	c.send(`{"type":"train","widget":"w1","id":4,"action":"stop"}`)
+	for met.Running {
+		c.expect(protocol.TypeMetrics, &met)
+	}
+	paused := met.Step
+	if paused >= 27 || met.RunEnd != 27 {
+		t.Fatalf("paused at %+v, want before step 27, the run's end", met)
+	}
+	c.send(`{"type":"train","widget":"w1","id":5,"action":"start"}`)
+	for met.Step == paused || met.Running {
+		c.expect(protocol.TypeMetrics, &met)
+	}
+	if met.Step != 27 || met.RunEnd != 27 {
+		t.Errorf("the resumed run ended with %+v, want step 27 of 27", met)
 	}
 }
 

@@ -1,6 +1,8 @@
 package widget
 
 import (
+	"time"
+
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
 	"stepgraph/exhibit"
@@ -18,6 +20,9 @@ type adapter struct {
 	// once per graph, on first view.
 	graph *engine.Graph
 	math  map[int]string
+	// lastView and lastCharts are when training last sent the stepped
+	// view and the charts.
+	lastView, lastCharts time.Time
 }
 
 // Adapt returns the factory of kind's widgets.

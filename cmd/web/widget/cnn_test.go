@@ -184,7 +184,7 @@ func TestCNNMaps(t *testing.T) {
 // the cursor, a kernel size builds a new network.
 func TestCNNSet(t *testing.T) {
 	w, rec := newWidget(t, "cnn", mapsOptions)
-	w.trainChunk()
+	chunk(w)
 	// The steps of one chunk, as its metrics report them.
 	chunk := last[*protocol.Metrics](rec.take()).Step
 	convW := func() *engine.Node { return w.ex.Stepping().Graph().MustNode("convs.0.w") }

@@ -3,12 +3,14 @@ package widget
 import (
 	"context"
 	"log/slog"
+	"math"
 	"sync"
 	"testing"
 
 	"stepgraph/cmd/web/pool"
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
+	"stepgraph/exhibit"
 	"stepgraph/mathml"
 )
 
@@ -137,4 +139,12 @@ func checkFormulas(t *testing.T, what string, seen map[string]bool, g *engine.Gr
 			t.Errorf("%s: formula of %s (%s) does not render: %v", what, n.Name, f, err)
 		}
 	}
+}
+
+// chunk runs one chunk of w's training at full speed, as the training loop
+// does, first starting a run of the kind's length when none is left. It
+// reports whether the run is finished.
+func chunk(w *adapter) bool {
+	w.ex.(exhibit.Trainer).StartTraining(0)
+	return w.trainChunk(math.MaxInt, 0)
 }

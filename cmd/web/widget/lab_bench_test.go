@@ -92,7 +92,7 @@ func BenchmarkLabTrainChunk(b *testing.B) {
 			lab, rec := newWidget(b, "lab", c.opts)
 			chunks := 0
 			for b.Loop() {
-				lab.trainChunk()
+				chunk(lab)
 				rec.take()
 				chunks++
 			}

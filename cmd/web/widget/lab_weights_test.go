@@ -34,7 +34,7 @@ func TestLabLoadWeights(t *testing.T) {
 	model := labOf(lab).Model()
 	untrained := cloneParams(model.Params)
 	for range 3 {
-		lab.trainChunk()
+		chunk(lab)
 	}
 	trained := cloneParams(model.Params)
 	if done := last[*protocol.LabMetrics](rec.take()).Step; done == 0 || slices.Equal(trained["head.w"].Data, untrained["head.w"].Data) {

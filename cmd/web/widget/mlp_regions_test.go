@@ -26,7 +26,7 @@ func TestMLPRegionsSent(t *testing.T) {
 	if p := plotNamed(rec.take(), "regions"); p == nil || p.ID != 1 || len(p.SVG) == 0 {
 		t.Fatalf("regions at start = %+v, want a chart answering id 1", p)
 	}
-	for !w.trainChunk() {
+	for !chunk(w) {
 	}
 	if p := plotNamed(rec.take(), "regions"); p == nil {
 		t.Errorf("no regions chart after training")

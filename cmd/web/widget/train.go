@@ -3,37 +3,83 @@ package widget
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/exhibit"
 )
 
 // trainer runs a training loop in the background: chunk after chunk on the
-// shared pool, until the chunk says it is finished or the trainer is
-// stopped. Between chunks other requests get the pool, and the widget's
-// lock, so the page stays responsive.
+// shared pool, at the learner's pace, until the chunk says the run is
+// finished or the trainer is stopped. Between chunks other requests get
+// the pool, and the widget's lock, so the page stays responsive.
 type trainer struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the loop has ended
 	// stepsWhileTraining is the exhibit's: whether the learner may step
 	// while the loop runs.
 	stepsWhileTraining bool
+	rate               atomic.Int64 // training steps a second; 0 for full speed
+	// over is set, under the widget's lock, by the chunk that finishes the
+	// run: from then on the loop is ending, and a start must begin a new one.
+	over bool
 }
 
-// startTrainer starts the loop. chunk runs on a pool worker and returns
-// true when training is finished. If the session is closing, the loop does
-// not start and the trainer is already done.
-func startTrainer(env Env, chunk func() (finished bool), stepsWhileTraining bool) *trainer {
+// Pace of a training loop at a given rate (steps a second).
+const (
+	// fastTick is the pause between two chunks above fastRate steps a
+	// second; below it, each chunk is one step and the pause 1/rate.
+	fastTick = 20 * time.Millisecond
+	fastRate = int(time.Second / fastTick)
+	// watchRate is the rate up to which every step is shown: the stepped
+	// view and the charts follow each one. Faster, the view follows about
+	// once every viewEvery and the charts every chartsEvery.
+	watchRate   = 4
+	viewEvery   = time.Second
+	chartsEvery = 250 * time.Millisecond
+)
+
+// pace returns the steps of one chunk and the pause between the starts of
+// two chunks at rate steps a second (0: as many as fit in
+// exhibit.ChunkTime, without a pause).
+func pace(rate int) (steps int, tick time.Duration) {
+	switch {
+	case rate <= 0:
+		return math.MaxInt, 0
+	case rate <= fastRate:
+		return 1, time.Second / time.Duration(rate)
+	}
+	return (rate + fastRate - 1) / fastRate, fastTick
+}
+
+// startTrainer starts the loop at rate. chunk runs on a pool worker with
+// the most steps it may run and returns true when training is finished.
+// If the session is closing, the loop does not start and the trainer is
+// already done.
+func startTrainer(env Env, chunk func(steps int, rate int) (finished bool), stepsWhileTraining bool, rate int) *trainer {
 	ctx, cancel := context.WithCancel(env.Ctx)
 	t := &trainer{cancel: cancel, done: make(chan struct{}), stepsWhileTraining: stepsWhileTraining}
+	t.rate.Store(int64(rate))
 	started := env.Go(func() {
 		defer close(t.done)
 		for ctx.Err() == nil {
+			rate := int(t.rate.Load())
+			steps, tick := pace(rate)
+			next := time.Now().Add(tick)
 			finished := false
-			if err := env.Pool.Do(ctx, func() { finished = safeChunk(env, chunk) }); err != nil || finished {
+			if err := env.Pool.Do(ctx, func() { finished = safeChunk(env, func() bool { return chunk(steps, rate) }) }); err != nil || finished {
 				return
+			}
+			if wait := time.Until(next); wait > 0 {
+				select {
+				case <-time.After(wait):
+				case <-ctx.Done():
+					return
+				}
 			}
 		}
 	})
@@ -71,7 +117,7 @@ type trainLoop struct {
 
 // training reports whether a loop runs. The caller holds mu.
 func (l *trainLoop) training() bool {
-	return l.trainer != nil && !l.trainer.finished()
+	return l.trainer != nil && !l.trainer.over && !l.trainer.finished()
 }
 
 // stopTraining ends the loop, if any, and waits for it. The caller must
@@ -104,10 +150,12 @@ func safeChunk(env Env, chunk func() bool) (finished bool) {
 	return chunk()
 }
 
-// handleTrain starts or stops training. Starting runs chunk after chunk of
-// the exhibit's training until its run is finished or a stop comes;
-// stopping waits for the running chunk, then sends the metrics, charts
-// and the views of the trained model.
+// handleTrain starts or stops training. Starting runs chunk after chunk
+// of the exhibit's training at the request's rate until its run is
+// finished or a stop comes; a start while training changes the rate (and,
+// with steps, the run's length). Stopping waits for the running chunk,
+// then sends the metrics, the charts and the views of the trained model,
+// at the same cursor.
 func (a *adapter) handleTrain(req *protocol.Request) *protocol.Error {
 	tr, ok := a.ex.(exhibit.Trainer)
 	if !ok {
@@ -125,32 +173,49 @@ func (a *adapter) handleTrain(req *protocol.Request) *protocol.Error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.training() {
+	running := a.training()
+	if running && req.Steps == 0 {
+		a.trainer.rate.Store(int64(req.Rate))
 		return nil
 	}
-	changed, e := tr.StartTraining()
+	changed, e := tr.StartTraining(req.Steps)
 	if e != nil {
 		return refusal(e)
 	}
 	if changed {
 		a.sendStep(req.ID)
 	}
-	a.trainer = startTrainer(a.env, a.trainChunk, tr.StepsWhileTraining())
+	if running {
+		a.trainer.rate.Store(int64(req.Rate))
+		return nil
+	}
+	a.lastView, a.lastCharts = time.Now(), time.Time{}
+	a.trainer = startTrainer(a.env, a.trainChunk, tr.StepsWhileTraining(), req.Rate)
 	return nil
 }
 
-// trainChunk runs one chunk of the exhibit's training under the lock and
-// sends what it changed: the metrics, and when the exhibit says so the
-// charts and the refreshed cursor. It reports whether the run is finished.
-func (a *adapter) trainChunk() bool {
+// trainChunk runs one chunk of at most steps training steps under the
+// lock, and sends what it changed: the metrics after every chunk; the
+// charts and the stepped view, replayed with the trained weights at the
+// same cursor, after every step up to watchRate steps a second, else now
+// and then; both at the end of the run. It reports whether the run is
+// finished.
+func (a *adapter) trainChunk(steps, rate int) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	p := a.ex.(exhibit.Trainer).TrainChunk()
+	p := a.ex.(exhibit.Trainer).TrainChunk(steps, exhibit.ChunkTime)
+	if p.Finished && a.trainer != nil {
+		a.trainer.over = true
+	}
 	a.env.Emit(0, a.metrics(!p.Finished))
-	if p.Charts {
+	now, watch := time.Now(), rate > 0 && rate <= watchRate
+	if p.Finished || watch || now.Sub(a.lastCharts) >= chartsEvery {
+		a.lastCharts = now
 		a.sendCharts(0)
 	}
-	if p.Cursor {
+	if p.Finished || watch || now.Sub(a.lastView) >= viewEvery {
+		a.lastView = now
+		a.ex.Stepping().Replay()
 		a.sendStep(0)
 	}
 	return p.Finished

@@ -159,7 +159,7 @@ func viewMessage(v exhibit.View) protocol.Message {
 // samples, when the exhibit has samples, else the generic one.
 func (a *adapter) metrics(running bool) protocol.Message {
 	x := a.ex.Metrics(running)
-	m := protocol.Metrics{Header: protocol.Header{Type: protocol.TypeMetrics}, Step: x.Step, Running: x.Running, Values: x.Values}
+	m := protocol.Metrics{Header: protocol.Header{Type: protocol.TypeMetrics}, Step: x.Step, RunEnd: x.RunEnd, Running: x.Running, Values: x.Values}
 	if x.Samples == nil {
 		return &m
 	}
