@@ -61,14 +61,7 @@ type browser struct {
 // skipped, unless REQUIRE_BROWSER=1 (as in CI), which makes it fail.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	path := chromium()
-	if path == "" {
-		if os.Getenv("REQUIRE_BROWSER") == "1" {
-			t.Fatal("chromium not found, and REQUIRE_BROWSER=1 forbids skipping the browser tests")
-		}
-		t.Skip("chromium not found; install Debian's chromium to run the browser tests")
-	}
-
+	path := chromiumOrSkip(t)
 	srv, err := NewServer(Config{Static: static.FS, Content: content.FS})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +73,26 @@ func newBrowser(t *testing.T) *browser {
 		srv.Shutdown(ctx)
 		hs.Close()
 	})
+	return openBrowser(t, path, hs.URL)
+}
 
+// chromiumOrSkip returns Chromium's path. Without Chromium the test is
+// skipped, unless REQUIRE_BROWSER=1 (as in CI), which makes it fail.
+func chromiumOrSkip(t *testing.T) string {
+	t.Helper()
+	path := chromium()
+	if path == "" {
+		if os.Getenv("REQUIRE_BROWSER") == "1" {
+			t.Fatal("chromium not found, and REQUIRE_BROWSER=1 forbids skipping the browser tests")
+		}
+		t.Skip("chromium not found; install Debian's chromium to run the browser tests")
+	}
+	return path
+}
+
+// openBrowser starts the Chromium at path on a tab for the app at base.
+func openBrowser(t *testing.T, path, base string) *browser {
+	t.Helper()
 	tmp := t.TempDir()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
@@ -98,7 +110,7 @@ func newBrowser(t *testing.T) *browser {
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	b := &browser{t: t, base: hs.URL}
+	b := &browser{t: t, base: base}
 	// Listen starts the browser with the tab's own context (no deadline),
 	// then the test's actions run under a deadline.
 	if err := chromedp.Listen(tabCtx, b.record); err != nil {

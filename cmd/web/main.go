@@ -39,6 +39,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	flags.SetOutput(logOut)
 	addr := flags.String("addr", defaultAddr, "listen address; without it, PORT from the environment gives the port")
 	dev := flags.Bool("dev", false, "serve static/ and content/ from disk and reload lessons on every request")
+	compress := flags.Bool("compress", true, "compress pages, static files (brotli or gzip) and websocket messages (permessage-deflate); turn off behind a proxy that compresses")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	if *dev {
 		staticFS, contentFS = os.DirFS("static"), os.DirFS("content")
 	}
-	srv, err := NewServer(Config{Static: staticFS, Content: contentFS, Dev: *dev, Logger: log})
+	srv, err := NewServer(Config{Static: staticFS, Content: contentFS, Dev: *dev, Logger: log, NoCompression: !*compress})
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,9 @@ type Config struct {
 	Widgets *widget.Registry
 	// Workers is the size of the shared worker pool; 0 means one per CPU.
 	Workers int
+	// NoCompression turns off the compression of pages, static files and
+	// websocket messages (for a proxy that compresses, or to measure).
+	NoCompression bool
 }
 
 // Server is the Echo app with its websocket sessions.
@@ -43,6 +46,7 @@ type Server struct {
 	lessons  *lessonStore
 	static   *staticFiles
 	log      *slog.Logger
+	compress bool // gzip the pages
 }
 
 // NewServer loads the lessons (a broken lesson is an error here, not at the
@@ -67,9 +71,11 @@ func NewServer(cfg Config) (*Server, error) {
 		Sessions: session.NewManager(cfg.Widgets, p, cfg.Logger),
 		pool:     p,
 		lessons:  lessons,
-		static:   newStaticFiles(cfg.Static, cfg.Dev),
+		static:   newStaticFiles(cfg.Static, cfg.Dev || cfg.NoCompression, cfg.Dev),
 		log:      cfg.Logger,
+		compress: !cfg.NoCompression,
 	}
+	s.Sessions.SetCompression(!cfg.NoCompression)
 	s.Echo.HideBanner = true
 	s.Echo.HidePort = true
 	// Slow or idle clients may not hold connections forever. There is no

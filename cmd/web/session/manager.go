@@ -38,7 +38,10 @@ func NewManager(reg *widget.Registry, p *pool.Pool, log *slog.Logger) *Manager {
 		reg: reg, pool: p, log: log, ctx: ctx, cancel: cancel, byToken: map[string]*session{},
 		// CheckOrigin is left nil: gorilla then refuses a browser request
 		// whose Origin host differs from the request's Host (403).
-		upgrader: websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 16384},
+		// EnableCompression negotiates permessage-deflate with clients
+		// that offer it (browsers do): the JSON of heatmaps and graphs
+		// compresses several times over.
+		upgrader: websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 16384, EnableCompression: true},
 	}
 }
 
@@ -66,6 +69,10 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := newSession(m, conn, m.log.With("remote", r.RemoteAddr))
 	s.run()
 }
+
+// SetCompression says whether the upgrade offers permessage-deflate (on
+// by default). Call it before serving.
+func (m *Manager) SetCompression(on bool) { m.upgrader.EnableCompression = on }
 
 // Active returns the number of open sessions.
 func (m *Manager) Active() int { return int(m.active.Load()) }
