@@ -23,6 +23,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Field   string // the option at fault ("heads"), or ""
+	// More are the other faults found with this one: the other bad
+	// options of a configure.
+	More []*Error
 }
 
 // Error returns the message.

@@ -122,6 +122,10 @@ func (t *Table) Defaults() Values {
 // order, Late ones last, so that the first bad one is reported the same
 // way every time; presentational options are skipped. A Seek option (the
 // lab's step) is kept in the result for the exhibit to apply once built.
+//
+// Every bad option is reported at once: the error is the first one, and
+// its More holds the others (each bad option is left at its default while
+// the rest are checked).
 func (t *Table) Configure(opts map[string]string) (Values, *Error) {
 	v := t.Defaults()
 	names := make([]string, 0, len(opts))
@@ -132,17 +136,24 @@ func (t *Table) Configure(opts map[string]string) (Values, *Error) {
 	}
 	slices.Sort(names)
 	slices.SortStableFunc(names, func(a, b string) int { return t.late(a) - t.late(b) })
+	var errs []*Error
 	for _, name := range names {
 		text, e := t.parse(name, opts[name], v)
 		if e != nil {
-			return nil, e
+			errs = append(errs, e)
+			continue
 		}
 		v[name] = text
 	}
-	if t.Combine != nil {
+	if t.Combine != nil && len(errs) == 0 {
 		if e := t.Combine(v, slices.Sorted(slices.Values(names))); e != nil {
-			return nil, e
+			errs = append(errs, e)
 		}
+	}
+	if len(errs) > 0 {
+		first := errs[0]
+		first.More = errs[1:]
+		return nil, first
 	}
 	return v, nil
 }

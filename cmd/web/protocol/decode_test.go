@@ -154,7 +154,7 @@ func TestNewErrorEchoesRequest(t *testing.T) {
 	req := &Request{Type: "step", Widget: "w3", ID: 42}
 	m := NewError(req, Errorf(CodeUnknownWidget, "no widget %q", "w3"))
 	want := ErrorMsg{Header: Header{Type: "error", Widget: "w3", ID: 42}, Request: "step", Code: CodeUnknownWidget, Message: `no widget "w3"`}
-	if *m != want {
+	if !reflect.DeepEqual(*m, want) {
 		t.Errorf("NewError = %+v, want %+v", *m, want)
 	}
 	if m := NewError(nil, Errorf(CodeBadJSON, "x")); m.Widget != "" || m.ID != 0 || m.Request != "" {
@@ -184,5 +184,19 @@ func TestEncodeRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(*got, r) {
 			t.Errorf("Decode(Encode(%+v)) = %+v", r, *got)
 		}
+	}
+}
+
+// TestNewErrorListsEveryFault checks that an error with more faults lists
+// them all in errors, the first one also in code, message and field.
+func TestNewErrorListsEveryFault(t *testing.T) {
+	e := &Error{Code: CodeBadField, Message: "act", Field: "act", More: []*Error{{Code: CodeOutOfRange, Message: "heads", Field: "heads"}}}
+	m := NewError(&Request{Type: TypeConfigure, Widget: "lab", ID: 3}, e)
+	want := []FieldError{{"act", CodeBadField, "act"}, {"heads", CodeOutOfRange, "heads"}}
+	if m.Code != CodeBadField || m.Field != "act" || !reflect.DeepEqual(m.Errors, want) {
+		t.Errorf("NewError = %+v, want the first fault and errors %v", *m, want)
+	}
+	if m := NewError(nil, Errorf(CodeBadJSON, "x")); m.Errors != nil {
+		t.Errorf("NewError of one fault lists errors %v, want none", m.Errors)
 	}
 }

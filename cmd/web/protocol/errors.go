@@ -40,7 +40,8 @@ const (
 type Error struct {
 	Code    Code
 	Message string
-	Field   string // the option or hyperparameter at fault ("heads"), or ""
+	Field   string   // the option or hyperparameter at fault ("heads"), or ""
+	More    []*Error // the other faults found with this one (a configure's other bad options)
 }
 
 // Error returns "code: message".

@@ -105,12 +105,27 @@ type ErrorMsg struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"` // the option at fault, when there is one
+	// Errors lists every fault when a request has several (a configure
+	// with several bad options): the first is Code, Message and Field.
+	Errors []FieldError `json:"errors,omitempty"`
+}
+
+// FieldError is one fault of a request that has several.
+type FieldError struct {
+	Field   string `json:"field,omitempty"`
+	Code    Code   `json:"code"`
+	Message string `json:"message"`
 }
 
 // NewError returns the error message that answers req (which may be partly
 // filled, or nil for an unreadable frame).
 func NewError(req *Request, err *Error) *ErrorMsg {
 	m := &ErrorMsg{Header: Header{Type: TypeError}, Code: err.Code, Message: err.Message, Field: err.Field}
+	if len(err.More) > 0 {
+		for _, e := range append([]*Error{err}, err.More...) {
+			m.Errors = append(m.Errors, FieldError{Field: e.Field, Code: e.Code, Message: e.Message})
+		}
+	}
 	if req != nil {
 		m.Widget, m.ID, m.Request = req.Widget, req.ID, req.Type
 	}
@@ -260,7 +275,9 @@ type Metrics struct {
 	Values  map[string]float64 `json:"values"`  // e.g. "loss", "accuracy"; finite numbers only
 }
 
-// Plot is a chart rendered on the server.
+// Plot is a chart rendered on the server. An empty SVG says that the
+// chart has nothing to show (a rebuilt model has not trained): the page
+// clears it.
 type Plot struct {
 	Header
 	Name string `json:"name"` // e.g. "loss"

@@ -21,8 +21,9 @@ type adapter struct {
 	graph *engine.Graph
 	math  map[int]string
 	// lastView and lastCharts are when training last sent the stepped
-	// view and the charts.
+	// view and the charts; charted names the charts last sent.
 	lastView, lastCharts time.Time
+	charted              map[string]bool
 }
 
 // Adapt returns the factory of kind's widgets.
@@ -192,23 +193,38 @@ func (a *adapter) sendStep(id int64) {
 	}
 }
 
-// sendCharts sends the charts that have something to show.
+// sendCharts sends the charts that have something to show, and an empty
+// plot for each chart sent before that has nothing to show now (a rebuilt
+// model has no training run yet), so that the page clears it.
 func (a *adapter) sendCharts(id int64) {
 	charts, err := a.ex.Charts()
 	if err != nil {
 		a.env.Log.Error("chart", "kind", a.kind.Name(), "err", err)
 	}
+	shown := map[string]bool{}
 	for _, c := range charts {
+		shown[c.Name] = true
 		a.env.Emit(id, &protocol.Plot{Header: protocol.Header{Type: protocol.TypePlot}, Name: c.Name, SVG: string(c.SVG)})
 	}
+	for name := range a.charted {
+		if !shown[name] {
+			a.env.Emit(id, &protocol.Plot{Header: protocol.Header{Type: protocol.TypePlot}, Name: name})
+		}
+	}
+	a.charted = shown
 }
 
-// refusal converts an exhibit's error to the protocol's.
+// refusal converts an exhibit's error, with the others found with it, to
+// the protocol's.
 func refusal(e *exhibit.Error) *protocol.Error {
 	if e == nil {
 		return nil
 	}
-	return &protocol.Error{Code: codes[e.Code], Message: e.Message, Field: e.Field}
+	p := &protocol.Error{Code: codes[e.Code], Message: e.Message, Field: e.Field}
+	for _, m := range e.More {
+		p.More = append(p.More, refusal(m))
+	}
+	return p
 }
 
 // codes maps the exhibits' error codes to the protocol's.

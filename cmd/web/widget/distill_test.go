@@ -50,3 +50,21 @@ func TestDistillSet(t *testing.T) {
 		t.Errorf("set T 0: %v, want out_of_range", e)
 	}
 }
+
+// TestDistillRebuildClearsChart trains the students, changes T, and checks
+// that the rebuild sends an empty loss chart: the old run's curves belong
+// to the old students.
+func TestDistillRebuildClearsChart(t *testing.T) {
+	w, rec := newWidget(t, "distill", map[string]string{"steps": "50"})
+	for !chunk(w) {
+	}
+	if p := plotNamed(rec.take(), "loss"); p == nil || p.SVG == "" {
+		t.Fatalf("loss chart after training = %+v, want one", p)
+	}
+	if e := w.Handle(&protocol.Request{Type: protocol.TypeSet, ID: 7, Name: "T", Value: "5"}); e != nil {
+		t.Fatal(e)
+	}
+	if p := plotNamed(rec.take(), "loss"); p == nil || p.SVG != "" || p.ID != 7 {
+		t.Errorf("loss chart after set T = %+v, want an empty one answering id 7", p)
+	}
+}
