@@ -39,6 +39,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	flags.SetOutput(logOut)
 	addr := flags.String("addr", defaultAddr, "listen address; without it, PORT from the environment gives the port")
 	dev := flags.Bool("dev", false, "serve static/ and content/ from disk and reload lessons on every request")
+	var allowHosts []string
+	flags.Func("allow-host", "a host name the server answers to, besides localhost and the addresses it listens on (repeat, or comma-separate; * for any); for a name in front of a proxy", func(v string) error {
+		for _, h := range strings.Split(v, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				allowHosts = append(allowHosts, h)
+			}
+		}
+		return nil
+	})
+	proxy := flags.Bool("proxy", false, "trust X-Forwarded-Proto from a TLS-terminating proxy for the same-origin checks")
 	compress := flags.Bool("compress", true, "compress pages, static files (brotli or gzip) and websocket messages (permessage-deflate); turn off behind a proxy that compresses")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -52,7 +62,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	if *dev {
 		staticFS, contentFS = os.DirFS("static"), os.DirFS("content")
 	}
-	srv, err := NewServer(Config{Static: staticFS, Content: contentFS, Dev: *dev, Logger: log, NoCompression: !*compress})
+	srv, err := NewServer(Config{
+		Static: staticFS, Content: contentFS, Dev: *dev, Logger: log, NoCompression: !*compress, TrustProxy: *proxy,
+		AllowHosts: append(allowHosts, listenHosts(listen)...),
+	})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	}))
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
+	e.Use(hostGuard(s.allowHosts))
 
 	pages := []string{http.MethodGet, http.MethodHead}
 	// The pages are rendered per request: they are gzipped as they go out.
@@ -34,7 +35,7 @@ func (s *Server) routes() {
 	e.Match(pages, "/healthz", s.healthz)
 	e.Match(pages, "/static/*", s.static.serve)
 	e.GET("/ws", s.websocket)
-	e.POST(protocol.UploadPath, newWeightsHandler(s.Sessions, s.log).upload)
+	e.POST(protocol.UploadPath, newWeightsHandler(s.Sessions, s.log, s.trustProxy).upload)
 	// Anything else is echo's ErrNotFound (or ErrMethodNotAllowed), which
 	// handleError turns into a friendly page.
 }

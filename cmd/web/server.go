@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -36,17 +37,27 @@ type Config struct {
 	// NoCompression turns off the compression of pages, static files and
 	// websocket messages (for a proxy that compresses, or to measure).
 	NoCompression bool
+	// TrustProxy takes a request's scheme from X-Forwarded-Proto, for the
+	// same-origin checks behind a TLS-terminating proxy.
+	TrustProxy bool
+	// AllowHosts are the names a request's Host may have, besides the
+	// loopback names and the addresses the server listens on (which the
+	// caller adds); "*" allows any. Other requests are refused (421), so
+	// that a DNS-rebinding page cannot reach the server.
+	AllowHosts []string
 }
 
 // Server is the Echo app with its websocket sessions.
 type Server struct {
-	Echo     *echo.Echo
-	Sessions *session.Manager
-	pool     *pool.Pool
-	lessons  *lessonStore
-	static   *staticFiles
-	log      *slog.Logger
-	compress bool // gzip the pages
+	Echo       *echo.Echo
+	Sessions   *session.Manager
+	pool       *pool.Pool
+	lessons    *lessonStore
+	static     *staticFiles
+	log        *slog.Logger
+	compress   bool // gzip the pages
+	trustProxy bool
+	allowHosts []string // see Config.AllowHosts
 }
 
 // NewServer loads the lessons (a broken lesson is an error here, not at the
@@ -73,9 +84,10 @@ func NewServer(cfg Config) (*Server, error) {
 		lessons:  lessons,
 		static:   newStaticFiles(cfg.Static, cfg.Dev || cfg.NoCompression, cfg.Dev),
 		log:      cfg.Logger,
-		compress: !cfg.NoCompression,
+		compress: !cfg.NoCompression, trustProxy: cfg.TrustProxy,
+		allowHosts: append(slices.Clone(loopbackHosts), cfg.AllowHosts...),
 	}
-	s.Sessions.SetCompression(!cfg.NoCompression)
+	s.Sessions.SetOptions(session.Options{Compression: !cfg.NoCompression, TrustProxy: cfg.TrustProxy})
 	s.Echo.HideBanner = true
 	s.Echo.HidePort = true
 	// Slow or idle clients may not hold connections forever. There is no

@@ -20,7 +20,9 @@ import (
 // newTestServer is the real app on the embedded assets and lessons.
 func newTestServer(t *testing.T) *Server {
 	t.Helper()
-	s, err := NewServer(Config{Static: static.FS, Content: content.FS})
+	// httptest.NewRequest sends Host example.com: the test server answers
+	// to it, as a deployment answers to its own name.
+	s, err := NewServer(Config{Static: static.FS, Content: content.FS, AllowHosts: []string{"example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +203,7 @@ func lessonFS() fstest.MapFS {
 // TestLessonHandler calls the handler directly, as echo's tests do, and
 // checks the navigation between neighbours and the widget placeholder.
 func TestLessonHandler(t *testing.T) {
-	s, err := NewServer(Config{Static: static.FS, Content: lessonFS()})
+	s, err := NewServer(Config{Static: static.FS, Content: lessonFS(), AllowHosts: []string{"example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +264,7 @@ func TestLessonHandler(t *testing.T) {
 func TestDevReload(t *testing.T) {
 	for _, dev := range []bool{false, true} {
 		fsys := lessonFS()
-		s, err := NewServer(Config{Static: static.FS, Content: fsys, Dev: dev})
+		s, err := NewServer(Config{Static: static.FS, Content: fsys, Dev: dev, AllowHosts: []string{"example.com"}})
 		if err != nil {
 			t.Fatal(err)
 		}

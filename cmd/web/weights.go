@@ -3,16 +3,20 @@ package main
 import (
 	"errors"
 	"log/slog"
+	"maps"
+	"math"
 	"mime"
+	"net"
 	"net/http"
-	"net/url"
-	"strings"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/cmd/web/session"
+	"stepgraph/engine"
 	"stepgraph/engine/safetensors"
 )
 
@@ -21,7 +25,10 @@ import (
 const (
 	// maxUploads is how many uploads are read and parsed at once. A file
 	// may take a few times protocol.MaxUploadBytes of memory while it is
-	// parsed; the others wait for a slot.
+	// parsed; the others wait for a slot. An upload takes a slot only once
+	// its session token names an open connection, and one client address
+	// holds at most protocol.MaxUploadsPerIP slots: so slow senders, with
+	// made-up tokens or not, cannot keep the others' uploads out.
 	maxUploads = 4
 	// uploadReadWait bounds the time to receive one upload's body, so a
 	// client that sends slowly cannot hold a slot for long. A file of the
@@ -33,13 +40,17 @@ const (
 // .safetensors file as the body, loaded into a widget of an open
 // connection. docs/protocol.md ("Weights upload") documents it.
 type weightsHandler struct {
-	sessions *session.Manager
-	log      *slog.Logger
-	slots    chan struct{} // one token per upload being read and loaded
+	sessions   *session.Manager
+	log        *slog.Logger
+	trustProxy bool          // for the same-origin check
+	slots      chan struct{} // one token per upload being read and loaded
+
+	mu   sync.Mutex
+	byIP map[string]int // uploads of each client address being read
 }
 
-func newWeightsHandler(sessions *session.Manager, log *slog.Logger) *weightsHandler {
-	return &weightsHandler{sessions: sessions, log: log, slots: make(chan struct{}, maxUploads)}
+func newWeightsHandler(sessions *session.Manager, log *slog.Logger, trustProxy bool) *weightsHandler {
+	return &weightsHandler{sessions: sessions, log: log, trustProxy: trustProxy, slots: make(chan struct{}, maxUploads), byIP: map[string]int{}}
 }
 
 // uploadStatus is the HTTP status of each refusal.
@@ -50,6 +61,7 @@ var uploadStatus = map[protocol.Code]int{
 	protocol.CodeUnknownSession: http.StatusNotFound,
 	protocol.CodeUnknownWidget:  http.StatusNotFound,
 	protocol.CodeBusy:           http.StatusConflict,
+	protocol.CodeTooManyUploads: http.StatusTooManyRequests,
 	protocol.CodeTooLarge:       http.StatusRequestEntityTooLarge,
 	protocol.CodeBadMediaType:   http.StatusUnsupportedMediaType,
 	protocol.CodeBadWeights:     http.StatusUnprocessableEntity,
@@ -62,7 +74,7 @@ var uploadStatus = map[protocol.Code]int{
 // into the widget. Every answer is JSON: protocol.UploadAnswer.
 func (h *weightsHandler) upload(c echo.Context) error {
 	req := c.Request()
-	if !sameOrigin(req) {
+	if !session.SameOrigin(req, h.trustProxy) {
 		return h.refuse(c, protocol.Errorf(protocol.CodeCrossOrigin, "uploads come from the page's own origin, not from %s", req.Header.Get("Origin")))
 	}
 	if mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type")); err != nil || mt != protocol.UploadMediaType {
@@ -75,6 +87,14 @@ func (h *weightsHandler) upload(c echo.Context) error {
 	if req.ContentLength > protocol.MaxUploadBytes {
 		return h.refuse(c, tooLarge())
 	}
+	if !h.sessions.Open(token) {
+		return h.refuse(c, protocol.Errorf(protocol.CodeUnknownSession, "no open connection has this session token; reload the page"))
+	}
+	ip := clientIP(req)
+	if !h.enter(ip) {
+		return h.refuse(c, protocol.Errorf(protocol.CodeTooManyUploads, "%d uploads from %s are being read already; send one at a time", protocol.MaxUploadsPerIP, ip))
+	}
+	defer h.leave(ip)
 	select {
 	case h.slots <- struct{}{}:
 		defer func() { <-h.slots }()
@@ -104,6 +124,9 @@ func (h *weightsHandler) upload(c echo.Context) error {
 		// shape or dtype.
 		return h.refuse(c, protocol.Errorf(protocol.CodeBadFile, "not a readable .safetensors file: %v", err))
 	}
+	if perr := finite(tensors); perr != nil {
+		return h.refuse(c, perr)
+	}
 	if perr := h.sessions.LoadWeights(token, id, tensors); perr != nil {
 		return h.refuse(c, perr)
 	}
@@ -128,17 +151,46 @@ func (h *weightsHandler) refuse(c echo.Context, e *protocol.Error) error {
 	return c.JSON(status, protocol.UploadAnswer{Code: e.Code, Error: e.Message})
 }
 
-// sameOrigin reports whether the request comes from a page of this server:
-// it has no Origin header (not a browser), or its Origin names the host
-// the request was sent to. It is the rule the websocket upgrade applies.
-func sameOrigin(r *http.Request) bool {
-	origin := r.Header["Origin"]
-	if len(origin) == 0 {
-		return true
-	}
-	u, err := url.Parse(origin[0])
-	if err != nil {
+// enter counts one more upload from ip, unless it has
+// protocol.MaxUploadsPerIP already.
+func (h *weightsHandler) enter(ip string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.byIP[ip] >= protocol.MaxUploadsPerIP {
 		return false
 	}
-	return strings.EqualFold(u.Host, r.Host)
+	h.byIP[ip]++
+	return true
+}
+
+// leave counts an upload from ip as done.
+func (h *weightsHandler) leave(ip string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.byIP[ip]--; h.byIP[ip] <= 0 {
+		delete(h.byIP, ip)
+	}
+}
+
+// clientIP returns the address a request came from, without its port.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// finite refuses weights with a NaN or an infinity, naming the first
+// tensor (in name order) that has one: training from them would only
+// spread it.
+func finite(tensors map[string]*engine.Tensor) *protocol.Error {
+	for _, name := range slices.Sorted(maps.Keys(tensors)) {
+		for i, v := range tensors[name].Data {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return protocol.Errorf(protocol.CodeBadWeights, "tensor %q holds %v at index %d: weights must be finite numbers", name, v, i)
+			}
+		}
+	}
+	return nil
 }

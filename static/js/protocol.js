@@ -59,6 +59,7 @@ export const ErrorCode = Object.freeze({
   BAD_FILE: "bad_file",
   UNKNOWN_SESSION: "unknown_session",
   BAD_WEIGHTS: "bad_weights",
+  TOO_MANY_UPLOADS: "too_many_uploads",
 });
 
 /** The limits of version 1; hello repeats them. */
@@ -74,6 +75,9 @@ export const Limits = Object.freeze({
   maxQueuedMessages: 256,
   maxQueuedBytes: 8388608, // 8 MiB of messages may wait for a slow client
   maxUploadBytes: 16777216, // 16 MiB: the largest weights file an upload may send
+  maxUploadsPerIp: 1, // uploads of one address read at once
+  maxTrainRate: 1000, // training steps a second a train request may ask for; 0 is full speed
+  maxRunSteps: 100000, // the longest run of training a request may ask for
 });
 
 export const Dir = Object.freeze({ FORWARD: "forward", BACKWARD: "backward" });

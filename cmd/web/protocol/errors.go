@@ -28,12 +28,13 @@ const (
 // rather than the socket. It also uses unknown_widget, missing_field, busy,
 // unsupported and internal.
 const (
-	CodeCrossOrigin    Code = "cross_origin"    // the Origin header names another host
-	CodeBadMediaType   Code = "bad_media_type"  // the body is not application/octet-stream
-	CodeTooLarge       Code = "too_large"       // the body is longer than MaxUploadBytes
-	CodeBadFile        Code = "bad_file"        // the body is not a readable .safetensors file
-	CodeUnknownSession Code = "unknown_session" // no open connection has this session token
-	CodeBadWeights     Code = "bad_weights"     // the tensors' names or shapes do not fit the model
+	CodeCrossOrigin    Code = "cross_origin"     // the Origin header names another host
+	CodeBadMediaType   Code = "bad_media_type"   // the body is not application/octet-stream
+	CodeTooLarge       Code = "too_large"        // the body is longer than MaxUploadBytes
+	CodeBadFile        Code = "bad_file"         // the body is not a readable .safetensors file
+	CodeUnknownSession Code = "unknown_session"  // no open connection has this session token
+	CodeBadWeights     Code = "bad_weights"      // the tensors' names or shapes do not fit the model, or a value is not finite
+	CodeTooManyUploads Code = "too_many_uploads" // MaxUploadsPerIP uploads of the client's address are being read
 )
 
 // Error is a request the server refuses, with the code and a reason.

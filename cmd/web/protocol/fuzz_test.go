@@ -10,7 +10,7 @@ var allCodes = []Code{
 	CodeBadJSON, CodeUnknownType, CodeMissingField, CodeBadField, CodeOutOfRange,
 	CodeUnknownWidget, CodeUnknownKind, CodeTooManyWidgets, CodeUnknownParam,
 	CodeUnknownNode, CodeBusy, CodeUnsupported, CodeTooManyRequests, CodeInternal,
-	CodeCrossOrigin, CodeBadMediaType, CodeTooLarge, CodeBadFile, CodeUnknownSession, CodeBadWeights,
+	CodeCrossOrigin, CodeBadMediaType, CodeTooLarge, CodeBadFile, CodeUnknownSession, CodeBadWeights, CodeTooManyUploads,
 }
 
 // FuzzDecode checks that Decode never panics, that what it accepts is

@@ -37,6 +37,9 @@ const (
 	// behind is disconnected (1008), so clients that do not read cannot
 	// grow the server's memory past this each.
 	MaxQueuedBytes = 8 << 20
+	// MaxUploadsPerIP is how many weights uploads of one client address
+	// are read at once; one more is refused with 429.
+	MaxUploadsPerIP = 1
 	// MaxTrainRate is the largest rate of a train request, in training
 	// steps a second; 0 is full speed.
 	MaxTrainRate = 1000
@@ -63,6 +66,9 @@ type Limits struct {
 	MaxQueuedMessages  int   `json:"maxQueuedMessages"`
 	MaxQueuedBytes     int   `json:"maxQueuedBytes"`
 	MaxUploadBytes     int   `json:"maxUploadBytes"`
+	MaxUploadsPerIP    int   `json:"maxUploadsPerIp"`
+	MaxTrainRate       int   `json:"maxTrainRate"`
+	MaxRunSteps        int   `json:"maxRunSteps"`
 }
 
 // CurrentLimits returns the limits of this version.
@@ -79,5 +85,8 @@ func CurrentLimits() Limits {
 		MaxQueuedMessages:  MaxQueuedMessages,
 		MaxQueuedBytes:     MaxQueuedBytes,
 		MaxUploadBytes:     MaxUploadBytes,
+		MaxUploadsPerIP:    MaxUploadsPerIP,
+		MaxTrainRate:       MaxTrainRate,
+		MaxRunSteps:        MaxRunSteps,
 	}
 }

@@ -19,6 +19,7 @@ type Manager struct {
 	pool     *pool.Pool
 	log      *slog.Logger
 	upgrader websocket.Upgrader
+	opts     Options
 
 	ctx    context.Context // canceled by Shutdown: every session ends
 	cancel context.CancelFunc
@@ -34,15 +35,36 @@ type Manager struct {
 // run heavy work on p.
 func NewManager(reg *widget.Registry, p *pool.Pool, log *slog.Logger) *Manager {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Manager{
+	m := &Manager{
 		reg: reg, pool: p, log: log, ctx: ctx, cancel: cancel, byToken: map[string]*session{},
-		// CheckOrigin is left nil: gorilla then refuses a browser request
-		// whose Origin host differs from the request's Host (403).
 		// EnableCompression negotiates permessage-deflate with clients
 		// that offer it (browsers do): the JSON of heatmaps and graphs
 		// compresses several times over.
 		upgrader: websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 16384, EnableCompression: true},
 	}
+	// An upgrade whose Origin differs from the page's own, in scheme, host
+	// or port, is refused (403). gorilla's own check compares hosts only.
+	m.upgrader.CheckOrigin = func(r *http.Request) bool { return SameOrigin(r, m.opts.TrustProxy) }
+	m.SetOptions(DefaultOptions())
+	return m
+}
+
+// Options are the settings of a Manager that a server's flags choose.
+type Options struct {
+	// Compression offers permessage-deflate on the upgrade.
+	Compression bool
+	// TrustProxy takes the scheme of a request from X-Forwarded-Proto, as
+	// a TLS-terminating proxy in front of the server sets it.
+	TrustProxy bool
+}
+
+// DefaultOptions are the options of a new Manager.
+func DefaultOptions() Options { return Options{Compression: true} }
+
+// SetOptions changes the manager's options. Call it before serving.
+func (m *Manager) SetOptions(o Options) {
+	m.opts = o
+	m.upgrader.EnableCompression = o.Compression
 }
 
 // ServeHTTP upgrades the request to a websocket and serves it until the
@@ -69,10 +91,6 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := newSession(m, conn, m.log.With("remote", r.RemoteAddr))
 	s.run()
 }
-
-// SetCompression says whether the upgrade offers permessage-deflate (on
-// by default). Call it before serving.
-func (m *Manager) SetCompression(on bool) { m.upgrader.EnableCompression = on }
 
 // Active returns the number of open sessions.
 func (m *Manager) Active() int { return int(m.active.Load()) }

@@ -37,3 +37,6 @@ func (m *Manager) lookup(token string) *session {
 	defer m.mu.Unlock()
 	return m.byToken[token]
 }
+
+// Open reports whether token names an open connection.
+func (m *Manager) Open(token string) bool { return m.lookup(token) != nil }
