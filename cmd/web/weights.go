@@ -6,7 +6,6 @@ import (
 	"maps"
 	"math"
 	"mime"
-	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -90,7 +89,7 @@ func (h *weightsHandler) upload(c echo.Context) error {
 	if !h.sessions.Open(token) {
 		return h.refuse(c, protocol.Errorf(protocol.CodeUnknownSession, "no open connection has this session token; reload the page"))
 	}
-	ip := clientIP(req)
+	ip := session.ClientIP(req, h.trustProxy)
 	if !h.enter(ip) {
 		return h.refuse(c, protocol.Errorf(protocol.CodeTooManyUploads, "%d uploads from %s are being read already; send one at a time", protocol.MaxUploadsPerIP, ip))
 	}
@@ -170,15 +169,6 @@ func (h *weightsHandler) leave(ip string) {
 	if h.byIP[ip]--; h.byIP[ip] <= 0 {
 		delete(h.byIP, ip)
 	}
-}
-
-// clientIP returns the address a request came from, without its port.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // finite refuses weights with a NaN or an infinity, naming the first

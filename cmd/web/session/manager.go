@@ -88,7 +88,7 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	m.active.Add(1)
 	defer m.active.Add(-1)
-	s := newSession(m, conn, m.log.With("remote", r.RemoteAddr))
+	s := newSession(m, conn, ClientIP(r, m.opts.TrustProxy), m.log.With("remote", r.RemoteAddr))
 	s.run()
 }
 

@@ -59,3 +59,18 @@ func HostName(hostport string) string {
 	host, _ := splitHostPort(hostport, "")
 	return strings.ToLower(host)
 }
+
+// ClientIP returns the address a request came from, without its port:
+// with trustProxy, the last address a proxy added to X-Forwarded-For (the
+// client as the proxy saw it), else the peer's.
+func ClientIP(r *http.Request, trustProxy bool) string {
+	if f := r.Header.Get("X-Forwarded-For"); trustProxy && f != "" {
+		parts := strings.Split(f, ",")
+		return strings.TrimSpace(parts[len(parts)-1])
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"stepgraph/cmd/web/pool"
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/cmd/web/widget"
 )
@@ -22,6 +23,7 @@ type session struct {
 	log   *slog.Logger
 	out   *outbox
 	token string // sent in hello; names the connection in a weights upload
+	owner pool.Owner // the connection on the pool's training lane
 
 	ctx    context.Context // ends when the connection ends
 	cancel context.CancelFunc
@@ -55,10 +57,12 @@ type entry struct {
 	cancel context.CancelFunc
 }
 
-func newSession(m *Manager, conn *websocket.Conn, log *slog.Logger) *session {
+func newSession(m *Manager, conn *websocket.Conn, ip string, log *slog.Logger) *session {
 	ctx, cancel := context.WithCancel(m.ctx)
+	token := newToken()
 	return &session{
-		m: m, conn: conn, log: log, out: newOutbox(protocol.MaxQueuedMessages, protocol.MaxQueuedBytes), token: newToken(),
+		m: m, conn: conn, log: log, out: newOutbox(protocol.MaxQueuedMessages, protocol.MaxQueuedBytes), token: token,
+		owner: pool.Owner{IP: ip, Conn: token},
 		ctx: ctx, cancel: cancel, widgets: map[string]*entry{}, requests: make(chan *protocol.Request, protocol.MaxPendingRequests),
 	}
 }
@@ -174,7 +178,7 @@ func (s *session) configure(req *protocol.Request) *protocol.Error {
 		return protocol.Errorf(protocol.CodeTooManyWidgets, "at most %d widgets per connection", protocol.MaxWidgets)
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	env := widget.Env{Ctx: ctx, Emit: s.emitter(ctx, req.Widget), Go: s.spawn, Pool: s.m.pool, Log: s.log.With("widget", req.Widget)}
+	env := widget.Env{Ctx: ctx, Emit: s.emitter(ctx, req.Widget), Go: s.spawn, Pool: s.m.pool, Owner: s.owner, Log: s.log.With("widget", req.Widget)}
 	var w widget.Widget
 	var perr *protocol.Error
 	ran, failed := s.onPool(func() {

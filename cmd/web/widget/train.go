@@ -56,32 +56,26 @@ func pace(rate int) (steps int, tick time.Duration) {
 	return (rate + fastRate - 1) / fastRate, fastTick
 }
 
-// startTrainer starts the loop at rate. chunk runs on a pool worker with
-// the most steps it may run and returns true when training is finished.
-// If the session is closing, the loop does not start and the trainer is
-// already done.
+// startTrainer starts the loop at rate: chunk after chunk on the pool's
+// training lane, as the session's owner, so that trainers share the
+// workers fairly. chunk runs on a worker with the most steps it may run
+// and returns true when training is finished. If the session is closing,
+// the loop does not start and the trainer is already done.
 func startTrainer(env Env, chunk func(steps int, rate int) (finished bool), stepsWhileTraining bool, rate int) *trainer {
 	ctx, cancel := context.WithCancel(env.Ctx)
 	t := &trainer{cancel: cancel, done: make(chan struct{}), stepsWhileTraining: stepsWhileTraining}
 	t.rate.Store(int64(rate))
 	started := env.Go(func() {
 		defer close(t.done)
-		for ctx.Err() == nil {
+		env.Pool.Loop(ctx, env.Owner, func() (bool, time.Time) {
 			rate := int(t.rate.Load())
 			steps, tick := pace(rate)
 			next := time.Now().Add(tick)
-			finished := false
-			if err := env.Pool.Do(ctx, func() { finished = safeChunk(env, func() bool { return chunk(steps, rate) }) }); err != nil || finished {
-				return
+			if safeChunk(env, func() bool { return chunk(steps, rate) }) {
+				return false, time.Time{}
 			}
-			if wait := time.Until(next); wait > 0 {
-				select {
-				case <-time.After(wait):
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
+			return true, next
+		})
 	})
 	if !started {
 		cancel()

@@ -42,6 +42,9 @@ type Env struct {
 	// Pool is the worker pool every session shares; background work (a
 	// training loop) runs its heavy parts through it.
 	Pool *pool.Pool
+	// Owner names the session on the pool's training lane (its client's
+	// address and its connection), so that trainers share it fairly.
+	Owner pool.Owner
 	// Log is the session's logger.
 	Log *slog.Logger
 }
