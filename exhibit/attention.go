@@ -73,7 +73,7 @@ type Attention struct {
 	layout task.Layout
 	model  *transformer.Model
 	step   *Stepping
-	drawn  viz.Layout
+	drawn  *Drawing
 	batch  task.Batch // the one sequence of the stepped graph
 	trainG *engine.Graph
 	opt    optim.Optimizer
@@ -119,7 +119,7 @@ func (a *Attention) build(v Values) *Error {
 	if e != nil {
 		return e
 	}
-	graphs, e := buildGraphs(func(rows int) (*engine.Graph, error) { return model.Build(rows, layout.T, layout.TSrc) }, 1, attnTrainBatch)
+	graphs, e := buildGraphs(func(rows int) (*engine.Graph, error) { return model.Build(rows, layout.T, layout.TSrc) }, 1)
 	if e != nil {
 		return e
 	}
@@ -130,9 +130,9 @@ func (a *Attention) build(v Values) *Error {
 	a.rng = engine.NewMulberry32(v.Seed("seed") + 1)
 	a.batch = layout.Batch(a.rng, 1)
 	task.Fill(graphs[0], a.batch)
-	a.values, a.layout, a.model, a.trainG, a.opt = v, layout, model, graphs[1], opt
+	a.values, a.layout, a.model, a.trainG, a.opt = v, layout, model, nil, opt
 	a.step = NewStepping(graphs[0])
-	a.drawn = viz.LayoutGraph(graphs[0], viz.Options{})
+	a.drawn = drawingOf(graphs[0], nil)
 	a.budget = budget{run: attnMaxSteps}
 	a.history = []viz.Series{{Name: "loss"}, {Name: "accuracy"}}
 	a.sum, a.n = [2]float64{}, 0
@@ -143,6 +143,13 @@ func (a *Attention) build(v Values) *Error {
 // batch of attnTrainBatch sequences from the exhibit's stream. It returns
 // the loss and the token accuracy of the forward pass, before the update.
 func (a *Attention) TrainStep() (loss, acc float64) {
+	if a.trainG == nil { // built on first use: a widget that is only stepped stays small
+		g, err := a.model.Build(attnTrainBatch, a.layout.T, a.layout.TSrc)
+		if err != nil {
+			panic("exhibit: " + err.Error()) // the stepped graph of the same model was built
+		}
+		a.trainG = g
+	}
 	b := a.layout.Batch(a.rng, attnTrainBatch)
 	task.Fill(a.trainG, b)
 	loss = optim.TrainStep(a.trainG, a.opt)
@@ -162,8 +169,8 @@ func (a *Attention) Values() Values { return a.values }
 // Stepping implements Exhibit.
 func (a *Attention) Stepping() *Stepping { return a.step }
 
-// Layout implements Exhibit.
-func (a *Attention) Layout() viz.Layout { return a.drawn }
+// Drawing implements Exhibit.
+func (a *Attention) Drawing() *Drawing { return a.drawn }
 
 // Apply implements Exhibit: lr gives a new optimizer, every other option a
 // new model.

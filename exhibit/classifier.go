@@ -13,17 +13,19 @@ import (
 // with its metrics and charts. A kind embeds a classifier and tells it,
 // through classifierKind, how to build its model and what more to show.
 type classifier struct {
-	kind  classifierKind
-	every int // training steps between two points of the charts
+	kind     classifierKind
+	kindName string // "mlp", "cnn": the kind, for the keys of shared values
+	every    int    // training steps between two points of the charts
 	budget
 
 	values  Values
 	step    *Stepping
-	layout  viz.Layout
+	drawn   *Drawing
 	train   *data.Set
 	test    *data.Set
-	trainG  *engine.Graph // one training batch; shares the model's parameters
-	evalG   *engine.Graph // scores the data sets; shares them too
+	trainG  *lazyGraph // one training batch; shares the model's parameters
+	evalG   *lazyGraph // scores the data sets; shares them too
+	fresh   bool       // the weights are the seed's, untrained
 	opt     optim.Optimizer
 	rng     *engine.Mulberry32 // draws the training batches
 	history []viz.Series       // loss, train and held-out accuracy every `every` steps
@@ -87,19 +89,52 @@ func (c *classifier) configure(v Values) *Error {
 
 // load takes a new model from the kind's build: the stepped graph g, the
 // training and evaluation graphs and the data. Training starts over.
-func (c *classifier) load(v Values, g, trainG, evalG *engine.Graph, train, test *data.Set) *Error {
+func (c *classifier) load(v Values, g *engine.Graph, trainG, evalG *lazyGraph, train, test *data.Set) *Error {
 	opt, e := newOptimizer(v.Str("optimizer"), v.Float("lr"))
 	if e != nil {
 		return e
 	}
 	c.step, c.trainG, c.evalG, c.train, c.test, c.opt = NewStepping(g), trainG, evalG, train, test, opt
-	c.layout = viz.LayoutGraph(g, viz.Options{})
+	c.fresh = true
+	c.drawn = drawingOf(g, nil)
 	c.rng = engine.NewMulberry32(v.Seed("seed") + 1)
 	c.budget = budget{run: c.run}
 	c.loss, c.losses = 0, 0
 	c.history = []viz.Series{{Name: "loss"}, {Name: "train accuracy"}, {Name: "held-out accuracy"}}
 	return nil
 }
+
+// lazyGraph is a graph built on first use, so that an exhibit that is
+// only stepped holds none of its training and scoring graphs, many times
+// the size of the stepped one.
+type lazyGraph struct {
+	build func() (*engine.Graph, error)
+	g     *engine.Graph
+}
+
+// lazy returns the lazy graph of build for batch rows.
+func lazy(build func(batch int) (*engine.Graph, error), batch int) *lazyGraph {
+	return &lazyGraph{build: func() (*engine.Graph, error) { return build(batch) }}
+}
+
+// get returns the graph, building it on first use. The stepped graph of
+// the same model was built, so this cannot fail.
+func (l *lazyGraph) get() *engine.Graph {
+	if l.g == nil {
+		g, err := l.build()
+		if err != nil {
+			panic("exhibit: " + err.Error())
+		}
+		l.g = g
+	}
+	return l.g
+}
+
+// built reports whether the graph was built.
+func (l *lazyGraph) built() bool { return l.g != nil }
+
+// drop forgets the graph, for the garbage collector.
+func (l *lazyGraph) drop() { l.g = nil }
 
 // buildGraphs calls a model's Build once per batch size, for the graphs a
 // kind's build hands to load.
@@ -120,8 +155,8 @@ func (c *classifier) Values() Values { return c.values }
 // Stepping implements Exhibit.
 func (c *classifier) Stepping() *Stepping { return c.step }
 
-// Layout implements Exhibit.
-func (c *classifier) Layout() viz.Layout { return c.layout }
+// Drawing implements Exhibit.
+func (c *classifier) Drawing() *Drawing { return c.drawn }
 
 // Axes implements Axed.
 func (c *classifier) Axes(n *engine.Node) (rows, cols Axis) { return classifierAxes(n, c.train.Names) }

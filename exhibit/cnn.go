@@ -75,7 +75,7 @@ func (c *CNN) Model() *cnn.Model { return c.model }
 // NewCNN builds the cnn exhibit of v, options checked by CNNOptions.
 func NewCNN(v Values) (Exhibit, *Error) {
 	c := &CNN{}
-	c.classifier = &classifier{kind: c, every: 10, budget: budget{run: CNNMaxSteps}}
+	c.classifier = &classifier{kind: c, kindName: "cnn", every: 10, budget: budget{run: CNNMaxSteps}}
 	if e := c.configure(v); e != nil {
 		return nil, e
 	}
@@ -104,11 +104,11 @@ func (c *CNN) build(v Values) *Error {
 	if err != nil {
 		return outOfRange(err)
 	}
-	graphs, e := buildGraphs(model.Build, 1, cnnTrainBatch, cnnEvalBatch)
+	graphs, e := buildGraphs(model.Build, 1)
 	if e != nil {
 		return e
 	}
-	if e := c.load(v, graphs[0], graphs[1], graphs[2], train, test); e != nil {
+	if e := c.load(v, graphs[0], lazy(model.Build, cnnTrainBatch), lazy(model.Build, cnnEvalBatch), train, test); e != nil {
 		return e
 	}
 	c.model = model

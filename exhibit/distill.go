@@ -5,7 +5,6 @@ import (
 
 	"stepgraph/engine/distill"
 	"stepgraph/engine/mlp"
-	"stepgraph/viz"
 )
 
 // Bounds of the distill exhibit's options.
@@ -39,12 +38,12 @@ type Distill struct {
 	teacher *distillTeacher // trained for the seed
 	lab     *distillLab     // the two students and their record
 	step    *Stepping       // the distillation graph of the taught student
-	drawn   viz.Layout
+	drawn   *Drawing
 }
 
 // NewDistill builds the distill exhibit of v, options checked by
 // DistillOptions. It trains the teacher, unless one of the same seed is
-// cached (see seedCache).
+// cached (see memo).
 func NewDistill(v Values) (Exhibit, *Error) {
 	d := &Distill{}
 	if e := d.Apply(v, Retrain); e != nil {
@@ -66,7 +65,7 @@ func (d *Distill) Apply(v Values, effect Effect) *Error {
 	}
 	d.values, d.teacher, d.lab = v, t, lab
 	d.step = NewStepping(lab.stepped)
-	d.drawn = viz.LayoutGraph(lab.stepped, viz.Options{})
+	d.drawn = drawingOf(lab.stepped, nil)
 	return nil
 }
 
@@ -82,8 +81,8 @@ func (d *Distill) Values() Values { return d.values }
 // Stepping implements Exhibit.
 func (d *Distill) Stepping() *Stepping { return d.step }
 
-// Layout implements Exhibit.
-func (d *Distill) Layout() viz.Layout { return d.drawn }
+// Drawing implements Exhibit.
+func (d *Distill) Drawing() *Drawing { return d.drawn }
 
 // Views implements Exhibit: nothing beyond the graph.
 func (d *Distill) Views() []View { return nil }

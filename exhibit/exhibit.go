@@ -15,8 +15,9 @@ type Exhibit interface {
 	Values() Values
 	// Stepping returns the cursor over the stepped graph.
 	Stepping() *Stepping
-	// Layout returns the drawing of the stepped graph.
-	Layout() viz.Layout
+	// Drawing returns the drawing of the stepped graph, shared with every
+	// exhibit whose graph has the same structure.
+	Drawing() *Drawing
 	// Apply makes a change of options that the kind's table checked: next
 	// holds every option, effect says what the change needs. On error
 	// nothing changes.

@@ -8,7 +8,6 @@ import (
 	"stepgraph/engine/optim"
 	"stepgraph/engine/task"
 	"stepgraph/engine/transformer"
-	"stepgraph/viz"
 )
 
 // Lab is the lab: a whole transformer on one screen. It steps a
@@ -19,9 +18,10 @@ type Lab struct {
 	values Values
 	lm     *labModel
 	step   *Stepping
-	drawn  viz.Layout // the graph as drawn, with the folded scopes
+	drawn  *Drawing // the graph as drawn, with the folded scopes
 	opt    optim.Optimizer
 	run    *labRun
+	fresh  bool // the weights are the seed's, untrained
 }
 
 // NewLab builds the lab of v, options checked by LabOptions; a "step"
@@ -58,6 +58,7 @@ func (l *Lab) build(v Values) *Error {
 	l.values, l.lm, l.opt = v, lm, opt
 	l.step = NewStepping(lm.g)
 	l.run = newLabRun(v.Seed("seed"))
+	l.fresh = true
 	l.relayout()
 	return nil
 }
@@ -68,7 +69,7 @@ func (l *Lab) relayout() {
 	if s := l.values.Str("collapsed"); s != "" {
 		folded = splitComma(s)
 	}
-	l.drawn = viz.LayoutGraph(l.lm.g, viz.Options{Collapsed: folded})
+	l.drawn = drawingOf(l.lm.g, folded)
 }
 
 // seekOption moves the cursor to the "step" option's index.
@@ -86,8 +87,8 @@ func (l *Lab) Values() Values { return l.values }
 // Stepping implements Exhibit.
 func (l *Lab) Stepping() *Stepping { return l.step }
 
-// Layout implements Exhibit.
-func (l *Lab) Layout() viz.Layout { return l.drawn }
+// Drawing implements Exhibit.
+func (l *Lab) Drawing() *Drawing { return l.drawn }
 
 // Apply implements Exhibit. A rebuild keeps the cursor's place in the
 // timeline (see carryCursor), so the attention maps of a run that had
@@ -179,6 +180,7 @@ func (l *Lab) LoadWeights(tensors map[string]*engine.Tensor) *Error {
 	}
 	l.opt = opt
 	l.run = newLabRun(l.values.Seed("seed"))
+	l.fresh = false
 	l.step.Replay()
 	return nil
 }

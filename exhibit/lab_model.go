@@ -16,14 +16,17 @@ const (
 )
 
 // labModel is everything the lab builds from its model-shaping options: a
-// transformer and three graphs that share its parameter tensors, so that
-// training one of them changes what the others compute.
+// transformer and up to three graphs that share its parameter tensors, so
+// that training one of them changes what the others compute. The stepped
+// graph is built at once; the training and sampling graphs, many times
+// its size, only when training or a changed model needs them, so that a
+// lab that is only stepped stays small.
 type labModel struct {
 	layout task.Layout
 	model  *transformer.Model
 	g      *engine.Graph // batch 1: the stepped example
-	train  *engine.Graph // labTrainBatch rows: training steps
-	eval   *engine.Graph // labSamples rows: greedy decoding of the held-out inputs
+	train  *engine.Graph // labTrainBatch rows: training steps; nil until trained
+	eval   *engine.Graph // labSamples rows: greedy decoding of the held-out inputs; nil until needed
 	input  []int         // the stepped task input x, n symbols
 	batch  task.Batch    // x laid out for the model: what g holds
 	// held are the sample inputs. When the task has enough distinct inputs
@@ -59,13 +62,8 @@ func newLabModel(v Values) (*labModel, error) {
 	}
 	seed := v.Seed("seed")
 	lm := &labModel{layout: layout, model: model}
-	for _, b := range []struct {
-		g    **engine.Graph
-		rows int
-	}{{&lm.g, 1}, {&lm.train, labTrainBatch}, {&lm.eval, labSamples}} {
-		if *b.g, err = model.Build(b.rows, layout.T, layout.TSrc); err != nil {
-			return nil, err
-		}
+	if lm.g, err = model.Build(1, layout.T, layout.TSrc); err != nil {
+		return nil, err
 	}
 	lm.held = layout.Inputs(LabStream(seed, StreamHeld), labSamples)
 	lm.heldOut = inputSpace(v.Int("n"), v.Int("k")) >= 16*labSamples
@@ -160,14 +158,15 @@ func (lm *labModel) heldOutLoss() (loss, acc float64) {
 	if err != nil {
 		panic("exhibit: " + err.Error()) // held inputs are drawn valid
 	}
-	task.Fill(lm.eval, b)
-	loss = lm.eval.Forward()
-	return loss, task.Accuracy(lm.eval, b)
+	eval := lm.evalGraph()
+	task.Fill(eval, b)
+	loss = eval.Forward()
+	return loss, task.Accuracy(eval, b)
 }
 
 // samples decodes the held-out inputs greedily and returns them as text.
 func (lm *labModel) samples() ([]Sample, error) {
-	preds, err := lm.layout.Decode(lm.eval, lm.held)
+	preds, err := lm.layout.Decode(lm.evalGraph(), lm.held)
 	if err != nil {
 		return nil, err
 	}
@@ -178,4 +177,30 @@ func (lm *labModel) samples() ([]Sample, error) {
 		out[i] = Sample{Input: seq.Format(lm.held[i]), Target: seq.Format(y), Predicted: seq.Format(p), Correct: slices.Equal(p, y)}
 	}
 	return out, nil
+}
+
+// trainGraph returns the training graph, built on first use.
+func (lm *labModel) trainGraph() *engine.Graph {
+	if lm.train == nil {
+		lm.train = lm.mustBuild(labTrainBatch)
+	}
+	return lm.train
+}
+
+// evalGraph returns the sampling graph, built on first use.
+func (lm *labModel) evalGraph() *engine.Graph {
+	if lm.eval == nil {
+		lm.eval = lm.mustBuild(labSamples)
+	}
+	return lm.eval
+}
+
+// mustBuild builds a graph of the model for rows sequences. The stepped
+// graph of the same model was built, so this cannot fail.
+func (lm *labModel) mustBuild(rows int) *engine.Graph {
+	g, err := lm.model.Build(rows, lm.layout.T, lm.layout.TSrc)
+	if err != nil {
+		panic("exhibit: " + err.Error())
+	}
+	return g
 }

@@ -1,6 +1,7 @@
 package exhibit
 
 import (
+	"strings"
 	"time"
 
 	"stepgraph/engine"
@@ -72,8 +73,51 @@ func thin(v []float64) []float64 {
 	return v[:n]
 }
 
+// labUntrained is what a lab reports of the seed's untrained model: the
+// held-out loss and accuracy, and the samples.
+type labUntrained struct {
+	loss, acc float64
+	samples   []Sample
+}
+
+// untrainedLabs keeps the untrained numbers of the models in use, by the
+// options that shape and seed the model.
+var untrainedLabs = newMemo[string, *labUntrained](256, nil)
+
+// untrained returns the numbers of the lab's untrained model, computed
+// once for every lab of the same model (on a sampling graph dropped
+// after, unless the lab had one).
+func (l *Lab) untrained() *labUntrained {
+	u, _ := untrainedLabs.getOr(labModelKey(l.values), func() (*labUntrained, error) {
+		had := l.lm.eval != nil
+		u := &labUntrained{}
+		u.loss, u.acc = l.lm.heldOutLoss()
+		s, err := l.lm.samples()
+		if err != nil {
+			s = []Sample{} // the held-out inputs are drawn valid: a bug, seen as no samples
+		}
+		u.samples = s
+		if !had {
+			l.lm.eval = nil
+		}
+		return u, nil
+	})
+	return u
+}
+
+// labModelKey names the model that v builds and its seed: the options
+// that change the weights, the held-out inputs or the graph.
+func labModelKey(v Values) string {
+	var b strings.Builder
+	for _, name := range []string{"arch", "task", "act", "layers", "heads", "d", "dff", "n", "k", "seed", "causal"} {
+		b.WriteString(name + "=" + v.Str(name) + ";")
+	}
+	return b.String()
+}
+
 // StartTraining implements Trainer.
 func (l *Lab) StartTraining(steps int) (bool, *Error) {
+	l.fresh = false
 	l.run.start(steps)
 	l.run.startStep, l.run.started = l.run.done, time.Now()
 	return false, nil
@@ -92,7 +136,7 @@ func (l *Lab) StopTraining() { l.step.Replay() }
 // (never a held-out input, when there are enough others). It returns the
 // loss and the token accuracy of the forward pass, before the update.
 func (l *Lab) TrainStep() (loss, acc float64) {
-	r, g := l.run, l.lm.train
+	r, g := l.run, l.lm.trainGraph()
 	b := l.lm.trainBatch(r.rng)
 	task.Fill(g, b)
 	loss = optim.TrainStep(g, l.opt)
@@ -118,6 +162,12 @@ func (l *Lab) TrainChunk(max int, d time.Duration) Progress {
 // those of the held-out samples.
 func (l *Lab) Metrics(training bool) Metrics {
 	r := l.run
+	if l.fresh {
+		// The seed's untrained model: its numbers are shared by every lab
+		// of the same model, and its sampling graph need not be kept.
+		u := l.untrained()
+		return Metrics{RunEnd: r.end, Samples: u.samples, Values: map[string]float64{"loss": u.loss, "accuracy": u.acc, "stepsPerSec": 0}}
+	}
 	loss, acc := r.loss, r.acc
 	switch {
 	case len(r.history[0].X) == 0 && r.n > 0: // training has begun: the means of its steps so far

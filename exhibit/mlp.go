@@ -44,13 +44,13 @@ var MLPOptions = &Table{Kind: "mlp", Options: append([]Option{
 type MLP struct {
 	*classifier
 	model *mlp.Model
-	grid  *engine.Graph // the model on a grid of points of the plane
+	grid  *lazyGraph // the model on a grid of points of the plane
 }
 
 // NewMLP builds the mlp exhibit of v, options checked by MLPOptions.
 func NewMLP(v Values) (Exhibit, *Error) {
 	m := &MLP{}
-	m.classifier = &classifier{kind: m, every: 25, budget: budget{run: MLPMaxSteps}}
+	m.classifier = &classifier{kind: m, kindName: "mlp", every: 25, budget: budget{run: MLPMaxSteps}}
 	if e := m.configure(v); e != nil {
 		return nil, e
 	}
@@ -68,15 +68,22 @@ func (m *MLP) build(v Values) *Error {
 	if err != nil {
 		return outOfRange(err)
 	}
-	graphs, e := buildGraphs(model.Build, v.Int("batch"), mlpTrainBatch, regionsGrid*regionsGrid)
+	graphs, e := buildGraphs(model.Build, v.Int("batch"))
 	if e != nil {
 		return e
 	}
-	if e := m.load(v, graphs[0], graphs[1], graphs[1], train, test); e != nil {
+	batch := lazy(model.Build, mlpTrainBatch) // trains and scores
+	if e := m.load(v, graphs[0], batch, batch, train, test); e != nil {
 		return e
 	}
-	m.model, m.grid = model, graphs[2]
-	fillGrid(m.grid)
+	m.model = model
+	m.grid = &lazyGraph{build: func() (*engine.Graph, error) {
+		g, err := model.Build(regionsGrid * regionsGrid)
+		if err == nil {
+			fillGrid(g)
+		}
+		return g, err
+	}}
 	return nil
 }
 

@@ -31,10 +31,11 @@ func fillGrid(g *engine.Graph) {
 // Regions runs the model on the grid and returns its decision regions
 // with the training points.
 func (m *MLP) Regions() viz.Regions {
-	m.grid.Forward()
+	grid := m.grid.get()
+	grid.Forward()
 	r := viz.Regions{
 		Title: "Decision regions", Lo: regionsLo, Hi: -regionsLo, Grid: regionsGrid,
-		Classes: data.Argmax(m.grid.MustNode("logits").Value), // [G²]
+		Classes: data.Argmax(grid.MustNode("logits").Value), // [G²]
 		Labels:  m.train.Y, Names: m.train.Names,
 	}
 	for i := range m.train.Len() {
@@ -44,11 +45,27 @@ func (m *MLP) Regions() viz.Regions {
 	return r
 }
 
-// charts implements classifierKind: the decision regions.
+// charts implements classifierKind: the decision regions, shared by every
+// exhibit of the same untrained model (without keeping the grid's graph).
 func (m *MLP) charts() ([]Chart, error) {
-	svg, err := viz.RegionsChart(m.Regions())
+	draw := func() ([]byte, error) { return viz.RegionsChart(m.Regions()) }
+	var svg []byte
+	var err error
+	if m.fresh {
+		built := m.grid.built()
+		svg, err = untrainedRegions.getOr(untrainedKey("mlp", m.values), draw)
+		if !built {
+			m.grid.drop()
+		}
+	} else {
+		svg, err = draw()
+	}
 	if err != nil {
 		return nil, err
 	}
 	return []Chart{{Name: "regions", SVG: svg}}, nil
 }
+
+// untrainedRegions keeps the regions charts of untrained models, by
+// untrainedKey.
+var untrainedRegions = newMemo[string, []byte](64, nil)

@@ -34,14 +34,14 @@ func quantScheme(v Values) quant.Scheme {
 // quantized graph and reports the error of every node, the loss and
 // accuracy before and after, and the bytes the weights take. It does not
 // train on request: the float model is trained once, when the exhibit is
-// built (once per seed and process: see seedCache), and the pass (at most
+// built (once per seed and process: see memo), and the pass (at most
 // a short QAT fine-tuning) runs on every change of an option.
 type Quant struct {
 	values Values
 	float  *quantFloat  // the trained float model of the seed
 	rep    *quantReport // the quantized model of the other options
 	step   *Stepping
-	drawn  viz.Layout
+	drawn  *Drawing
 }
 
 // NewQuant builds the quant exhibit of v, options checked by QuantOptions.
@@ -67,7 +67,7 @@ func (q *Quant) Apply(v Values, effect Effect) *Error {
 	}
 	q.values, q.float, q.rep = v, f, rep
 	q.step = NewStepping(rep.stepped)
-	q.drawn = viz.LayoutGraph(rep.stepped, viz.Options{})
+	q.drawn = drawingOf(rep.stepped, nil)
 	return nil
 }
 
@@ -80,8 +80,8 @@ func (q *Quant) Values() Values { return q.values }
 // Stepping implements Exhibit.
 func (q *Quant) Stepping() *Stepping { return q.step }
 
-// Layout implements Exhibit.
-func (q *Quant) Layout() viz.Layout { return q.drawn }
+// Drawing implements Exhibit.
+func (q *Quant) Drawing() *Drawing { return q.drawn }
 
 // Views implements Exhibit: the quant exhibit shows nothing beyond the
 // graph and its report.

@@ -22,7 +22,7 @@ type session struct {
 	conn  *websocket.Conn
 	log   *slog.Logger
 	out   *outbox
-	token string // sent in hello; names the connection in a weights upload
+	token string     // sent in hello; names the connection in a weights upload
 	owner pool.Owner // the connection on the pool's training lane
 
 	ctx    context.Context // ends when the connection ends
@@ -63,7 +63,7 @@ func newSession(m *Manager, conn *websocket.Conn, ip string, log *slog.Logger) *
 	return &session{
 		m: m, conn: conn, log: log, out: newOutbox(protocol.MaxQueuedMessages, protocol.MaxQueuedBytes), token: token,
 		owner: pool.Owner{IP: ip, Conn: token},
-		ctx: ctx, cancel: cancel, widgets: map[string]*entry{}, requests: make(chan *protocol.Request, protocol.MaxPendingRequests),
+		ctx:   ctx, cancel: cancel, widgets: map[string]*entry{}, requests: make(chan *protocol.Request, protocol.MaxPendingRequests),
 	}
 }
 

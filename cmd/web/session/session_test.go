@@ -10,11 +10,11 @@ import (
 	"github.com/gorilla/websocket"
 
 	"stepgraph/cmd/web/protocol"
-	"stepgraph/exhibit"
 	"stepgraph/cmd/web/widget"
 	"stepgraph/engine"
 	"stepgraph/engine/data"
 	"stepgraph/engine/mlp"
+	"stepgraph/exhibit"
 )
 
 func TestHello(t *testing.T) {

@@ -16,10 +16,6 @@ type adapter struct {
 	trainLoop // its lock guards the fields below against the training loop
 
 	ex exhibit.Exhibit
-	// math holds the MathML of the formulas of graph's nodes, rendered
-	// once per graph, on first view.
-	graph *engine.Graph
-	math  map[int]string
 	// lastView and lastCharts are when training last sent the stepped
 	// view and the charts; charted names the charts last sent.
 	lastView, lastCharts time.Time

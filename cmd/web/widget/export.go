@@ -39,7 +39,7 @@ func (a *adapter) export(req *protocol.Request) (*protocol.Export, *protocol.Err
 		}
 		m.Filename, m.MIME, m.Data = a.filename("trace", "json"), "application/json", string(data)
 	case protocol.ExportGraph:
-		m.Filename, m.MIME, m.Data = a.filename("graph", "svg"), "image/svg+xml", string(viz.GraphSVG(a.ex.Layout()))
+		m.Filename, m.MIME, m.Data = a.filename("graph", "svg"), "image/svg+xml", string(a.ex.Drawing().SVG)
 	case protocol.ExportHeatmap:
 		svg, e := a.heatmapSVG(req.Node, req.Tensor)
 		if e != nil {

@@ -8,16 +8,14 @@ import (
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
 	"stepgraph/exhibit"
-	"stepgraph/mathml"
-	"stepgraph/viz"
 )
 
 // sendGraph sends the graph as the exhibit draws it, with its options.
 func (a *adapter) sendGraph(id int64) {
-	l := a.ex.Layout()
+	d := a.ex.Drawing()
 	a.env.Emit(id, &protocol.Graph{
-		Header: protocol.Header{Type: protocol.TypeGraph}, Kind: a.kind.Name(), Layout: l,
-		Steps: a.ex.Stepping().Stepper().Total(), SVG: string(viz.GraphSVG(l)),
+		Header: protocol.Header{Type: protocol.TypeGraph}, Kind: a.kind.Name(), Layout: d.Layout,
+		Steps: a.ex.Stepping().Stepper().Total(), SVG: string(d.SVG),
 		Options: a.kind.Options.Text(a.ex.Values()),
 	})
 }
@@ -70,21 +68,10 @@ func (a *adapter) nodeView(n *engine.Node) *protocol.NodeView {
 	return v
 }
 
-// mathML returns the MathML of n's formula, rendered once per graph. A
-// formula the renderer does not know is shown as TeX instead ("").
-func (a *adapter) mathML(n *engine.Node) string {
-	if g := a.ex.Stepping().Graph(); g != a.graph {
-		a.graph, a.math = g, map[int]string{}
-	}
-	m, ok := a.math[n.ID]
-	if !ok {
-		if f := n.Info().Formula; f != "" {
-			m, _ = mathml.Render(f, true)
-		}
-		a.math[n.ID] = m
-	}
-	return m
-}
+// mathML returns the MathML of n's formula, rendered once for every
+// session (formulas.go). A formula the renderer does not know is shown as
+// TeX instead ("").
+func (a *adapter) mathML(n *engine.Node) string { return formulaML(n.Info().Formula) }
 
 func shapeOf(s []int) []int { return append([]int{}, s...) }
 

@@ -7,12 +7,12 @@ import (
 	"testing"
 )
 
-// TestSeedCache checks that a seed is trained once however many callers
-// ask at the same time, that the oldest seed is forgotten past the bound,
-// and that an error is kept like a model.
-func TestSeedCache(t *testing.T) {
+// TestMemo checks, on a memo of models by seed, that a seed is trained
+// once however many callers ask at the same time, that the oldest seed is
+// forgotten past the bound, and that an error is kept like a model.
+func TestMemo(t *testing.T) {
 	var trained [8]atomic.Int32
-	c := newSeedCache(2, func(seed uint32) (uint32, error) {
+	c := newMemo(2, func(seed uint32) (uint32, error) {
 		trained[seed].Add(1)
 		if seed == 7 {
 			return 0, errors.New("no model for seed 7")
