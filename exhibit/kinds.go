@@ -5,6 +5,9 @@ package exhibit
 type Kind struct {
 	Options *Table
 	New     func(v Values) (Exhibit, *Error)
+	// Cost estimates, from checked options and before anything is built,
+	// the most memory, in bytes, an exhibit of them takes (cost.go).
+	Cost func(v Values) int64
 }
 
 // Name returns the kind's name, "lab".
@@ -22,12 +25,12 @@ func (k Kind) Build(opts map[string]string) (Exhibit, *Error) {
 
 // Kinds lists every kind, in the order docs/protocol.md describes them.
 var Kinds = []Kind{
-	{MLPOptions, NewMLP},
-	{CNNOptions, NewCNN},
-	{AttentionOptions, NewAttention},
-	{QuantOptions, NewQuant},
-	{DistillOptions, NewDistill},
-	{LabOptions, NewLab},
+	{MLPOptions, NewMLP, mlpCost},
+	{CNNOptions, NewCNN, cnnCost},
+	{AttentionOptions, NewAttention, attentionCost},
+	{QuantOptions, NewQuant, quantCost},
+	{DistillOptions, NewDistill, distillCost},
+	{LabOptions, NewLab, labCost},
 }
 
 // KindOf returns the kind called name, and whether there is one.

@@ -16,6 +16,10 @@ const (
 // PointKinds lists the kinds Points accepts.
 var PointKinds = []string{"circle", "xor", "spiral", "clusters"}
 
+// PointClasses returns the number of classes of a point kind, or 0 for
+// an unknown kind.
+func PointClasses(kind string) int { return len(pointKinds[kind].names) }
+
 // pointKind draws one clean point of class k from rng.
 type pointKind struct {
 	names []string // one per class

@@ -182,9 +182,14 @@ func TestShutdownWithStalledWriter(t *testing.T) {
 	c := &client{t: t, conn: conn}
 	c.next() // hello
 	c.send(`{"type":"configure","widget":"lab","id":1,"kind":"lab","options":{"arch":"encdec","layers":"4","d":"64","heads":"8","dff":"256","n":"8","k":"16"}}`)
-	c.send(`{"type":"export","widget":"lab","id":2,"what":"trace"}`)
-	// Wait until the export is queued or being written: the writer is
-	// then stuck on a client that reads nothing.
+	// One trace (about 1.95 MB) can fit in the loopback socket's buffers
+	// (up to 4 MiB to send, 8 KiB to receive here), and its write would
+	// end; three cannot, and stay under the queue's 8 MiB budget.
+	for id := 2; id <= 4; id++ {
+		c.send(fmt.Sprintf(`{"type":"export","widget":"lab","id":%d,"what":"trace"}`, id))
+	}
+	// Wait until the writer is stuck on a client that reads nothing, with
+	// more than a MiB it cannot hand to the kernel.
 	guard := time.Now().Add(readTimeout)
 	for ts.m.queuedBytes() < 1<<20 {
 		if time.Now().After(guard) {
