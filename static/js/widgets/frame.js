@@ -32,7 +32,7 @@ export class WidgetFrame {
     const bar = h("div", { class: "sgw-graphbar", role: "toolbar", "aria-label": "graph view" });
     const graph = h(
       "div",
-      { class: "sgw-graph", "data-testid": "graph", tabindex: "0", "aria-label": "computational graph: drag to pan, Ctrl and the wheel to zoom" },
+      { class: "sgw-graph", "data-testid": "graph" },
       h("p", { class: "sgw-placeholder" }, "Building the graph…"),
     );
     const insp = h("aside", { class: "sgw-inspector", "data-testid": "inspector", "aria-live": "polite" });
