@@ -263,6 +263,7 @@ export class GraphView {
   // (its label, its op, a "+=" badge), then its full name, its shape and
   // what the colours say.
   describe(g) {
+    spaceOut(g);
     const shown = [...g.querySelectorAll("text")].map((t) => t.textContent.trim()).filter(Boolean).join(" ");
     const b = this.boxes.get(Number(g.getAttribute("data-node")));
     const parts = [shown];
@@ -598,6 +599,16 @@ const STATES = [
   ["is-written", "gradient added"],
   ["is-selected", "in the inspector"],
 ];
+
+// spaceOut puts a space between the parts of node g (its label, its op,
+// its badge), as a pretty-printed SVG has: the server writes them side by
+// side, and text read from the drawing would run its words together
+// ("xinput"). Spaces between SVG elements draw nothing.
+function spaceOut(g) {
+  for (const el of [...g.children].slice(1)) {
+    if (el.previousSibling.nodeType !== Node.TEXT_NODE) el.before(" ");
+  }
+}
 
 // nearest returns the node of list ({g, c}) whose middle is nearest to x
 // horizontally, or null.
