@@ -328,7 +328,7 @@ export class GraphView {
         return;
     }
     ev.preventDefault();
-    if (next && next !== g) next.focus();
+    if (next && next !== g) next.focus({ preventScroll: true }); // focused() brings it into view
   }
 
   // centre returns the middle of node g's box in the layout, and its height.
