@@ -118,6 +118,18 @@ func TestBrowserPhone(t *testing.T) {
 		checkPhonePage(b, "/lab, "+p.tab, axe)
 		b.screenshot("phone-lab-" + p.tab + ".png")
 	}
+	// A model built while its graph's tab is hidden gets the first view a
+	// link to it gets, once the tab shows.
+	setField(b, "heads", "4")
+	pollJS[bool](b, "four heads", `!!document.querySelector('[data-testid="node-layers.0.attn.head.3.probs"]')`)
+	b.do("tap the graph's tab", chromedp.Click(chromedp.CSS(sel("lab-tab-graph"))))
+	viewBox := `document.querySelector('[data-testid="graph"] svg').getAttribute('viewBox')`
+	hidden := pollJS[string](b, "the graph's view", `document.querySelector('[data-testid="graph"]').clientWidth > 0 && `+viewBox)
+	openLab(b, "?heads=4")
+	if fresh := eval[string](b, viewBox); hidden != fresh {
+		t.Errorf("the graph built while hidden shows viewBox %q, a fresh page %q", hidden, fresh)
+	}
+
 	// The tabs are an ARIA tablist of tabs that control tabpanels.
 	if bad := eval[[]string](b, `[...document.querySelectorAll('[role="tab"]')].filter(t => t.closest('[role="tablist"]') === null || document.getElementById(t.getAttribute('aria-controls'))?.getAttribute('role') !== 'tabpanel').map(t => t.dataset.testid)`); len(bad) > 0 {
 		t.Errorf("tabs outside a tablist or without a tabpanel: %v", bad)
