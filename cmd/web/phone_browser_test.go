@@ -24,7 +24,8 @@ const sidewaysJS = `[document.documentElement.scrollWidth, innerWidth]`
 // tab, summary, or link of a toolbar, header or navigation; a link in the
 // text of a lesson is not (it is as tall as its line, as WCAG's target
 // size allows). A field hidden for its label (a file input, a switch's
-// checkbox) is measured by its label, which takes the taps. The graph's
+// checkbox) and a checkbox beside its label are measured by the label,
+// which takes the taps. The graph's
 // nodes are not: they are as large as the learner zooms them.
 const smallTargetsJS = `(() => {
 	const min = %[1]d;
@@ -32,10 +33,11 @@ const smallTargetsJS = `(() => {
 	const out = [];
 	for (let e of controls) {
 		if (e.type === 'hidden') continue;
-		const hidden = e.getBoundingClientRect();
-		if (hidden.width <= 1 && hidden.height <= 1) {
-			const label = e.labels && e.labels[0];
-			if (!label) continue; // visually hidden, with no label to stand for it: the skip link
+		const box = e.getBoundingClientRect(), label = e.labels && e.labels[0];
+		if (box.width <= 1 && box.height <= 1) {
+			if (!label) continue; // visually hidden, with no label to stand for it
+			e = label;
+		} else if ((e.type === 'checkbox' || e.type === 'radio') && label) {
 			e = label;
 		}
 		if (!e.getClientRects().length || getComputedStyle(e).visibility === 'hidden' || e.closest('details:not([open]) > :not(summary)')) continue;
@@ -118,8 +120,20 @@ func TestBrowserPhone(t *testing.T) {
 		checkPhonePage(b, "/lab, "+p.tab, axe)
 		b.screenshot("phone-lab-" + p.tab + ".png")
 	}
+	// The graph bar's menus, open, fit the screen and their items the finger.
+	b.do("tap the graph's tab", chromedp.Click(chromedp.CSS(sel("lab-tab-graph"))))
+	for _, menu := range []string{"scopes-menu", "export-menu"} {
+		b.do("open "+menu, chromedp.Click(chromedp.CSS(sel(menu))))
+		pollJS[bool](b, menu+" open", `document.querySelector('`+sel(menu)+`').parentElement.open`)
+		checkPhonePage(b, "/lab, "+menu+" open", axe)
+		b.screenshot("phone-lab-" + menu + ".png")
+		b.do("close "+menu, key(kb.Escape))
+		pollJS[bool](b, menu+" closed", `!document.querySelector('`+sel(menu)+`').parentElement.open`)
+	}
+
 	// A model built while its graph's tab is hidden gets the first view a
 	// link to it gets, once the tab shows.
+	b.do("tap the training tab", chromedp.Click(chromedp.CSS(sel("lab-tab-training"))))
 	setField(b, "heads", "4")
 	pollJS[bool](b, "four heads", `!!document.querySelector('[data-testid="node-layers.0.attn.head.3.probs"]')`)
 	b.do("tap the graph's tab", chromedp.Click(chromedp.CSS(sel("lab-tab-graph"))))
