@@ -35,8 +35,10 @@ import templruntime "github.com/a-h/templ/runtime"
 // zoom-in, zoom-out, zoom-level, fit, fit-width, scopes-menu, scope-<name>;
 // export-menu, export-weights, export-trace, export-graph, export-status;
 // import-weights (the file input of "Load weights"), import-status;
-// model-summary, status. The components draw every one of them but the
-// form's, the panes' and the export and import controls.
+// model-summary, status; lab-tab-graph, lab-tab-inspector,
+// lab-tab-attention and lab-tab-training (the tabs a phone's screen
+// shows). The components draw every one of them but the form's, the
+// panes', the tabs and the export and import controls.
 func LabPage(form LabForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -66,7 +68,15 @@ func LabPage(form LabForm) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<link rel=\"stylesheet\" href=\"/static/css/lab.css\"><div class=\"lab\" id=\"lab\" data-testid=\"widget-lab\" data-lab-widget=\"lab\"><header class=\"lab-head\"><h1 class=\"lab-head__title\">Transformer lab <span class=\"lab-status\" data-testid=\"status\" data-status=\"connecting\">connecting</span></h1><p class=\"lab-head__summary\" data-testid=\"model-summary\">Connecting…</p></header><aside class=\"lab-side\" aria-label=\"Model and training\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<link rel=\"stylesheet\" href=\"/static/css/lab.css\"><div class=\"lab\" id=\"lab\" data-testid=\"widget-lab\" data-lab-widget=\"lab\"><header class=\"lab-head\"><h1 class=\"lab-head__title\">Transformer lab <span class=\"lab-status\" data-testid=\"status\" data-status=\"connecting\">connecting</span></h1><p class=\"lab-head__summary\" data-testid=\"model-summary\">Connecting…</p></header>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = labTabs().Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<section class=\"lab-side\" id=\"lab-panel-training\" data-panel=\"training\" aria-label=\"Model and training\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -74,7 +84,7 @@ func LabPage(form LabForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<section class=\"lab-card lab-train\" aria-label=\"Training\"></section></aside><section class=\"lab-center\" aria-label=\"Computational graph\"><div class=\"lab-controls\"><div class=\"lab-stepper\"></div><p class=\"lab-error\" data-testid=\"lab-error\" role=\"alert\" hidden></p><p class=\"lab-export-status\" data-testid=\"export-status\" aria-live=\"polite\" hidden></p><p class=\"lab-export-status\" data-testid=\"import-status\" aria-live=\"polite\" hidden></p></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<section class=\"lab-card lab-train\" aria-label=\"Training\"></section></section><section class=\"lab-center\" id=\"lab-panel-graph\" data-panel=\"graph\" aria-label=\"Computational graph\"><div class=\"lab-controls\"><div class=\"lab-stepper\"></div><p class=\"lab-error\" data-testid=\"lab-error\" role=\"alert\" hidden></p><p class=\"lab-export-status\" data-testid=\"export-status\" aria-live=\"polite\" hidden></p><p class=\"lab-export-status\" data-testid=\"import-status\" aria-live=\"polite\" hidden></p></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -82,7 +92,7 @@ func LabPage(form LabForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"lab-graph\" data-testid=\"graph\" tabindex=\"0\" aria-label=\"computational graph: drag to pan, Ctrl and the wheel to zoom\"><p class=\"lab-placeholder\">Building the model…</p></div><p class=\"lab-legend\" aria-hidden=\"true\"><span class=\"lab-legend__item lab-legend__item--done\">computed</span> <span class=\"lab-legend__item lab-legend__item--grad\">gradient known</span> <span class=\"lab-legend__item lab-legend__item--current\">this step</span> <span class=\"lab-legend__item lab-legend__item--written\">gradient added (+=)</span></p></section><div class=\"lab-right\"><section class=\"lab-pane lab-inspector\" data-testid=\"inspector\" aria-label=\"Inspector\" aria-live=\"polite\"></section><section class=\"lab-pane lab-attention\" data-testid=\"attention\" aria-label=\"Attention\"><h2 class=\"lab-pane__title\">Attention</h2><p class=\"lab-hint\">Every head's scores, mask and probabilities appear here.</p></section></div></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"lab-graph\" data-testid=\"graph\"><p class=\"lab-placeholder\">Building the model…</p></div><p class=\"lab-legend\" aria-hidden=\"true\"><span class=\"lab-legend__item lab-legend__item--done\">computed</span> <span class=\"lab-legend__item lab-legend__item--grad\">gradient known</span> <span class=\"lab-legend__item lab-legend__item--current\">this step</span> <span class=\"lab-legend__item lab-legend__item--written\">gradient added (+=)</span></p></section><div class=\"lab-right\"><section class=\"lab-pane lab-inspector\" id=\"lab-panel-inspector\" data-panel=\"inspector\" data-testid=\"inspector\" aria-label=\"Inspector\" aria-live=\"polite\"></section><section class=\"lab-pane lab-attention\" id=\"lab-panel-attention\" data-panel=\"attention\" data-testid=\"attention\" aria-label=\"Attention\"><h2 class=\"lab-pane__title\">Attention</h2><p class=\"lab-hint\">Every head's scores, mask and probabilities appear here.</p></section></div></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -90,7 +100,7 @@ func LabPage(form LabForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<script type=\"module\" src=\"/static/js/lab/main.js\"></script>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<script type=\"module\" src=\"/static/js/lab/main.js\"></script>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -102,6 +112,160 @@ func LabPage(form LabForm) templ.Component {
 		}
 		return nil
 	})
+}
+
+// labTabs are the tabs of a phone's screen, where the lab shows one panel
+// at a time (lab.css hides them on wider screens, where every panel
+// shows). static/js/lab/tabs.js gives them and the panels their roles
+// while they are shown, and the keyboard: the arrow keys, Home and End go
+// from tab to tab.
+func labTabs() templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<div class=\"lab-tabs\" role=\"tablist\" aria-label=\"Panels of the lab\" data-testid=\"lab-tabs\">")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		for _, t := range labTabList {
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<button type=\"button\" class=\"lab-tab\" role=\"tab\" id=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var4 string
+			templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression("lab-tab-" + t.Panel).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 77}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\" data-testid=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var5 string
+			templ_7745c5c3_Var5, templ_7745c5c3_Err = templruntime.NewAttributeExpression("lab-tab-" + t.Panel).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 114}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var5)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "\" data-tab=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var6 string
+			templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(t.Panel).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 135}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var6)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\" aria-controls=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var7 string
+			templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression("lab-panel-" + t.Panel).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 176}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\" aria-selected=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var8 string
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(boolString(t.Panel == "graph")).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 225}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" tabindex=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var9 string
+			templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(tabIndex(t.Panel == "graph")).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 267}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var10 string
+			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(t.Label)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 279}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</button>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</div>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
+// labTabList is the phone's tabs, in order: each names a panel (the
+// element with data-panel, id lab-panel-<panel>).
+var labTabList = []struct{ Panel, Label string }{
+	{"graph", "Graph"},
+	{"inspector", "Inspector"},
+	{"attention", "Attention"},
+	{"training", "Training"},
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func tabIndex(selected bool) string {
+	if selected {
+		return "0"
+	}
+	return "-1"
 }
 
 // labGraphBar is the bar above the graph: the graph view puts its search,
@@ -124,7 +288,7 @@ func labGraphBar() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div class=\"lab-graphbar\" role=\"toolbar\" aria-label=\"Graph view\"><details class=\"menu\"><summary class=\"btn btn--small\" data-testid=\"export-menu\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 1h2v7.6l2.3-2.3 1.4 1.4L8 12.4 3.3 7.7l1.4-1.4L7 8.6zM2 13h12v2H2z\"></path></svg> Export</summary><div class=\"menu__list\"><button type=\"button\" class=\"menu__item\" data-testid=\"export-weights\" data-export=\"weights\">Weights <small>.safetensors</small></button> <button type=\"button\" class=\"menu__item\" data-testid=\"export-trace\" data-export=\"trace\">Trace of this pass <small>JSON</small></button> <button type=\"button\" class=\"menu__item\" data-testid=\"export-graph\" data-export=\"graph\">Graph <small>SVG</small></button> <button type=\"button\" class=\"menu__item\" data-testid=\"copy-link\">Copy link to this view</button></div></details> <label class=\"btn btn--icon lab-import\" title=\"Load weights: this model's, from a .safetensors file such as Export saves\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 15h2V7.4l2.3 2.3 1.4-1.4L8 3.6 3.3 8.3l1.4 1.4L7 7.4zM2 1h12v2H2z\"></path></svg> <span class=\"visually-hidden\">Load weights</span> <input type=\"file\" class=\"visually-hidden\" accept=\".safetensors\" data-testid=\"import-weights\"></label></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<div class=\"lab-graphbar\" role=\"toolbar\" aria-label=\"Graph view\"><details class=\"menu\"><summary class=\"btn btn--small\" data-testid=\"export-menu\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 1h2v7.6l2.3-2.3 1.4 1.4L8 12.4 3.3 7.7l1.4-1.4L7 8.6zM2 13h12v2H2z\"></path></svg> Export</summary><div class=\"menu__list\"><button type=\"button\" class=\"menu__item\" data-testid=\"export-weights\" data-export=\"weights\">Weights <small>.safetensors</small></button> <button type=\"button\" class=\"menu__item\" data-testid=\"export-trace\" data-export=\"trace\">Trace of this pass <small>JSON</small></button> <button type=\"button\" class=\"menu__item\" data-testid=\"export-graph\" data-export=\"graph\">Graph <small>SVG</small></button> <button type=\"button\" class=\"menu__item\" data-testid=\"copy-link\">Copy link to this view</button></div></details> <label class=\"btn btn--icon lab-import\" title=\"Load weights: this model's, from a .safetensors file such as Export saves\"><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M7 15h2V7.4l2.3 2.3 1.4-1.4L8 3.6 3.3 8.3l1.4 1.4L7 7.4zM2 1h12v2H2z\"></path></svg> <span class=\"visually-hidden\">Load weights</span> <input type=\"file\" class=\"visually-hidden\" accept=\".safetensors\" data-testid=\"import-weights\"></label></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -133,6 +297,8 @@ func labGraphBar() templ.Component {
 }
 
 // labHelp documents the keyboard shortcuts and the page's conventions.
+// The arrow keys step the model everywhere but in the graph, which keeps
+// them to move between its nodes.
 func labHelp() templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -150,7 +316,7 @@ func labHelp() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<section class=\"lab-help\" aria-labelledby=\"lab-help-title\" data-testid=\"shortcuts\"><h2 class=\"lab-help__title\" id=\"lab-help-title\">Keyboard</h2><dl class=\"lab-keys\"><div><dt><kbd>→</kbd></dt><dd>Next step</dd></div><div><dt><kbd>←</kbd></dt><dd>Undo (back in time)</dd></div><div><dt><kbd>Shift</kbd> <kbd>→</kbd> <kbd>←</kbd></dt><dd>ten steps on, or undo ten</dd></div><div><dt><kbd>B</kbd></dt><dd>Backprop step (the next step of the backward pass)</dd></div><div><dt><kbd>Space</kbd></dt><dd>Play or Pause</dd></div><div><dt><kbd>E</kbd></dt><dd>Run to end</dd></div><div><dt><kbd>R</kbd></dt><dd>Reset</dd></div><div><dt><kbd>T</kbd></dt><dd>train or pause training</dd></div><div><dt><kbd>/</kbd></dt><dd>find a node</dd></div><div><dt><kbd>M</kbd></dt><dd>go to the model's settings</dd></div><div><dt><kbd>F</kbd> <kbd>+</kbd> <kbd>−</kbd></dt><dd>fit, zoom in, zoom out</dd></div><div><dt><kbd>Esc</kbd></dt><dd>leave a field, close a menu</dd></div></dl><p class=\"lab-help__text\">The address bar always holds the whole configuration and the step: copy it to share exactly this view. Tab moves through every control; Enter or Space on a node of the graph inspects it.</p></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<section class=\"lab-help\" aria-labelledby=\"lab-help-title\" data-testid=\"shortcuts\"><h2 class=\"lab-help__title\" id=\"lab-help-title\">Keyboard</h2><dl class=\"lab-keys\"><div><dt><kbd>→</kbd></dt><dd>Next step</dd></div><div><dt><kbd>←</kbd></dt><dd>Undo (back in time)</dd></div><div><dt><kbd>Shift</kbd> <kbd>→</kbd> <kbd>←</kbd></dt><dd>ten steps on, or undo ten</dd></div><div><dt><kbd>B</kbd></dt><dd>Backprop step (the next step of the backward pass)</dd></div><div><dt><kbd>Space</kbd></dt><dd>Play or Pause</dd></div><div><dt><kbd>E</kbd></dt><dd>Run to end</dd></div><div><dt><kbd>R</kbd></dt><dd>Reset</dd></div><div><dt><kbd>T</kbd></dt><dd>train or pause training</dd></div><div><dt><kbd>/</kbd></dt><dd>find a node</dd></div><div><dt><kbd>M</kbd></dt><dd>go to the model's settings</dd></div><div><dt><kbd>F</kbd> <kbd>+</kbd> <kbd>−</kbd></dt><dd>fit, zoom in, zoom out</dd></div><div><dt><kbd>Esc</kbd></dt><dd>leave a field, close a menu</dd></div></dl><h3 class=\"lab-help__subtitle\">In the graph</h3><dl class=\"lab-keys\" data-testid=\"graph-keys\"><div><dt><kbd>↑</kbd> <kbd>↓</kbd></dt><dd>the nearest node on the row above or below</dd></div><div><dt><kbd>←</kbd> <kbd>→</kbd></dt><dd>the next node to the left or right on the row</dd></div><div><dt><kbd>Home</kbd> <kbd>End</kbd></dt><dd>the first node (the input) or the last (the loss)</dd></div><div><dt><kbd>Enter</kbd> <kbd>Space</kbd></dt><dd>inspect the node (unfold a folded scope)</dd></div></dl><p class=\"lab-help__text\">The address bar always holds the whole configuration and the step: copy it to share exactly this view. Tab moves through every control. The graph is one stop on the way: Tab enters it on the node you were last on and leaves it with the next Tab; inside it the arrow keys move between nodes instead of stepping, and the Fold menu above it folds and unfolds scopes.</p></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

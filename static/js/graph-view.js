@@ -14,6 +14,13 @@
 // The view is the SVG's viewBox: a window of width w/scale onto the
 // layout's coordinates, so zooming and panning never lay the graph out
 // again.
+//
+// For the keyboard the graph is one composite widget and one Tab stop (a
+// roving tabindex): one node has tabindex 0, every other -1. The arrow keys
+// move the focus to the nearest node above or below (the layout's rows)
+// and to the left or right on the same row, Home and End to the first and
+// last node; Enter or Space inspects the focused node, and the focused
+// node is brought into view.
 
 import { h, s, parseSVG } from "./dom.js";
 import { bindPanZoom } from "./pan-zoom.js";
@@ -57,10 +64,27 @@ export class GraphView {
     this.view = null; // {x, y, scale}
     this.world = { w: 1, h: 1 };
     this.lastIndex = -1; // the cursor of the last node message
+    this.roving = ""; // name of the node that is the graph's Tab stop
+    this.homeLater = false; // the first view waits for the box to have a size
     el.classList.add("sg-view");
+    // The box is an application: screen readers then leave the arrow keys
+    // to the graph (in browse mode they would move their own cursor
+    // instead), and announce each node it focuses by its name. The patterns
+    // with fixed structures do not fit a graph: a tree or a grid would tell
+    // of parents or columns it does not have, and a listbox of a choice
+    // (and its options may hold no other element, such as the SVG's frames
+    // and edges). The container itself is no Tab stop: its current node is.
+    el.removeAttribute("tabindex");
+    el.setAttribute("role", "application");
+    el.setAttribute("aria-label", "Computational graph: the arrow keys move between its nodes, Home and End go to the first and the last, Enter inspects a node");
+    el.addEventListener("keydown", (ev) => this.key(ev));
+    el.addEventListener("focusin", (ev) => this.focused(ev.target));
     this.buildBar(bar);
     bindPanZoom(el, this, opts.wheelPans !== false);
-    new ResizeObserver(() => this.apply()).observe(el);
+    new ResizeObserver(() => {
+      if (this.homeLater && this.el.clientWidth > 0) this.home();
+      this.apply();
+    }).observe(el);
   }
 
   buildBar(bar) {
@@ -88,7 +112,6 @@ export class GraphView {
         "form",
         {
           class: "sg-search",
-          role: "search",
           "data-testid": "graph-search-form",
           onsubmit: (ev) => {
             ev.preventDefault();
@@ -123,12 +146,17 @@ export class GraphView {
    */
   setGraph(msg, { keepView = false, folded = [] } = {}) {
     const old = this.view;
+    const hadFocus = this.el.contains(document.activeElement);
     this.msg = msg;
     this.folded = folded;
     this.svg = parseSVG(msg.svg);
     this.svg.removeAttribute("width");
     this.svg.removeAttribute("height");
     this.svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
+    // The box names the graph; the drawing holds its nodes (an image's
+    // parts would be hidden from screen readers).
+    this.svg.removeAttribute("aria-label");
+    this.svg.setAttribute("role", "none");
     this.el.replaceChildren(this.svg);
     this.world = { w: msg.width, h: msg.height };
     this.boxes.clear();
@@ -144,9 +172,8 @@ export class GraphView {
       const name = g.getAttribute("data-name");
       this.nodes.set(id, g);
       if (g.hasAttribute("data-members")) this.members.set(id, g.getAttribute("data-members").split(",").map(Number));
-      g.setAttribute("tabindex", "0");
+      g.setAttribute("tabindex", "-1");
       g.setAttribute("role", "button");
-      g.setAttribute("aria-label", `inspect ${name}`);
       g.addEventListener("click", () => this.clicked(name));
       onPress(g, () => this.clicked(name));
     }
@@ -156,6 +183,12 @@ export class GraphView {
       to: Number(e.getAttribute("data-to")),
     }));
     if (this.opts.fold) this.addFolds();
+    for (const g of this.nodes.values()) this.describe(g);
+    // The Tab stop stays on the node of the same name, else the first.
+    const stop = this.nodeNamed(this.roving) || this.nodes.values().next().value;
+    this.roving = "";
+    if (stop) this.rove(stop);
+    if (stop && hadFocus) stop.focus({ preventScroll: true });
     this.names.replaceChildren(...[...this.byName.keys()].map((n) => h("option", { value: n })));
     if (keepView && old) {
       this.view = old;
@@ -170,7 +203,6 @@ export class GraphView {
   // folded scope's box, and fills the Fold menu.
   addFolds() {
     for (const g of this.svg.querySelectorAll(".sg-node.sg-kind-scope")) {
-      g.setAttribute("aria-label", `unfold ${g.getAttribute("data-name")}`);
       g.append(foldMark(Number(g.querySelector(".sg-node-box").getAttribute("width"))));
     }
     for (const sc of this.svg.querySelectorAll(".sg-scope")) {
@@ -178,7 +210,10 @@ export class GraphView {
       const r = sc.querySelector(".sg-scope-frame");
       const x = Number(r.getAttribute("x")) + Number(r.getAttribute("width")) - 20;
       const y = Number(r.getAttribute("y")) + 3;
-      const b = s("g", { class: "sg-fold", transform: `translate(${x} ${y})`, tabindex: "0", role: "button", "aria-label": `fold ${name}`, "data-testid": `fold-${name}` },
+      // A button for the pointer only: the keyboard and screen readers
+      // fold scopes with the bar's Fold menu, and the graph keeps one Tab
+      // stop.
+      const b = s("g", { class: "sg-fold", transform: `translate(${x} ${y})`, "aria-hidden": "true", "data-testid": `fold-${name}` },
         s("title", { text: `Fold ${name} into one box` }),
         s("rect", { width: 16, height: 16, rx: 4 }),
         s("path", { d: "M4 8h8", class: "sg-fold__glyph" }),
@@ -188,7 +223,6 @@ export class GraphView {
         this.fold(name, true);
       };
       b.addEventListener("click", fold);
-      onPress(b, fold);
       sc.append(b);
     }
     const folded = this.folded;
@@ -225,6 +259,116 @@ export class GraphView {
     else this.opts.select(name);
   }
 
+  // describe names node g for screen readers: the text it shows first
+  // (its label, its op, a "+=" badge), then its full name, its shape and
+  // what the colours say.
+  describe(g) {
+    spaceOut(g);
+    const shown = [...g.querySelectorAll("text")].map((t) => t.textContent.trim()).filter(Boolean).join(" ");
+    const b = this.boxes.get(Number(g.getAttribute("data-node")));
+    const parts = [shown];
+    if (b) {
+      if (b.name !== shown.split(" ")[0]) parts.push(b.name);
+      if (b.shape) parts.push(`shape ${b.shape.join(" by ") || "scalar"}`);
+      if (b.kind === "scope" && this.opts.fold) parts.push("folded, Enter unfolds it");
+    }
+    const cl = g.classList;
+    for (const [cls, text] of STATES) if (cl.contains(cls)) parts.push(text);
+    g.setAttribute("aria-label", parts.join(", "));
+  }
+
+  nodeNamed(name) {
+    const b = name ? this.byName.get(name) : null;
+    return b ? this.nodes.get(b.id) || null : null;
+  }
+
+  // rove makes node g the graph's one Tab stop.
+  rove(g) {
+    const name = g.getAttribute("data-name");
+    if (name === this.roving) return;
+    this.nodeNamed(this.roving)?.setAttribute("tabindex", "-1");
+    g.setAttribute("tabindex", "0");
+    this.roving = name;
+  }
+
+  // focused follows the focus onto a node (by Tab, a click or the arrow
+  // keys): it becomes the Tab stop and, unless a pointer put it there,
+  // comes into view.
+  focused(target) {
+    const g = target.closest && target.closest(".sg-node");
+    if (!g || !this.svg || !this.svg.contains(g)) return;
+    this.rove(g);
+    if (g.matches(":focus-visible")) this.bringIntoView(g);
+  }
+
+  // key moves the focus between nodes with the arrow keys, Home and End.
+  // Within the graph these keys are its own, even where no node lies that
+  // way (the Lab's arrow shortcuts step only outside it).
+  key(ev) {
+    const g = ev.target.closest && ev.target.closest(".sg-node");
+    if (!g || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+    const all = [...this.nodes.values()];
+    let next;
+    switch (ev.key) {
+      case "ArrowUp":
+      case "ArrowDown":
+        next = this.across(g, ev.key === "ArrowDown" ? 1 : -1);
+        break;
+      case "ArrowLeft":
+      case "ArrowRight":
+        next = this.along(g, ev.key === "ArrowRight" ? 1 : -1);
+        break;
+      case "Home":
+        next = all[0];
+        break;
+      case "End":
+        next = all[all.length - 1];
+        break;
+      default:
+        return;
+    }
+    ev.preventDefault();
+    if (next && next !== g) next.focus({ preventScroll: true }); // focused() brings it into view
+  }
+
+  // centre returns the middle of node g's box in the layout, and its height.
+  centre(g) {
+    const b = this.boxes.get(Number(g.getAttribute("data-node")));
+    return b ? { x: b.x + b.w / 2, y: b.y + b.h / 2, h: b.h } : null;
+  }
+
+  // along returns the nearest node on g's row in direction dir (1 right,
+  // -1 left), or null. A row is the nodes whose middles are less than half
+  // a box apart vertically.
+  along(g, dir) {
+    const c = this.centre(g);
+    if (!c) return null;
+    return nearest(this.others(g).filter((o) => Math.abs(o.c.y - c.y) < c.h / 2 && dir * (o.c.x - c.x) > 0), c.x);
+  }
+
+  // across returns the node nearest to g's middle on the nearest row below
+  // g (dir 1) or above it (dir -1), or null.
+  across(g, dir) {
+    const c = this.centre(g);
+    if (!c) return null;
+    const beyond = this.others(g).filter((o) => dir * (o.c.y - c.y) >= c.h / 2);
+    if (!beyond.length) return null;
+    const rowY = dir > 0 ? Math.min(...beyond.map((o) => o.c.y)) : Math.max(...beyond.map((o) => o.c.y));
+    return nearest(beyond.filter((o) => Math.abs(o.c.y - rowY) < c.h / 2), c.x);
+  }
+
+  others(g) {
+    return [...this.nodes.values()].filter((o) => o !== g).map((o) => ({ g: o, c: this.centre(o) })).filter((o) => o.c);
+  }
+
+  // bringIntoView moves the view onto node g when it is outside, and
+  // scrolls the page to the graph when the node is off the screen.
+  bringIntoView(g) {
+    this.reveal(g);
+    const r = g.getBoundingClientRect();
+    if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) this.el.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
   /** setState applies node message msg, and brings the step's node into view when the cursor moved. */
   setState(msg) {
     const forward = new Set(msg.forward);
@@ -245,6 +389,8 @@ export class GraphView {
       g.classList.toggle("is-written", written.has(id));
       if (here) currentBox = g;
     }
+    this.badges(writes);
+    for (const g of this.nodes.values()) this.describe(g);
     // The edges the last step read (forward) or wrote along (backward).
     const backwardPhase = msg.step.phase === "backward";
     for (const e of this.edges) {
@@ -252,7 +398,6 @@ export class GraphView {
       e.el.classList.toggle("is-active", active);
       e.el.classList.toggle("is-backward", active && backwardPhase);
     }
-    this.badges(writes);
     // Only a moved cursor moves the view: inspecting a node (a select)
     // leaves it where the learner put it.
     const moved = msg.step.index !== this.lastIndex;
@@ -343,7 +488,7 @@ export class GraphView {
   /** reveal brings node g into view when it is outside: along each axis on which it is out, it centres it. */
   reveal(g) {
     const b = this.boxes.get(Number(g.getAttribute("data-node")));
-    if (!b || !this.view) return;
+    if (!b || !this.view || !this.el.clientWidth) return;
     const v = this.view;
     const { w, h } = this.size();
     const m = MARGIN / v.scale;
@@ -391,6 +536,12 @@ export class GraphView {
    * view.
    */
   home() {
+    // A hidden box (a tab not shown) has no size to fit: wait for one.
+    this.homeLater = !this.el.clientWidth;
+    if (this.homeLater) {
+      this.view = { x: 0, y: 0, scale: 1 };
+      return;
+    }
     const hgt = this.opts.height;
     if (hgt) {
       const scale = this.widthScale(this.size().w, READABLE);
@@ -438,6 +589,33 @@ export class GraphView {
     this.svg.setAttribute("viewBox", `${round(v.x)} ${round(v.y)} ${round(w / v.scale)} ${round(h / v.scale)}`);
     this.level.textContent = `${Math.round(v.scale * 100)}%`;
   }
+}
+
+// STATES are the words for a node's classes, after its name.
+const STATES = [
+  ["is-current", "this step"],
+  ["is-done", "computed"],
+  ["has-grad", "gradient known"],
+  ["is-written", "gradient added"],
+  ["is-selected", "in the inspector"],
+];
+
+// spaceOut puts a space between the parts of node g (its label, its op,
+// its badge), as a pretty-printed SVG has: the server writes them side by
+// side, and text read from the drawing would run its words together
+// ("xinput"). Spaces between SVG elements draw nothing.
+function spaceOut(g) {
+  for (const el of [...g.children].slice(1)) {
+    if (el.previousSibling.nodeType !== Node.TEXT_NODE) el.before(" ");
+  }
+}
+
+// nearest returns the node of list ({g, c}) whose middle is nearest to x
+// horizontally, or null.
+function nearest(list, x) {
+  let best = null;
+  for (const o of list) if (!best || Math.abs(o.c.x - x) < Math.abs(best.c.x - x)) best = o;
+  return best ? best.g : null;
 }
 
 // onPress calls fn when Enter or Space is pressed on el, as a click would.

@@ -130,7 +130,7 @@ export function heatmap(hm, opts = {}) {
 
 // table is the same numbers as text, folded away by default.
 function table(hm, rows, cols, rowLabels, colLabels) {
-  const head = h("tr", {}, h("th", { scope: "col" }, ""));
+  const head = h("tr", {}, h("td", {})); // the corner heads neither a row nor a column
   for (let j = 0; j < cols; j++) head.append(h("th", { scope: "col" }, colLabels[j] ?? String(j)));
   const body = h("tbody");
   for (let i = 0; i < rows; i++) {

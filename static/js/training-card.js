@@ -113,7 +113,7 @@ export class TrainingCard {
         "table",
         { class: "train__table" },
         h("caption", {}, "Held-out examples, decoded greedily"),
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "input"), h("th", { scope: "col" }, "target"), h("th", { scope: "col" }, "predicted"), h("th", {}, ""))),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "input"), h("th", { scope: "col" }, "target"), h("th", { scope: "col" }, "predicted"), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "right or wrong")))),
         h("tbody", {}, ...rows),
       ),
     );

@@ -17,6 +17,7 @@ import { AttentionPanel } from "./attention.js";
 import { Exports } from "./exports.js";
 import { Imports } from "./imports.js";
 import { bindKeys } from "./keys.js";
+import { LabTabs } from "./tabs.js";
 
 const WIDGET = "lab";
 const URL_DELAY_MS = 150; // gather a burst of steps into one history entry update
@@ -49,6 +50,7 @@ export class Lab {
     this.summary = q("model-summary");
     this.paramCount = q("param-count");
     this.alert = q("lab-error");
+    this.tabs = new LabTabs(root);
 
     this.graph = new GraphView(q("graph"), root.querySelector(".lab-graphbar"), {
       select: (name) => this.channel.select(name),
@@ -75,7 +77,14 @@ export class Lab {
     this.imports = new Imports(q("import-weights"), q("import-status"), () =>
       client.hello ? { session: client.hello.session, widget: WIDGET, maxBytes: client.hello.limits.maxUploadBytes } : null,
     );
-    this.attention = new AttentionPanel(q("attention"), { select: (name) => this.channel.select(name) });
+    // A head's name inspects its probabilities: on a phone's screen the
+    // inspector's tab then shows them.
+    this.attention = new AttentionPanel(q("attention"), {
+      select: (name) => {
+        this.channel.select(name);
+        if (this.tabs.phone.matches) this.tabs.show("inspector");
+      },
+    });
     this.inspector = new Inspector(q("inspector"), {
       heading: "h2",
       name: (id) => this.graph.name(id),
@@ -264,8 +273,14 @@ export class Lab {
       end: () => st.run(),
       play: () => st.togglePlay(),
       train: () => this.training.toggle(),
-      search: () => this.graph.focusSearch(),
-      model: () => this.form.focusFirst(),
+      search: () => {
+        this.tabs.show("graph");
+        this.graph.focusSearch();
+      },
+      model: () => {
+        this.tabs.show("training");
+        this.form.focusFirst();
+      },
       fit: () => this.graph.fit(),
       zoomIn: () => this.graph.zoom(1.25),
       zoomOut: () => this.graph.zoom(0.8),

@@ -1,8 +1,9 @@
 // keys.js: the lab's keyboard shortcuts, documented on the page under
 // "Keyboard". They never take a key from a field being typed in (there,
 // Escape leaves the field), from a button or link (where Enter and Space
-// press it), or from a key held with Ctrl, Alt or Meta (the browser's own
-// shortcuts).
+// press it), from a key held with Ctrl, Alt or Meta (the browser's own
+// shortcuts), or from a key a component has taken (the graph's and the
+// phone's tabs' arrow keys, which prevent its default).
 
 const TYPING = new Set(["INPUT", "SELECT", "TEXTAREA"]);
 

@@ -32,7 +32,7 @@ export class WidgetFrame {
     const bar = h("div", { class: "sgw-graphbar", role: "toolbar", "aria-label": "graph view" });
     const graph = h(
       "div",
-      { class: "sgw-graph", "data-testid": "graph", tabindex: "0", "aria-label": "computational graph: drag to pan, Ctrl and the wheel to zoom" },
+      { class: "sgw-graph", "data-testid": "graph" },
       h("p", { class: "sgw-placeholder" }, "Building the graph…"),
     );
     const insp = h("aside", { class: "sgw-inspector", "data-testid": "inspector", "aria-live": "polite" });
@@ -54,7 +54,7 @@ export class WidgetFrame {
 
     this.el = h(
       "section",
-      { class: `sgw sgw--${spec.kind}`, "aria-label": `${spec.kind} widget` },
+      { class: `sgw sgw--${spec.kind}`, "aria-label": widgetLabel(root, spec.kind) },
       h("div", { class: "sgw-toolbar" }, stepper, this.status),
       this.error,
       h("div", { class: "sgw-main" }, h("div", { class: "sgw-view" }, bar, graph), insp),
@@ -127,4 +127,12 @@ export class WidgetFrame {
     this.status.dataset.status = status;
     if (status !== Status.OPEN) this.stepper.disable();
   }
+}
+
+// widgetLabel names a widget's region: "mlp widget", or "attention widget
+// 2 of 3" where the page has more of its kind, so that each region has a
+// name of its own.
+function widgetLabel(root, kind) {
+  const all = [...document.querySelectorAll(".sg-widget[data-kind]")].filter((el) => el.dataset.kind === kind);
+  return all.length > 1 ? `${kind} widget ${all.indexOf(root) + 1} of ${all.length}` : `${kind} widget`;
 }
