@@ -49,6 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		return nil
 	})
 	proxy := flags.Bool("proxy", false, "trust X-Forwarded-Proto from a TLS-terminating proxy for the same-origin checks")
+	admission := admissionFlags(flags)
 	compress := flags.Bool("compress", true, "compress pages, static files (brotli or gzip) and websocket messages (permessage-deflate); turn off behind a proxy that compresses")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -64,6 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	}
 	srv, err := NewServer(Config{
 		Static: staticFS, Content: contentFS, Dev: *dev, Logger: log, NoCompression: !*compress, TrustProxy: *proxy,
+		Admission:  new(admission()),
 		AllowHosts: append(allowHosts, listenHosts(listen)...),
 	})
 	if err != nil {

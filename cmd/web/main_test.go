@@ -8,6 +8,10 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/gorilla/websocket"
+
+	"stepgraph/cmd/web/protocol"
 )
 
 func TestResolveAddr(t *testing.T) {
@@ -103,5 +107,37 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	var log syncBuffer
 	if err := run(context.Background(), []string{"-nope"}, func(string) string { return "" }, &log, nil); err == nil {
 		t.Error("run(-nope) = nil, want an error")
+	}
+}
+
+// TestRunAdmissionFlags starts run with every admission flag and checks
+// that the server's hello sends the values they gave.
+func TestRunAdmissionFlags(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var log syncBuffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	args := []string{"-addr", "127.0.0.1:0", "-max-conns", "7", "-max-conns-per-ip", "0", "-max-widgets", "9",
+		"-max-trainers-per-conn", "1", "-max-trainers-per-ip", "2", "-max-session-mib", "3", "-max-server-mib", "4"}
+	go func() { done <- run(ctx, args, func(string) string { return "" }, &log, func(a string) { ready <- a }) }()
+	addr := <-ready
+	conn, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/ws", http.Header{"Origin": {"http://" + addr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hello protocol.Hello
+	if err := conn.ReadJSON(&hello); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	want := protocol.LimitsOf(protocol.Admission{MaxConns: 7, MaxConnsPerIP: 0, MaxServerWidgets: 9,
+		MaxTrainersPerConn: 1, MaxTrainersPerIP: 2, MaxSessionBytes: 3 << 20, MaxServerBytes: 4 << 20})
+	if hello.Limits != want {
+		t.Errorf("hello limits = %+v, want %+v", hello.Limits, want)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Error(err)
 	}
 }

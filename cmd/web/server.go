@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stepgraph/cmd/web/pool"
+	"stepgraph/cmd/web/protocol"
 	"stepgraph/cmd/web/session"
 	"stepgraph/cmd/web/widget"
 )
@@ -45,6 +46,9 @@ type Config struct {
 	// caller adds); "*" allows any. Other requests are refused (421), so
 	// that a DNS-rebinding page cannot reach the server.
 	AllowHosts []string
+	// Admission is what the connections may hold together; nil means
+	// protocol.DefaultAdmission().
+	Admission *protocol.Admission
 }
 
 // Server is the Echo app with its websocket sessions.
@@ -87,7 +91,11 @@ func NewServer(cfg Config) (*Server, error) {
 		compress: !cfg.NoCompression, trustProxy: cfg.TrustProxy,
 		allowHosts: append(slices.Clone(loopbackHosts), cfg.AllowHosts...),
 	}
-	s.Sessions.SetOptions(session.Options{Compression: !cfg.NoCompression, TrustProxy: cfg.TrustProxy})
+	adm := protocol.DefaultAdmission()
+	if cfg.Admission != nil {
+		adm = *cfg.Admission
+	}
+	s.Sessions.SetOptions(session.Options{Compression: !cfg.NoCompression, TrustProxy: cfg.TrustProxy, Admission: adm})
 	s.Echo.HideBanner = true
 	s.Echo.HidePort = true
 	// Slow or idle clients may not hold connections forever. There is no

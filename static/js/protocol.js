@@ -52,6 +52,11 @@ export const ErrorCode = Object.freeze({
   UNSUPPORTED: "unsupported",
   TOO_MANY_REQUESTS: "too_many_requests",
   INTERNAL: "internal",
+  // Admission: the error's limit field holds the limit that refused.
+  SERVER_FULL: "server_full",
+  TOO_MANY_CONNECTIONS: "too_many_connections",
+  TOO_MANY_TRAINERS: "too_many_trainers",
+  OVER_BUDGET: "over_budget",
   // The weights upload's own codes (it answers over HTTP, see UPLOAD_PATH).
   CROSS_ORIGIN: "cross_origin",
   BAD_MEDIA_TYPE: "bad_media_type",
@@ -62,7 +67,7 @@ export const ErrorCode = Object.freeze({
   TOO_MANY_UPLOADS: "too_many_uploads",
 });
 
-/** The limits of version 1; hello repeats them. */
+/** The limits of version 1; hello sends the server's own. */
 export const Limits = Object.freeze({
   maxMessageBytes: 65536, // 64 KiB; a larger frame closes the socket with 1009
   maxWidgets: 8,
@@ -78,6 +83,15 @@ export const Limits = Object.freeze({
   maxUploadsPerIp: 1, // uploads of one address read at once
   maxTrainRate: 1000, // training steps a second a train request may ask for; 0 is full speed
   maxRunSteps: 100000, // the longest run of training a request may ask for
+  // Admission: the defaults; a server's flags change them, and its hello
+  // sends its own (0: no limit).
+  maxConns: 4096,
+  maxConnsPerIp: 256,
+  maxServerWidgets: 16384,
+  maxTrainersPerConn: 3,
+  maxTrainersPerIp: 64,
+  maxSessionBytes: 167772160, // 160 MiB of models a connection, estimated before they are built
+  maxServerBytes: 4294967296, // 4 GiB over all connections
 });
 
 export const Dir = Object.freeze({ FORWARD: "forward", BACKWARD: "backward" });

@@ -24,6 +24,15 @@ const (
 	CodeInternal        Code = "internal"          // a bug on the server; the widget was dropped
 )
 
+// The error codes of admission (limits.go's Admission): the refusal names
+// the limit it met in the error's limit field.
+const (
+	CodeServerFull         Code = "server_full"          // the server holds maxConns connections, maxServerWidgets widgets or maxServerBytes of models
+	CodeTooManyConnections Code = "too_many_connections" // the client's address holds maxConnsPerIp connections
+	CodeTooManyTrainers    Code = "too_many_trainers"    // maxTrainersPerConn widgets of the connection, or maxTrainersPerIp of its address, train already
+	CodeOverBudget         Code = "over_budget"          // the model would take the connection past maxSessionBytes
+)
+
 // The error codes of a weights upload (upload.go), which answers over HTTP
 // rather than the socket. It also uses unknown_widget, missing_field, busy,
 // unsupported and internal.
@@ -43,10 +52,19 @@ type Error struct {
 	Message string
 	Field   string   // the option or hyperparameter at fault ("heads"), or ""
 	More    []*Error // the other faults found with this one (a configure's other bad options)
+	Limit   int64    // the admission limit that refused the request, or 0
 }
 
 // Error returns "code: message".
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+// Limited returns an *Error of an admission limit: its message, and the
+// limit's value.
+func Limited(code Code, limit int64, format string, args ...any) *Error {
+	e := Errorf(code, format, args...)
+	e.Limit = limit
+	return e
+}
 
 // Errorf returns an *Error with a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {

@@ -11,6 +11,7 @@ var allCodes = []Code{
 	CodeUnknownWidget, CodeUnknownKind, CodeTooManyWidgets, CodeUnknownParam,
 	CodeUnknownNode, CodeBusy, CodeUnsupported, CodeTooManyRequests, CodeInternal,
 	CodeCrossOrigin, CodeBadMediaType, CodeTooLarge, CodeBadFile, CodeUnknownSession, CodeBadWeights, CodeTooManyUploads,
+	CodeServerFull, CodeTooManyConnections, CodeTooManyTrainers, CodeOverBudget,
 }
 
 // FuzzDecode checks that Decode never panics, that what it accepts is

@@ -53,6 +53,46 @@ const (
 	MaxUploadBytes = 16 << 20
 )
 
+// Admission holds the limits a server shares between its connections. The
+// defaults suit one machine serving a school; a server's flags change them
+// (cmd/web), and its hello sends its own. Zero turns a limit off.
+type Admission struct {
+	// MaxConns is how many connections the server holds; one more is
+	// refused with server_full and closed with 1013 (try again later).
+	MaxConns int
+	// MaxConnsPerIP is how many connections one client address holds; one
+	// more is refused with too_many_connections and closed with 1008. A
+	// school behind one NAT address needs it raised.
+	MaxConnsPerIP int
+	// MaxServerWidgets is how many widgets all connections hold together;
+	// a configure over it is refused with server_full.
+	MaxServerWidgets int
+	// MaxTrainersPerConn and MaxTrainersPerIP bound the widgets that train
+	// at once on one connection and from one address; a train start over
+	// either is refused with too_many_trainers.
+	MaxTrainersPerConn int
+	MaxTrainersPerIP   int
+	// MaxSessionBytes is the memory one connection's models may take, as
+	// estimated from their options before they are built (exhibit's
+	// Kind.Cost); a configure or set over it is refused with over_budget.
+	MaxSessionBytes int64
+	// MaxServerBytes bounds the same estimate over all connections; over
+	// it, server_full.
+	MaxServerBytes int64
+}
+
+// DefaultAdmission returns the default admission limits: 4096
+// connections, 256 from one address, 16384 widgets, 3 trainers a
+// connection and 64 an address, 160 MiB of models a connection (the
+// largest lab is estimated at 105 MiB) and 4 GiB on the server.
+func DefaultAdmission() Admission {
+	return Admission{
+		MaxConns: 4096, MaxConnsPerIP: 256, MaxServerWidgets: 16384,
+		MaxTrainersPerConn: 3, MaxTrainersPerIP: 64,
+		MaxSessionBytes: 160 << 20, MaxServerBytes: 4 << 30,
+	}
+}
+
 // Limits is the limits object of the hello message.
 type Limits struct {
 	MaxMessageBytes    int   `json:"maxMessageBytes"`
@@ -69,10 +109,21 @@ type Limits struct {
 	MaxUploadsPerIP    int   `json:"maxUploadsPerIp"`
 	MaxTrainRate       int   `json:"maxTrainRate"`
 	MaxRunSteps        int   `json:"maxRunSteps"`
+	MaxConns           int   `json:"maxConns"`
+	MaxConnsPerIP      int   `json:"maxConnsPerIp"`
+	MaxServerWidgets   int   `json:"maxServerWidgets"`
+	MaxTrainersPerConn int   `json:"maxTrainersPerConn"`
+	MaxTrainersPerIP   int   `json:"maxTrainersPerIp"`
+	MaxSessionBytes    int64 `json:"maxSessionBytes"`
+	MaxServerBytes     int64 `json:"maxServerBytes"`
 }
 
-// CurrentLimits returns the limits of this version.
-func CurrentLimits() Limits {
+// CurrentLimits returns the limits of this version, with the default
+// admission limits.
+func CurrentLimits() Limits { return LimitsOf(DefaultAdmission()) }
+
+// LimitsOf returns the limits of this version with the admission limits a.
+func LimitsOf(a Admission) Limits {
 	return Limits{
 		MaxMessageBytes:    MaxMessageBytes,
 		MaxWidgets:         MaxWidgets,
@@ -88,5 +139,12 @@ func CurrentLimits() Limits {
 		MaxUploadsPerIP:    MaxUploadsPerIP,
 		MaxTrainRate:       MaxTrainRate,
 		MaxRunSteps:        MaxRunSteps,
+		MaxConns:           a.MaxConns,
+		MaxConnsPerIP:      a.MaxConnsPerIP,
+		MaxServerWidgets:   a.MaxServerWidgets,
+		MaxTrainersPerConn: a.MaxTrainersPerConn,
+		MaxTrainersPerIP:   a.MaxTrainersPerIP,
+		MaxSessionBytes:    a.MaxSessionBytes,
+		MaxServerBytes:     a.MaxServerBytes,
 	}
 }

@@ -91,10 +91,10 @@ type Hello struct {
 	Session string `json:"session"`
 }
 
-// NewHello returns the hello message for the given widget kinds and
-// session token.
-func NewHello(kinds []string, session string) *Hello {
-	return &Hello{Header: Header{Type: TypeHello}, Version: Version, Limits: CurrentLimits(), Kinds: kinds, Session: session}
+// NewHello returns the hello message for the given widget kinds, session
+// token and the server's limits.
+func NewHello(kinds []string, session string, limits Limits) *Hello {
+	return &Hello{Header: Header{Type: TypeHello}, Version: Version, Limits: limits, Kinds: kinds, Session: session}
 }
 
 // ErrorMsg answers a refused request. Request and ID echo the request's type
@@ -108,6 +108,9 @@ type ErrorMsg struct {
 	// Errors lists every fault when a request has several (a configure
 	// with several bad options): the first is Code, Message and Field.
 	Errors []FieldError `json:"errors,omitempty"`
+	// Limit is the value of the admission limit that refused the request
+	// (server_full, too_many_connections, too_many_trainers, over_budget).
+	Limit int64 `json:"limit,omitempty"`
 }
 
 // FieldError is one fault of a request that has several.
@@ -120,7 +123,7 @@ type FieldError struct {
 // NewError returns the error message that answers req (which may be partly
 // filled, or nil for an unreadable frame).
 func NewError(req *Request, err *Error) *ErrorMsg {
-	m := &ErrorMsg{Header: Header{Type: TypeError}, Code: err.Code, Message: err.Message, Field: err.Field}
+	m := &ErrorMsg{Header: Header{Type: TypeError}, Code: err.Code, Message: err.Message, Field: err.Field, Limit: err.Limit}
 	if len(err.More) > 0 {
 		for _, e := range append([]*Error{err}, err.More...) {
 			m.Errors = append(m.Errors, FieldError{Field: e.Field, Code: e.Code, Message: e.Message})

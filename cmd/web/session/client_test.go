@@ -29,10 +29,19 @@ type testServer struct {
 	pool *pool.Pool
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t *testing.T) *testServer { return newTestServerWith(t, nil) }
+
+// newTestServerWith starts a test server whose options change first
+// changes (nil: the defaults).
+func newTestServerWith(t *testing.T, change func(*Options)) *testServer {
 	t.Helper()
 	p := pool.New(2, 16)
 	m := NewManager(widget.Default(), p, slog.New(slog.DiscardHandler))
+	if change != nil {
+		o := DefaultOptions()
+		change(&o)
+		m.SetOptions(o)
+	}
 	srv := httptest.NewServer(m)
 	ts := &testServer{srv: srv, m: m, pool: p}
 	t.Cleanup(func() {
@@ -58,19 +67,35 @@ type client struct {
 // dial connects with the server's own origin and reads the hello message.
 func (ts *testServer) dial(t *testing.T) (*client, *protocol.Hello) {
 	t.Helper()
-	h := http.Header{"Origin": {ts.srv.URL}}
-	conn, _, err := websocket.DefaultDialer.Dial(ts.wsURL(), h)
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	c := &client{t: t, conn: conn}
+	return ts.dialFrom(t, "")
+}
+
+// dialFrom is dial from client address ip, as a proxy the server trusts
+// names it in X-Forwarded-For ("": the socket's own address).
+func (ts *testServer) dialFrom(t *testing.T, ip string) (*client, *protocol.Hello) {
+	t.Helper()
+	c := ts.connect(t, ip)
 	var hello protocol.Hello
 	c.decode(c.next(), &hello)
 	if hello.Type != protocol.TypeHello {
 		t.Fatalf("first message type = %q, want hello", hello.Type)
 	}
 	return c, &hello
+}
+
+// connect opens a websocket from ip (as dialFrom) and reads nothing.
+func (ts *testServer) connect(t *testing.T, ip string) *client {
+	t.Helper()
+	h := http.Header{"Origin": {ts.srv.URL}}
+	if ip != "" {
+		h.Set("X-Forwarded-For", ip)
+	}
+	conn, _, err := websocket.DefaultDialer.Dial(ts.wsURL(), h)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return &client{t: t, conn: conn}
 }
 
 // send writes one text frame.

@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"stepgraph/cmd/web/pool"
+	"stepgraph/cmd/web/protocol"
 	"stepgraph/cmd/web/widget"
 )
 
@@ -29,6 +30,7 @@ type Manager struct {
 	byToken map[string]*session // the open sessions by token, for weight uploads
 	wg      sync.WaitGroup      // one count per session, held until all its goroutines end
 	active  atomic.Int64
+	adm     admission // what the connections hold together, by opts.Admission
 }
 
 // NewManager returns a manager whose sessions build widgets from reg and
@@ -37,6 +39,7 @@ func NewManager(reg *widget.Registry, p *pool.Pool, log *slog.Logger) *Manager {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Manager{
 		reg: reg, pool: p, log: log, ctx: ctx, cancel: cancel, byToken: map[string]*session{},
+		adm: admission{byIP: map[string]*address{}},
 		// EnableCompression negotiates permessage-deflate with clients
 		// that offer it (browsers do): the JSON of heatmaps and graphs
 		// compresses several times over.
@@ -56,16 +59,27 @@ type Options struct {
 	// TrustProxy takes the scheme of a request from X-Forwarded-Proto, as
 	// a TLS-terminating proxy in front of the server sets it.
 	TrustProxy bool
+	// Admission bounds what the connections hold together (admission.go);
+	// hello sends it.
+	Admission protocol.Admission
 }
 
 // DefaultOptions are the options of a new Manager.
-func DefaultOptions() Options { return Options{Compression: true} }
+func DefaultOptions() Options {
+	return Options{Compression: true, Admission: protocol.DefaultAdmission()}
+}
 
 // SetOptions changes the manager's options. Call it before serving.
 func (m *Manager) SetOptions(o Options) {
 	m.opts = o
 	m.upgrader.EnableCompression = o.Compression
+	m.adm.mu.Lock()
+	m.adm.limits = o.Admission
+	m.adm.mu.Unlock()
 }
+
+// Limits returns the limits the manager's hello sends.
+func (m *Manager) Limits() protocol.Limits { return protocol.LimitsOf(m.opts.Admission) }
 
 // ServeHTTP upgrades the request to a websocket and serves it until the
 // connection ends and every goroutine of its session is gone.
@@ -86,9 +100,17 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.log.Debug("websocket upgrade refused", "err", err, "origin", r.Header.Get("Origin"))
 		return
 	}
+	ip := ClientIP(r, m.opts.TrustProxy)
+	h, perr, code := m.adm.connect(ip)
+	if perr != nil {
+		m.log.Info("connection refused", "code", perr.Code, "limit", perr.Limit, "ip", ip)
+		refuseConn(conn, perr, code)
+		return
+	}
+	defer m.adm.disconnect(h)
 	m.active.Add(1)
 	defer m.active.Add(-1)
-	s := newSession(m, conn, ClientIP(r, m.opts.TrustProxy), m.log.With("remote", r.RemoteAddr))
+	s := newSession(m, conn, h, m.log.With("remote", r.RemoteAddr))
 	s.run()
 }
 

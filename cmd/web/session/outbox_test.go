@@ -120,7 +120,7 @@ func TestCoalesceKey(t *testing.T) {
 	if coalesceKey(plot("w1", "loss")) == coalesceKey(plot("w1", "accuracy")) {
 		t.Errorf("plots of different names share a key")
 	}
-	if coalesceKey(protocol.NewHello(nil, "")) != "" {
+	if coalesceKey(protocol.NewHello(nil, "", protocol.CurrentLimits())) != "" {
 		t.Errorf("hello has a coalescing key")
 	}
 	// Refusals coalesce by widget, request type and code, so that a burst

@@ -24,6 +24,7 @@ type session struct {
 	out   *outbox
 	token string     // sent in hello; names the connection in a weights upload
 	owner pool.Owner // the connection on the pool's training lane
+	holds *holds     // its part of the server's admission counts
 
 	ctx    context.Context // ends when the connection ends
 	cancel context.CancelFunc
@@ -57,13 +58,13 @@ type entry struct {
 	cancel context.CancelFunc
 }
 
-func newSession(m *Manager, conn *websocket.Conn, ip string, log *slog.Logger) *session {
+func newSession(m *Manager, conn *websocket.Conn, h *holds, log *slog.Logger) *session {
 	ctx, cancel := context.WithCancel(m.ctx)
 	token := newToken()
 	return &session{
 		m: m, conn: conn, log: log, out: newOutbox(protocol.MaxQueuedMessages, protocol.MaxQueuedBytes), token: token,
-		owner: pool.Owner{IP: ip, Conn: token},
-		ctx:   ctx, cancel: cancel, widgets: map[string]*entry{}, requests: make(chan *protocol.Request, protocol.MaxPendingRequests),
+		owner: pool.Owner{IP: h.ip, Conn: token}, holds: h,
+		ctx: ctx, cancel: cancel, widgets: map[string]*entry{}, requests: make(chan *protocol.Request, protocol.MaxPendingRequests),
 	}
 }
 
@@ -74,7 +75,7 @@ func (s *session) run() {
 	s.spawn(s.writePump)
 	s.spawn(s.work)
 	s.m.register(s)
-	s.send(protocol.NewHello(s.m.reg.Kinds(), s.token))
+	s.send(protocol.NewHello(s.m.reg.Kinds(), s.token, s.m.Limits()))
 	s.readPump()
 
 	s.m.forget(s)
@@ -177,25 +178,38 @@ func (s *session) configure(req *protocol.Request) *protocol.Error {
 	} else if len(s.widgets) >= protocol.MaxWidgets {
 		return protocol.Errorf(protocol.CodeTooManyWidgets, "at most %d widgets per connection", protocol.MaxWidgets)
 	}
+	if perr := s.m.adm.addWidget(); perr != nil {
+		return perr
+	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	env := widget.Env{Ctx: ctx, Emit: s.emitter(ctx, req.Widget), Go: s.spawn, Pool: s.m.pool, Owner: s.owner, Log: s.log.With("widget", req.Widget)}
+	id, adm := req.Widget, &s.m.adm
+	env := widget.Env{
+		Ctx: ctx, Emit: s.emitter(ctx, id), Go: s.spawn, Pool: s.m.pool, Owner: s.owner, Log: s.log.With("widget", id),
+		Reserve: func(n int64) *protocol.Error { return adm.reserve(s.holds, id, n) },
+		Train:   func() (func(), *protocol.Error) { return adm.train(s.holds) },
+	}
+	failed := func() { // what the widget held, when it is not kept
+		cancel()
+		adm.release(s.holds, id)
+		adm.removeWidget()
+	}
 	var w widget.Widget
 	var perr *protocol.Error
-	ran, failed := s.onPool(func() {
+	ran, panicked := s.onPool(func() {
 		if w, perr = factory(env, req.Options); perr == nil {
 			w.Start(req.ID)
 		}
 	})
 	if !ran {
-		cancel() // the session ended before a worker was free
+		failed() // the session ended before a worker was free
 		return nil
 	}
-	if failed || perr != nil {
-		cancel()
+	if panicked || perr != nil {
 		if w != nil {
 			w.Close()
 		}
-		if failed {
+		failed()
+		if panicked {
 			return protocol.Errorf(protocol.CodeInternal, "widget %q of kind %q failed to start", req.Widget, req.Kind)
 		}
 		return perr
@@ -210,6 +224,8 @@ func (s *session) drop(id string) {
 	delete(s.widgets, id)
 	e.cancel()
 	e.w.Close()
+	s.m.adm.release(s.holds, id)
+	s.m.adm.removeWidget()
 }
 
 // onPool runs fn on the shared pool and reports whether it ran (it does not

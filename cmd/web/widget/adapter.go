@@ -15,21 +15,31 @@ type adapter struct {
 	kind      exhibit.Kind
 	trainLoop // its lock guards the fields below against the training loop
 
-	ex exhibit.Exhibit
+	ex   exhibit.Exhibit
+	cost int64 // the estimate of ex's memory that env reserved
 	// lastView and lastCharts are when training last sent the stepped
 	// view and the charts; charted names the charts last sent.
 	lastView, lastCharts time.Time
 	charted              map[string]bool
 }
 
-// Adapt returns the factory of kind's widgets.
+// Adapt returns the factory of kind's widgets. It reserves the model's
+// memory, as estimated from the options, before it builds it.
 func Adapt(kind exhibit.Kind) Factory {
 	return func(env Env, opts map[string]string) (Widget, *protocol.Error) {
-		ex, e := kind.Build(opts)
+		v, e := kind.Options.Configure(opts)
 		if e != nil {
 			return nil, refusal(e)
 		}
-		return &adapter{env: env, kind: kind, ex: ex}, nil
+		cost := kind.Cost(v)
+		if perr := env.reserve(cost); perr != nil {
+			return nil, perr
+		}
+		ex, e := kind.New(v)
+		if e != nil {
+			return nil, refusal(e)
+		}
+		return &adapter{env: env, kind: kind, ex: ex, cost: cost}, nil
 	}
 }
 
@@ -126,6 +136,16 @@ func (a *adapter) handleSet(req *protocol.Request) *protocol.Error {
 		a.mu.Unlock()
 		return refusal(e)
 	}
+	// Reserve the larger of the two models while the change is made, then
+	// what the kept one needs: a refusal leaves the old model as it was.
+	cost := a.kind.Cost(next)
+	if cost > a.cost {
+		if perr := a.env.reserve(cost); perr != nil {
+			a.mu.Unlock()
+			perr.Field = req.Name
+			return perr
+		}
+	}
 	if (effect == exhibit.Rebuild || effect == exhibit.Retrain) && a.training() {
 		// The training loop belongs to the old model: end it first.
 		// Requests come one at a time, so only the loop runs meanwhile.
@@ -135,10 +155,15 @@ func (a *adapter) handleSet(req *protocol.Request) *protocol.Error {
 	}
 	defer a.mu.Unlock()
 	if e := a.ex.Apply(next, effect); e != nil {
+		a.env.reserve(a.cost) // shrinks, or stays: cannot be refused
 		if e.Field == "" && e.Code == exhibit.OutOfRange {
 			e.Field = req.Name // sizes that do not fit together once it changed
 		}
 		return refusal(e)
+	}
+	if cost != a.cost {
+		a.env.reserve(cost) // shrinks, or stays
+		a.cost = cost
 	}
 	switch effect {
 	case exhibit.Rebuild, exhibit.Retrain:

@@ -15,7 +15,8 @@ import (
 
 // trainer runs a training loop in the background: chunk after chunk on the
 // shared pool, at the learner's pace, until the chunk says the run is
-// finished or the trainer is stopped. Between chunks other requests get
+// finished or the trainer is stopped. It holds one of the session's
+// trainer slots (Env.Train) until it ends. Between chunks other requests get
 // the pool, and the widget's lock, so the page stays responsive.
 type trainer struct {
 	cancel context.CancelFunc
@@ -61,12 +62,13 @@ func pace(rate int) (steps int, tick time.Duration) {
 // workers fairly. chunk runs on a worker with the most steps it may run
 // and returns true when training is finished. If the session is closing,
 // the loop does not start and the trainer is already done.
-func startTrainer(env Env, chunk func(steps int, rate int) (finished bool), stepsWhileTraining bool, rate int) *trainer {
+func startTrainer(env Env, chunk func(steps int, rate int) (finished bool), stepsWhileTraining bool, rate int, release func()) *trainer {
 	ctx, cancel := context.WithCancel(env.Ctx)
 	t := &trainer{cancel: cancel, done: make(chan struct{}), stepsWhileTraining: stepsWhileTraining}
 	t.rate.Store(int64(rate))
 	started := env.Go(func() {
 		defer close(t.done)
+		defer release() // the trainer's slot
 		env.Pool.Loop(ctx, env.Owner, func() (bool, time.Time) {
 			rate := int(t.rate.Load())
 			steps, tick := pace(rate)
@@ -78,6 +80,7 @@ func startTrainer(env Env, chunk func(steps int, rate int) (finished bool), step
 		})
 	})
 	if !started {
+		release()
 		cancel()
 		close(t.done)
 	}
@@ -172,8 +175,18 @@ func (a *adapter) handleTrain(req *protocol.Request) *protocol.Error {
 		a.trainer.rate.Store(int64(req.Rate))
 		return nil
 	}
+	var release func()
+	if !running {
+		var perr *protocol.Error
+		if release, perr = a.env.trainSlot(); perr != nil {
+			return perr
+		}
+	}
 	changed, e := tr.StartTraining(req.Steps)
 	if e != nil {
+		if release != nil {
+			release()
+		}
 		return refusal(e)
 	}
 	if changed {
@@ -184,7 +197,7 @@ func (a *adapter) handleTrain(req *protocol.Request) *protocol.Error {
 		return nil
 	}
 	a.lastView, a.lastCharts = time.Now(), time.Time{}
-	a.trainer = startTrainer(a.env, a.trainChunk, tr.StepsWhileTraining(), req.Rate)
+	a.trainer = startTrainer(a.env, a.trainChunk, tr.StepsWhileTraining(), req.Rate, release)
 	return nil
 }
 

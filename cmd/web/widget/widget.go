@@ -47,6 +47,29 @@ type Env struct {
 	Owner pool.Owner
 	// Log is the session's logger.
 	Log *slog.Logger
+	// Reserve sets the memory the widget's model may take, estimated
+	// before it is built, to n bytes, or refuses (over_budget,
+	// server_full) and leaves the old reservation. Nil: no budget.
+	Reserve func(n int64) *protocol.Error
+	// Train takes a trainer's slot, or refuses (too_many_trainers); the
+	// loop calls release when it ends. Nil: no limit.
+	Train func() (release func(), perr *protocol.Error)
+}
+
+// reserve calls Reserve, if there is one.
+func (env Env) reserve(n int64) *protocol.Error {
+	if env.Reserve == nil {
+		return nil
+	}
+	return env.Reserve(n)
+}
+
+// trainSlot calls Train, if there is one.
+func (env Env) trainSlot() (release func(), perr *protocol.Error) {
+	if env.Train == nil {
+		return func() {}, nil
+	}
+	return env.Train()
 }
 
 // Factory builds a widget from the options of a configure request. Bad
