@@ -152,6 +152,7 @@ export class Client {
     this.hello = null;
     this.everOpened = false;
     this.retry = 0;
+    this.refusal = null; // the error a refused connection got before its close
     this.closedByPage = false;
     window.addEventListener("pagehide", () => this.close());
     // A page restored from the back-forward cache gets a new socket; the
@@ -209,6 +210,12 @@ export class Client {
       this.opened(msg);
       return;
     }
+    if (msg.type === ServerType.ERROR && !this.hello && !msg.widget) {
+      // Admission refused the connection (server_full,
+      // too_many_connections): the close follows.
+      this.refusal = msg;
+      return;
+    }
     const ch = this.channels.get(msg.widget);
     if (ch) {
       ch.onMessage(msg);
@@ -237,15 +244,21 @@ export class Client {
 
   closed(ev) {
     this.hello = null;
-    this.setStatus(Status.CLOSED, ev.code);
+    const refusal = this.refusal;
+    this.refusal = null;
+    this.setStatus(Status.CLOSED, ev.code, refusal ? refusal.message : "");
     if (this.closedByPage) return;
-    // Back off: 0.5 s, 1 s, 2 s ... up to 15 s.
-    const delay = Math.min(15000, 500 * 2 ** this.retry++);
+    // Back off: 0.5 s, 1 s, 2 s ... up to 15 s; a full server is asked
+    // again after about a minute, as its refusal says.
+    let delay = Math.min(15000, 500 * 2 ** this.retry++);
+    if (refusal) delay = 45000 + Math.random() * 30000;
     setTimeout(() => this.connect(), delay);
   }
 
-  setStatus(status, code) {
-    for (const ch of this.channels.values()) ch.onStatus(status, code);
+  /** setStatus tells every channel the socket's status, the close code and
+   * a refusal's message (for CLOSED). */
+  setStatus(status, code, reason = "") {
+    for (const ch of this.channels.values()) ch.onStatus(status, code, reason);
   }
 }
 

@@ -47,6 +47,14 @@ type holds struct {
 // limit (0: no limit).
 func over(n, limit int) bool { return limit > 0 && n >= limit }
 
+// count formats n of a thing: "1 connection", "3 connections".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
 // mib formats bytes in MiB for a message.
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
@@ -58,7 +66,7 @@ func (a *admission) connect(ip string) (*holds, *protocol.Error, int) {
 	defer a.mu.Unlock()
 	if over(a.conns, a.limits.MaxConns) {
 		return nil, protocol.Limited(protocol.CodeServerFull, int64(a.limits.MaxConns),
-			"the server is full: it holds %d connections, its limit; try again in a minute", a.conns), websocket.CloseTryAgainLater
+			"the server is full: it holds %s, its limit; try again in a minute", count(a.conns, "connection")), websocket.CloseTryAgainLater
 	}
 	ad := a.byIP[ip]
 	if ad == nil {
@@ -67,7 +75,7 @@ func (a *admission) connect(ip string) (*holds, *protocol.Error, int) {
 	}
 	if over(ad.conns, a.limits.MaxConnsPerIP) {
 		return nil, protocol.Limited(protocol.CodeTooManyConnections, int64(a.limits.MaxConnsPerIP),
-			"your address holds %d connections to this server, its limit; close another tab or window", ad.conns), websocket.ClosePolicyViolation
+			"your address holds %s to this server, its limit: close another tab or window of it", count(ad.conns, "connection")), websocket.ClosePolicyViolation
 	}
 	a.conns++
 	ad.conns++
@@ -98,7 +106,7 @@ func (a *admission) addWidget() *protocol.Error {
 	defer a.mu.Unlock()
 	if over(a.widgets, a.limits.MaxServerWidgets) {
 		return protocol.Limited(protocol.CodeServerFull, int64(a.limits.MaxServerWidgets),
-			"the server is full: its connections hold %d widgets, its limit; try again in a minute", a.widgets)
+			"the server is full: its connections hold %s, its limit; try again in a minute", count(a.widgets, "widget"))
 	}
 	a.widgets++
 	return nil
@@ -151,12 +159,12 @@ func (a *admission) train(h *holds) (release func(), perr *protocol.Error) {
 	defer a.mu.Unlock()
 	if over(h.trainers, a.limits.MaxTrainersPerConn) {
 		return nil, protocol.Limited(protocol.CodeTooManyTrainers, int64(a.limits.MaxTrainersPerConn),
-			"%d widgets of this page train already, the limit of a connection: stop one first", h.trainers)
+			"%s of this page train already, the limit of a connection: stop one first", count(h.trainers, "widget"))
 	}
 	ad := a.byIP[h.ip]
 	if over(ad.trainers, a.limits.MaxTrainersPerIP) {
 		return nil, protocol.Limited(protocol.CodeTooManyTrainers, int64(a.limits.MaxTrainersPerIP),
-			"%d widgets of your address train already, its limit: stop one first, or wait for one to finish", ad.trainers)
+			"%s of your address train already, its limit: stop one first, or wait for one to finish", count(ad.trainers, "widget"))
 	}
 	h.trainers++
 	ad.trainers++

@@ -111,7 +111,7 @@ export class Lab {
     });
     this.form.accept(this.options);
 
-    this.channel = client.channel(WIDGET, (msg) => this.receive(msg), (status) => this.showStatus(status));
+    this.channel = client.channel(WIDGET, (msg) => this.receive(msg), (status, code, reason) => this.showStatus(status, reason));
     this.configure();
   }
 
@@ -252,10 +252,11 @@ export class Lab {
     this.alertTimer = setTimeout(() => (this.alert.hidden = true), 6000);
   }
 
-  showStatus(status) {
+  showStatus(status, reason = "") {
     const el = this.q("status");
     el.dataset.status = status;
     el.textContent = { [Status.CONNECTING]: "connecting…", [Status.OPEN]: "live", [Status.CLOSED]: "offline, reconnecting…" }[status] || status;
+    if (reason) this.flash(reason); // the server refused the connection, and says why
     if (status !== Status.OPEN) this.stepper.disable();
   }
 

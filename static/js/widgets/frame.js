@@ -62,7 +62,7 @@ export class WidgetFrame {
     root.replaceChildren(this.el);
     root.classList.add("is-mounted");
 
-    this.channel = client.channel(spec.id, (msg) => this.receive(msg), (status) => this.showStatus(status));
+    this.channel = client.channel(spec.id, (msg) => this.receive(msg), (status, code, reason) => this.showStatus(status, reason));
     this.channel.configure(spec.kind, spec.options);
   }
 
@@ -121,9 +121,14 @@ export class WidgetFrame {
     for (const fn of this.listeners.get(msg.type) || []) fn(msg);
   }
 
-  showStatus(status) {
+  showStatus(status, reason = "") {
     const text = { [Status.CONNECTING]: "connecting…", [Status.OPEN]: "live", [Status.CLOSED]: "offline, reconnecting…" };
     this.status.textContent = text[status] || status;
+    if (reason) {
+      // The server refused the connection, and says why.
+      this.error.hidden = false;
+      this.error.textContent = reason;
+    }
     this.status.dataset.status = status;
     if (status !== Status.OPEN) this.stepper.disable();
   }

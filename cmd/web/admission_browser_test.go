@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/gorilla/websocket"
+
+	"stepgraph/cmd/web/protocol"
+	"stepgraph/content"
+	"stepgraph/static"
+)
+
+// TestBrowserRefusedConnection opens the Lab on a server whose one
+// connection per address is taken, and checks that the page says what the
+// server's refusal says, and that it is offline rather than live.
+func TestBrowserRefusedConnection(t *testing.T) {
+	path := chromiumOrSkip(t)
+	adm := protocol.DefaultAdmission()
+	adm.MaxConnsPerIP = 1
+	srv, err := NewServer(Config{Static: static.FS, Content: content.FS, Admission: &adm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Echo)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		hs.Close()
+	})
+	dial := func() *websocket.Conn {
+		conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http")+"/ws", http.Header{"Origin": {hs.URL}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		return conn
+	}
+	var hello protocol.Hello
+	if err := dial().ReadJSON(&hello); err != nil || hello.Type != protocol.TypeHello {
+		t.Fatalf("first connection: %+v %v, want hello", hello, err)
+	}
+	// The server's own words for the next connection from this address.
+	var refusal protocol.ErrorMsg
+	if err := dial().ReadJSON(&refusal); err != nil || refusal.Code != protocol.CodeTooManyConnections {
+		t.Fatalf("second connection: %+v %v, want too_many_connections", refusal, err)
+	}
+
+	b := openBrowser(t, path, hs.URL)
+	b.do("open the lab", chromedp.Navigate(b.base+"/lab"))
+	shown := pollJS[string](b, "the refusal on the page", `(() => { const e = document.querySelector('[data-testid="lab-error"]'); return e && !e.hidden && e.textContent; })()`)
+	if shown != refusal.Message {
+		t.Errorf("the lab shows %q, want the server's refusal %q", shown, refusal.Message)
+	}
+	status := eval[string](b, `document.querySelector('[data-testid="status"]').dataset.status`)
+	if status != "closed" {
+		t.Errorf("status %q after the refusal, want closed", status)
+	}
+	b.checkClean("WebSocket", "1008")
+}
