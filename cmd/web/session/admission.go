@@ -159,12 +159,12 @@ func (a *admission) train(h *holds) (release func(), perr *protocol.Error) {
 	defer a.mu.Unlock()
 	if over(h.trainers, a.limits.MaxTrainersPerConn) {
 		return nil, protocol.Limited(protocol.CodeTooManyTrainers, int64(a.limits.MaxTrainersPerConn),
-			"%s of this page train already, the limit of a connection: stop one first", count(h.trainers, "widget"))
+			"this page has %s training already, the most one connection may train at once: stop one first", count(h.trainers, "widget"))
 	}
 	ad := a.byIP[h.ip]
 	if over(ad.trainers, a.limits.MaxTrainersPerIP) {
 		return nil, protocol.Limited(protocol.CodeTooManyTrainers, int64(a.limits.MaxTrainersPerIP),
-			"%s of your address train already, its limit: stop one first, or wait for one to finish", count(ad.trainers, "widget"))
+			"your address has %s training already, its limit: stop one first, or wait for one to finish", count(ad.trainers, "widget"))
 	}
 	h.trainers++
 	ad.trainers++
