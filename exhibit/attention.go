@@ -202,6 +202,10 @@ func (a *Attention) Axes(n *engine.Node) (rows, cols Axis) {
 }
 
 // Views implements Exhibit: every head's maps for the stepped sequence.
+// ViewedNodes implements ForwardViewer: the attention maps show each
+// head's scores and probabilities.
+func (a *Attention) ViewedNodes() []*engine.Node { return a.step.attentionNodes().nodes }
+
 func (a *Attention) Views() []View {
 	input, src := a.Tokens()
 	return []View{attentionOf(a.step, input, src)}

@@ -3,6 +3,7 @@ package exhibit
 import (
 	"strings"
 
+	"stepgraph/engine"
 	"stepgraph/engine/task"
 	"stepgraph/engine/transformer"
 )
@@ -49,7 +50,7 @@ func attentionOf(s *Stepping, tokens, srcTokens []string) *AttentionView {
 	g := s.g
 	v := &AttentionView{Tokens: tokens, SrcTokens: srcTokens}
 	index := map[string]int{}
-	for _, ref := range transformer.AttentionNodes(g) {
+	for _, ref := range s.attentionNodes().refs {
 		i, ok := index[ref.Scope]
 		if !ok {
 			i = len(v.Layers)
@@ -117,4 +118,24 @@ func causalMask(rows, cols int) [][]bool {
 // per position ("|" for the separator).
 func tokenText(l task.Layout, ids []int) []string {
 	return strings.Split(l.Task.Format(ids), "")
+}
+
+// attentionNodes are the attention heads of a stepped graph, and the
+// nodes whose values an AttentionView shows (each head's scores and
+// probabilities).
+type attentionNodes struct {
+	refs  []transformer.AttnRef
+	nodes []*engine.Node
+}
+
+// attentionNodes returns the attention heads of s's graph, found once.
+func (s *Stepping) attentionNodes() *attentionNodes {
+	if s.attention == nil {
+		a := &attentionNodes{refs: transformer.AttentionNodes(s.g)}
+		for _, ref := range a.refs {
+			a.nodes = append(a.nodes, s.g.MustNode(ref.Scores), s.g.MustNode(ref.Probs))
+		}
+		s.attention = a
+	}
+	return s.attention
 }

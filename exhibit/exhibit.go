@@ -77,6 +77,17 @@ type Sequenced interface {
 	Tokens() (input, src []string)
 }
 
+// ForwardViewer is an exhibit whose Views show the forward values of a
+// few nodes of the current run and nothing else (the attention maps):
+// they change only when one of those nodes is computed or undone, or when
+// the model, its data or its options change; not on other steps, nor on a
+// backward step, nor when a node is selected. A server may then send them
+// only when they change.
+type ForwardViewer interface {
+	// ViewedNodes returns the nodes whose values the views show.
+	ViewedNodes() []*engine.Node
+}
+
 // Axed is an exhibit that names the axes of its tensors as the engine
 // uses them: positions of a sequence, queries and keys, classes, units.
 // The heatmaps of its nodes, and their exports, carry these axes.

@@ -144,6 +144,10 @@ func (l *Lab) Axes(n *engine.Node) (rows, cols Axis) {
 
 // Views implements Exhibit: every layer's and head's maps for the stepped
 // sequence.
+// ViewedNodes implements ForwardViewer: the attention maps show each
+// head's scores and probabilities.
+func (l *Lab) ViewedNodes() []*engine.Node { return l.step.attentionNodes().nodes }
+
 func (l *Lab) Views() []View {
 	input, src := l.lm.tokens()
 	return []View{attentionOf(l.step, input, src)}

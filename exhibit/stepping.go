@@ -8,8 +8,9 @@ import "stepgraph/engine"
 type Stepping struct {
 	g         *engine.Graph
 	st        *engine.Stepper
-	last      engine.Event // of the last step, or of the reset
-	highlight int          // node shown in the inspector, -1 for none
+	last      engine.Event    // of the last step, or of the reset
+	highlight int             // node shown in the inspector, -1 for none
+	attention *attentionNodes // the graph's attention heads, found on first use (attention_view.go)
 }
 
 // NewStepping returns a stepping of g with its cursor at the start.

@@ -222,7 +222,7 @@ type NodeView struct {
 type Heatmap struct {
 	Rows   int       `json:"rows"`
 	Cols   int       `json:"cols"`
-	Data   []float64 `json:"data"` // row-major, Rows*Cols values
+	Data   Numbers   `json:"data"` // row-major, Rows*Cols values, rounded on the wire (numbers.go)
 	Masked []bool    `json:"masked,omitempty"`
 	Min    float64   `json:"min"` // over the finite cells
 	Max    float64   `json:"max"`

@@ -265,7 +265,7 @@ func (s *session) refuse(req *protocol.Request, perr *protocol.Error) {
 
 // send encodes m and queues it.
 func (s *session) send(m protocol.Message) {
-	data, err := json.Marshal(m)
+	data, err := protocol.MarshalMessage(m)
 	if err != nil {
 		// A bug (a NaN that escaped the views): tell the client, keep going.
 		s.log.Error("encode message", "type", m.Head().Type, "err", err)

@@ -173,8 +173,9 @@ func TestConfigureAndStep(t *testing.T) {
 }
 
 // checkValues compares a heatmap with a tensor of rank <= 2, exactly: both
-// come from the same float64 operations in the same order, and JSON
-// carries float64 values exactly.
+// come from the same float64 operations in the same order, and the wire
+// rounds each cell to protocol.NumberDigits significant digits, as
+// protocol.Round does.
 func checkValues(t *testing.T, name string, h *protocol.Heatmap, want *engine.Tensor) {
 	t.Helper()
 	if h == nil {
@@ -184,8 +185,8 @@ func checkValues(t *testing.T, name string, h *protocol.Heatmap, want *engine.Te
 		t.Fatalf("%s: heatmap %dx%d, want %v", name, h.Rows, h.Cols, want.Shape)
 	}
 	for i, v := range want.Data {
-		if h.Data[i] != v {
-			t.Errorf("%s[%d] = %v, want %v", name, i, h.Data[i], v)
+		if h.Data[i] != protocol.Round(v) {
+			t.Errorf("%s[%d] = %v, want %v rounded (%v)", name, i, h.Data[i], v, protocol.Round(v))
 		}
 	}
 }

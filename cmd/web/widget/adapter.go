@@ -21,6 +21,10 @@ type adapter struct {
 	// view and the charts; charted names the charts last sent.
 	lastView, lastCharts time.Time
 	charted              map[string]bool
+	// model counts the changes of the model, its data or its options, and
+	// viewed is the state the kind's views were last sent for (views.go).
+	model  int
+	viewed *viewKey
 }
 
 // Adapt returns the factory of kind's widgets. It reserves the model's
@@ -63,6 +67,9 @@ func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
 	defer a.mu.Unlock()
 	if e := a.busy(req); e != nil {
 		return e
+	}
+	if a.training() {
+		a.model++ // the lab steps while it trains: its weights move on
 	}
 	switch req.Type {
 	case protocol.TypeStep, protocol.TypeBack, protocol.TypeRun, protocol.TypeReset, protocol.TypeSelect, protocol.TypeSeek:
@@ -154,6 +161,7 @@ func (a *adapter) handleSet(req *protocol.Request) *protocol.Error {
 		a.mu.Lock()
 	}
 	defer a.mu.Unlock()
+	a.model++
 	if e := a.ex.Apply(next, effect); e != nil {
 		a.env.reserve(a.cost) // shrinks, or stays: cannot be refused
 		if e.Field == "" && e.Code == exhibit.OutOfRange {
@@ -189,6 +197,7 @@ func (a *adapter) LoadWeights(tensors map[string]*engine.Tensor) *protocol.Error
 	if a.training() {
 		return protocol.Errorf(protocol.CodeBusy, "the model is training; stop it first, then load the weights")
 	}
+	a.model++
 	if e := w.LoadWeights(tensors); e != nil {
 		return refusal(e)
 	}
@@ -199,6 +208,7 @@ func (a *adapter) LoadWeights(tensors map[string]*engine.Tensor) *protocol.Error
 
 // sendAll sends every view of the exhibit.
 func (a *adapter) sendAll(id int64) {
+	a.viewed = nil
 	a.sendGraph(id)
 	a.sendStep(id)
 	a.env.Emit(id, a.metrics(a.training()))
@@ -206,13 +216,36 @@ func (a *adapter) sendAll(id int64) {
 }
 
 // sendStep sends the cursor with the highlighted node, and the kind's
-// views that go with it.
+// views that go with it when they may have changed since they were last
+// sent.
 func (a *adapter) sendStep(id int64) {
-	a.env.Emit(id, a.nodeMessage())
+	m := a.nodeMessage()
+	a.env.Emit(id, m)
+	if fv, ok := a.ex.(exhibit.ForwardViewer); ok {
+		st := a.ex.Stepping().Stepper()
+		key := viewKey{model: a.model}
+		for _, n := range fv.ViewedNodes() {
+			if st.ForwardDone(n) {
+				key.forward++
+			}
+		}
+		if a.viewed != nil && *a.viewed == key {
+			return
+		}
+		a.viewed = &key
+	}
 	for _, v := range a.ex.Views() {
 		a.env.Emit(id, viewMessage(v))
 	}
 }
+
+// viewKey is what the views of an exhibit.ForwardViewer (attention maps)
+// depend on: which of its viewed nodes the current run has computed
+// (since a run computes them in order, their count says which); and the
+// model that computed them. The backward pass changes none of them, nor does selecting a
+// node. Other kinds' views (a cnn's maps of the selected node, with its
+// gradients) go with every step.
+type viewKey struct{ forward, model int }
 
 // sendCharts sends the charts that have something to show, and an empty
 // plot for each chart sent before that has nothing to show now (a rebuilt

@@ -162,6 +162,7 @@ func (a *adapter) handleTrain(req *protocol.Request) *protocol.Error {
 		a.stopTraining()
 		a.mu.Lock()
 		defer a.mu.Unlock()
+		a.model++
 		tr.StopTraining()
 		a.env.Emit(req.ID, a.metrics(false))
 		a.sendCharts(req.ID)
@@ -182,6 +183,7 @@ func (a *adapter) handleTrain(req *protocol.Request) *protocol.Error {
 			return perr
 		}
 	}
+	a.model++
 	changed, e := tr.StartTraining(req.Steps)
 	if e != nil {
 		if release != nil {
@@ -211,6 +213,7 @@ func (a *adapter) trainChunk(steps, rate int) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	p := a.ex.(exhibit.Trainer).TrainChunk(steps, exhibit.ChunkTime)
+	a.model++
 	if p.Finished && a.trainer != nil {
 		a.trainer.over = true
 	}
