@@ -142,6 +142,13 @@ func (a *admission) reserve(h *holds, id string, n int64) *protocol.Error {
 	return nil
 }
 
+// reserved returns the estimate widget id of h holds.
+func (a *admission) reserved(h *holds, id string) int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return h.models[id]
+}
+
 // release returns the estimate widget id of h holds.
 func (a *admission) release(h *holds, id string) {
 	a.mu.Lock()

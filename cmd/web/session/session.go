@@ -160,7 +160,7 @@ func (s *session) dispatch(req *protocol.Request) *protocol.Error {
 		return protocol.Errorf(protocol.CodeUnknownWidget, "no widget %q on this connection; configure it first", req.Widget)
 	}
 	var perr *protocol.Error
-	if _, failed := s.onPool(func() { perr = e.w.Handle(req) }); failed {
+	if _, failed := s.onPool(s.laneOf(req), func() { perr = e.w.Handle(req) }); failed {
 		s.drop(req.Widget)
 		return protocol.Errorf(protocol.CodeInternal, "widget %q failed and was removed; configure it again", req.Widget)
 	}
@@ -195,7 +195,7 @@ func (s *session) configure(req *protocol.Request) *protocol.Error {
 	}
 	var w widget.Widget
 	var perr *protocol.Error
-	ran, panicked := s.onPool(func() {
+	ran, panicked := s.onPool(s.configureLane(req), func() {
 		if w, perr = factory(env, req.Options); perr == nil {
 			w.Start(req.ID)
 		}
@@ -228,12 +228,12 @@ func (s *session) drop(id string) {
 	s.m.adm.removeWidget()
 }
 
-// onPool runs fn on the shared pool and reports whether it ran (it does not
-// if the session ends before a worker is free) and whether it panicked. A
-// panic is a bug: it is logged with its stack, and the caller drops the
-// widget.
-func (s *session) onPool(fn func()) (ran, panicked bool) {
-	err := s.m.pool.Do(s.ctx, func() {
+// onPool runs fn on the shared pool in lane and reports whether it ran
+// (it does not if the session ends before a worker is free) and whether
+// it panicked. A panic is a bug: it is logged with its stack, and the
+// caller drops the widget.
+func (s *session) onPool(lane pool.Lane, fn func()) (ran, panicked bool) {
+	err := s.m.pool.DoIn(s.ctx, lane, func() {
 		defer func() {
 			if r := recover(); r != nil {
 				panicked = true

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"stepgraph/cmd/web/pool"
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/cmd/web/widget"
 	"stepgraph/engine"
@@ -35,7 +36,7 @@ func (s *session) loadWeights(id string, tensors map[string]*engine.Tensor) *pro
 		return protocol.Errorf(protocol.CodeUnsupported, "widget %q is a %s widget, which cannot load weights", id, e.kind)
 	}
 	var perr *protocol.Error
-	ran, failed := s.onPool(func() { perr = loader.LoadWeights(tensors) })
+	ran, failed := s.onPool(pool.Heavy, func() { perr = loader.LoadWeights(tensors) })
 	if failed {
 		s.drop(id)
 		return protocol.Errorf(protocol.CodeInternal, "widget %q failed and was removed; configure it again", id)

@@ -118,6 +118,21 @@ func (r *Registry) Kinds() []string {
 // Has reports whether kind is registered.
 func (r *Registry) Has(kind string) bool { return slices.Contains(r.Kinds(), kind) }
 
+// Cost returns the estimated memory of a widget of kind with options
+// opts (exhibit's Kind.Cost), or 0 for an unknown kind or bad options,
+// which the configure refuses anyway.
+func Cost(kind string, opts map[string]string) int64 {
+	k, ok := exhibit.KindOf(kind)
+	if !ok {
+		return 0
+	}
+	v, e := k.Options.Configure(opts)
+	if e != nil {
+		return 0
+	}
+	return k.Cost(v)
+}
+
 // Default returns a registry with a widget for every kind of exhibit.
 func Default() *Registry {
 	r := NewRegistry()
