@@ -220,14 +220,14 @@ type NodeView struct {
 // JSON has no infinity, so masked (-inf) cells hold 0 in Data and true in
 // Masked.
 type Heatmap struct {
-	Rows   int       `json:"rows"`
-	Cols   int       `json:"cols"`
-	Data   Numbers   `json:"data"` // row-major, Rows*Cols values, rounded on the wire (numbers.go)
-	Masked []bool    `json:"masked,omitempty"`
-	Min    float64   `json:"min"` // over the finite cells
-	Max    float64   `json:"max"`
-	Mean   float64   `json:"mean"`
-	Norm   float64   `json:"norm"`
+	Rows   int     `json:"rows"`
+	Cols   int     `json:"cols"`
+	Data   Numbers `json:"data"` // row-major, Rows*Cols values, rounded on the wire (numbers.go)
+	Masked []bool  `json:"masked,omitempty"`
+	Min    float64 `json:"min"` // over the finite cells
+	Max    float64 `json:"max"`
+	Mean   float64 `json:"mean"`
+	Norm   float64 `json:"norm"`
 	// RowAxis and ColAxis say what the rows and columns are, as the engine
 	// uses the tensor: "position", "query", "key", "feature", "class",
 	// "example", "unit", ...; empty when nothing is known. RowLabels and
