@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	e.Match(pages, "/static/*", s.static.serve)
 	e.GET("/ws", s.websocket)
 	e.POST(protocol.UploadPath, newWeightsHandler(s.Sessions, s.log, s.trustProxy).upload)
+	e.GET(protocol.ExportPath+":token", echo.WrapHandler(http.HandlerFunc(s.Sessions.ServeExport)), gz)
 	// Anything else is echo's ErrNotFound (or ErrMethodNotAllowed), which
 	// handleError turns into a friendly page.
 }

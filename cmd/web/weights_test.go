@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -33,6 +32,7 @@ const wsReadTimeout = 60 * time.Second
 // wsClient is a test's connection to the app's websocket.
 type wsClient struct {
 	t     *testing.T
+	base  string // the app's address, http://host:port
 	conn  *websocket.Conn
 	hello protocol.Hello
 	next  int64 // the next request id
@@ -47,7 +47,7 @@ func dialApp(t *testing.T, hs *httptest.Server) *wsClient {
 		t.Fatalf("dial: %v", err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	c := &wsClient{t: t, conn: conn, next: 1}
+	c := &wsClient{t: t, base: hs.URL, conn: conn, next: 1}
 	if m := c.read(); m.Type != protocol.TypeHello {
 		t.Fatalf("first message type = %q, want hello", m.Type)
 	} else {
@@ -154,9 +154,14 @@ func (c *wsClient) weights(widget string) []byte {
 	c.send(protocol.Request{Type: protocol.TypeExport, Widget: widget, What: protocol.ExportWeights})
 	var ex protocol.Export
 	c.expect(widget, protocol.TypeExport, &ex)
-	b, err := base64.StdEncoding.DecodeString(ex.Data)
+	res, err := http.Get(c.base + ex.URL)
 	if err != nil {
-		c.t.Fatalf("export data: %v", err)
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		c.t.Fatalf("GET %s: %s %s %v", ex.URL, res.Status, b, err)
 	}
 	return b
 }

@@ -65,6 +65,9 @@ export const ErrorCode = Object.freeze({
   UNKNOWN_SESSION: "unknown_session",
   BAD_WEIGHTS: "bad_weights",
   TOO_MANY_UPLOADS: "too_many_uploads",
+  // An export link's own codes (it answers over HTTP, see EXPORT_PATH).
+  UNKNOWN_EXPORT: "unknown_export",
+  TOO_MANY_DOWNLOADS: "too_many_downloads",
 });
 
 /** The limits of version 1; hello sends the server's own. */
@@ -83,6 +86,9 @@ export const Limits = Object.freeze({
   maxUploadsPerIp: 1, // uploads of one address read at once
   maxTrainRate: 1000, // training steps a second a train request may ask for; 0 is full speed
   maxRunSteps: 100000, // the longest run of training a request may ask for
+  maxPendingExports: 4, // export links of a connection not fetched yet; a newer drops the oldest
+  exportLinkSeconds: 60, // an export link works once, within this time
+  maxDownloadsPerIp: 2, // export files of one address sent at once
   // Admission: the defaults; a server's flags change them, and its hello
   // sends its own (0: no limit).
   maxConns: 4096,
@@ -98,7 +104,7 @@ export const Dir = Object.freeze({ FORWARD: "forward", BACKWARD: "backward" });
 
 /** Lab: what an export request asks for (cmd/web/protocol/lab.go). */
 export const Export = Object.freeze({
-  WEIGHTS: "weights", // the model's parameters, .safetensors (base64)
+  WEIGHTS: "weights", // the model's parameters, .safetensors
   TRACE: "trace", // every node's value and gradient in the current pass, JSON
   GRAPH: "graph", // the graph as drawn, SVG
   HEATMAP: "heatmap", // one node's value or gradient, SVG: node, tensor
@@ -108,11 +114,8 @@ export const Tensor = Object.freeze({
   VALUE: "value",
   GRAD: "grad",
 });
-/** Lab: how an export message's data is encoded. */
-export const Encoding = Object.freeze({
-  BASE64: "base64",
-  TEXT: "text",
-});
+/** Where an export message's file is fetched: its url is this path and a one-time token. */
+export const EXPORT_PATH = "/export/";
 /** Lab: the largest seek index the server reads; a widget refuses one past its timeline. */
 export const MAX_SEEK_INDEX = 1048576; // 2^20
 

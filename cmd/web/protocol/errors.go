@@ -46,6 +46,13 @@ const (
 	CodeTooManyUploads Code = "too_many_uploads" // MaxUploadsPerIP uploads of the client's address are being read
 )
 
+// The error codes of an export link (ExportPath), which answers over HTTP
+// too. It also uses unknown_widget and internal.
+const (
+	CodeUnknownExport    Code = "unknown_export"     // no link has this token: never made, fetched already, expired, or its connection closed
+	CodeTooManyDownloads Code = "too_many_downloads" // MaxDownloadsPerIP files of the client's address are being sent
+)
+
 // Error is a request the server refuses, with the code and a reason.
 type Error struct {
 	Code    Code

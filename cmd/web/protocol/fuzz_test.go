@@ -12,6 +12,7 @@ var allCodes = []Code{
 	CodeUnknownNode, CodeBusy, CodeUnsupported, CodeTooManyRequests, CodeInternal,
 	CodeCrossOrigin, CodeBadMediaType, CodeTooLarge, CodeBadFile, CodeUnknownSession, CodeBadWeights, CodeTooManyUploads,
 	CodeServerFull, CodeTooManyConnections, CodeTooManyTrainers, CodeOverBudget,
+	CodeUnknownExport, CodeTooManyDownloads,
 }
 
 // FuzzDecode checks that Decode never panics, that what it accepts is

@@ -30,11 +30,23 @@ const (
 	TensorGrad  = "grad"
 )
 
-// Encodings of an export's data: binary files travel as base64, text files
-// as they are.
+// ExportPath is where the files of exports are fetched: GET
+// ExportPath+<the export message's token>. The socket only hands out the
+// link: a file of several MiB would hold the connection's queue, and the
+// server's memory, while a slow page reads it.
+const ExportPath = "/export/"
+
+// Limits of the export links.
 const (
-	EncodingBase64 = "base64"
-	EncodingText   = "text"
+	// MaxPendingExports is how many links of one connection wait to be
+	// fetched; a newer export drops the oldest link.
+	MaxPendingExports = 4
+	// ExportLinkSeconds is how long a link may wait to be fetched. It is
+	// fetched once: a link works for one download.
+	ExportLinkSeconds = 60
+	// MaxDownloadsPerIP is how many export files one client address
+	// downloads at once; one more is refused with 429.
+	MaxDownloadsPerIP = 2
 )
 
 // MaxSeekIndex bounds the index of a seek request in the decoder. A widget
@@ -83,14 +95,14 @@ func (f fields) export(req *Request) *Error {
 	return nil
 }
 
-// Export answers an export request with one file for the page to offer as
-// a download.
+// Export answers an export request with a link to one file for the page
+// to offer as a download. The file is made when the link is fetched, from
+// the widget as it is then.
 type Export struct {
 	Header
 	Filename string `json:"filename"` // e.g. "lab-weights.safetensors"
 	MIME     string `json:"mime"`     // e.g. "application/octet-stream", "image/svg+xml"
-	Encoding string `json:"encoding"` // EncodingBase64 or EncodingText
-	Data     string `json:"data"`     // the file, in that encoding
+	URL      string `json:"url"`      // ExportPath and a token of 32 hex digits, for one GET within ExportLinkSeconds
 }
 
 // LabMetrics is the lab's metrics message. The embedded Metrics keeps the

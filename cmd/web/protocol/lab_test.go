@@ -52,8 +52,8 @@ func TestLabMessagesFlatten(t *testing.T) {
 	}{
 		{g, []string{"type", "widget", "kind", "steps", "nodes", "svg", "options"}},
 		{m, []string{"type", "step", "running", "values", "loss", "accuracy", "stepsPerSec", "training", "samples"}},
-		{&Export{Header: Header{Type: TypeExport}, Filename: "f", MIME: "text/plain", Encoding: EncodingText, Data: "x"},
-			[]string{"type", "filename", "mime", "encoding", "data"}},
+		{&Export{Header: Header{Type: TypeExport}, Filename: "f", MIME: "text/plain", URL: ExportPath + "0123"},
+			[]string{"type", "filename", "mime", "url"}},
 	}
 	for _, c := range cases {
 		b, err := json.Marshal(c.msg)
@@ -86,11 +86,13 @@ func TestJSMirrorLab(t *testing.T) {
 	}{
 		{"Export", Exports},
 		{"Tensor", []string{TensorValue, TensorGrad}},
-		{"Encoding", []string{EncodingBase64, EncodingText}},
 	} {
 		if got, want := values(jsObject(t, src, c.name)), sorted(c.want); !slices.Equal(got, want) {
 			t.Errorf("protocol.js %s = %v, want %v", c.name, got, want)
 		}
+	}
+	if !strings.Contains(src, `export const EXPORT_PATH = "`+ExportPath+`";`) {
+		t.Errorf("protocol.js lacks EXPORT_PATH = %q", ExportPath)
 	}
 	if !strings.Contains(src, "export const MAX_SEEK_INDEX = "+strconv.Itoa(MaxSeekIndex)+";") {
 		t.Errorf("protocol.js has no MAX_SEEK_INDEX = %d", MaxSeekIndex)

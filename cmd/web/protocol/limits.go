@@ -109,6 +109,9 @@ type Limits struct {
 	MaxUploadsPerIP    int   `json:"maxUploadsPerIp"`
 	MaxTrainRate       int   `json:"maxTrainRate"`
 	MaxRunSteps        int   `json:"maxRunSteps"`
+	MaxPendingExports  int   `json:"maxPendingExports"`
+	ExportLinkSeconds  int   `json:"exportLinkSeconds"`
+	MaxDownloadsPerIP  int   `json:"maxDownloadsPerIp"`
 	MaxConns           int   `json:"maxConns"`
 	MaxConnsPerIP      int   `json:"maxConnsPerIp"`
 	MaxServerWidgets   int   `json:"maxServerWidgets"`
@@ -139,6 +142,9 @@ func LimitsOf(a Admission) Limits {
 		MaxUploadsPerIP:    MaxUploadsPerIP,
 		MaxTrainRate:       MaxTrainRate,
 		MaxRunSteps:        MaxRunSteps,
+		MaxPendingExports:  MaxPendingExports,
+		ExportLinkSeconds:  ExportLinkSeconds,
+		MaxDownloadsPerIP:  MaxDownloadsPerIP,
 		MaxConns:           a.MaxConns,
 		MaxConnsPerIP:      a.MaxConnsPerIP,
 		MaxServerWidgets:   a.MaxServerWidgets,

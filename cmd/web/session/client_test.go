@@ -3,7 +3,9 @@ package session
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -42,7 +44,10 @@ func newTestServerWith(t *testing.T, change func(*Options)) *testServer {
 		change(&o)
 		m.SetOptions(o)
 	}
-	srv := httptest.NewServer(m)
+	mux := http.NewServeMux()
+	mux.HandleFunc(protocol.ExportPath, m.ServeExport)
+	mux.Handle("/", m)
+	srv := httptest.NewServer(mux)
 	ts := &testServer{srv: srv, m: m, pool: p}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
@@ -57,6 +62,32 @@ func newTestServerWith(t *testing.T, change func(*Options)) *testServer {
 }
 
 func (ts *testServer) wsURL() string { return "ws" + strings.TrimPrefix(ts.srv.URL, "http") }
+
+// download fetches the file of an export message's link and checks the
+// answer's status; for 200, that the file comes as an attachment with the
+// message's name and type.
+func (ts *testServer) download(t *testing.T, x protocol.Export, status int) []byte {
+	t.Helper()
+	res, err := http.Get(ts.srv.URL + x.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != status {
+		t.Fatalf("GET %s: %s %s, want %d", x.URL, res.Status, body, status)
+	}
+	if status == http.StatusOK {
+		_, params, _ := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+		if params["filename"] != x.Filename || res.Header.Get("Content-Type") != x.MIME {
+			t.Errorf("GET %s: %q %q, want %q as %s", x.URL, res.Header.Get("Content-Disposition"), res.Header.Get("Content-Type"), x.Filename, x.MIME)
+		}
+	}
+	return body
+}
 
 // client is a test's websocket client.
 type client struct {

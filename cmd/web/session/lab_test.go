@@ -2,10 +2,10 @@ package session
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -272,19 +272,18 @@ func TestLabExports(t *testing.T) {
 	c.lab(protocol.Request{Type: protocol.TypeExport, ID: 4, What: protocol.ExportTrace})
 	c.lab(protocol.Request{Type: protocol.TypeExport, ID: 5, What: protocol.ExportGraph})
 	c.lab(protocol.Request{Type: protocol.TypeExport, ID: 6, What: protocol.ExportHeatmap, Node: "layers.0.attn.head.1.probs", Tensor: protocol.TensorValue})
-	files := map[int64]protocol.Export{}
-	for len(files) < 4 {
+	links := map[int64]protocol.Export{}
+	for len(links) < 4 {
 		var x protocol.Export
 		m := c.expect(protocol.TypeExport, &x)
-		files[m.ID] = x
+		links[m.ID] = x
+	}
+	files := map[int64][]byte{}
+	for id, x := range links {
+		files[id] = ts.download(t, x, http.StatusOK)
 	}
 
-	w := files[3]
-	raw, err := base64.StdEncoding.DecodeString(w.Data)
-	if err != nil || w.Encoding != protocol.EncodingBase64 {
-		t.Fatalf("weights export encoding %q: %v", w.Encoding, err)
-	}
-	got, _, err := safetensors.Read(bytes.NewReader(raw), 0)
+	got, _, err := safetensors.Read(bytes.NewReader(files[3]), 0)
 	if err != nil {
 		t.Fatalf("weights export does not read back: %v", err)
 	}
@@ -309,7 +308,7 @@ func TestLabExports(t *testing.T) {
 			Value json.RawMessage
 		}
 	}
-	if err := json.Unmarshal([]byte(files[4].Data), &tr); err != nil {
+	if err := json.Unmarshal(files[4], &tr); err != nil {
 		t.Fatalf("trace export is not JSON: %v", err)
 	}
 	var traced []string
@@ -320,10 +319,12 @@ func TestLabExports(t *testing.T) {
 		t.Errorf("trace nodes = %v, want every node of the graph %v", traced, nodeNames(&g))
 	}
 	for id, want := range map[int64]string{5: `class="sg-graph"`, 6: `class="hm"`} {
-		if f := files[id]; f.MIME != "image/svg+xml" || !strings.Contains(f.Data, want) {
-			t.Errorf("export %d = %s %.60q, want an SVG with %s", id, f.MIME, f.Data, want)
+		if f := files[id]; links[id].MIME != "image/svg+xml" || !strings.Contains(string(f), want) {
+			t.Errorf("export %d = %s %.60q, want an SVG with %s", id, links[id].MIME, f, want)
 		}
 	}
+	// A link works once.
+	ts.download(t, links[5], http.StatusNotFound)
 }
 
 // TestLabTraining trains the default model for a few hundred steps and

@@ -9,8 +9,8 @@ import (
 // Lanes: which of the pool's lanes a request's work takes. Most requests
 // are interactive, and go first. Heavy one-off jobs take the heavy lane,
 // which holds at most half the workers, so that steps of other learners
-// still find a worker while they run: every export, every weights upload,
-// and on a large model (over heavyBytes, as estimated) the requests that
+// still find a worker while they run: the making of every export file
+// (exports.go), every weights upload, and on a large model (over heavyBytes, as estimated) the requests that
 // may run a whole pass or rebuild it.
 
 // heavyBytes is the estimated size from which a model's rebuilds and long
@@ -21,8 +21,6 @@ const heavyBytes = 16 << 20
 // laneOf returns the lane of a request to an existing widget.
 func (s *session) laneOf(req *protocol.Request) pool.Lane {
 	switch req.Type {
-	case protocol.TypeExport:
-		return pool.Heavy
 	case protocol.TypeSet, protocol.TypeRun, protocol.TypeSeek, protocol.TypeTrain:
 		if s.m.adm.reserved(s.holds, req.Widget) > heavyBytes {
 			return pool.Heavy

@@ -7,8 +7,7 @@ import (
 	"stepgraph/cmd/web/protocol"
 )
 
-// TestLanes checks which lane each request takes: exports and uploads
-// are heavy always; rebuilds and long runs only on a model over
+// TestLanes checks which lane each request takes: rebuilds and long runs only on a model over
 // heavyBytes; configures by their model's estimate; steps are interactive.
 func TestLanes(t *testing.T) {
 	ts := newTestServer(t)
@@ -28,7 +27,6 @@ func TestLanes(t *testing.T) {
 		req  protocol.Request
 		want pool.Lane
 	}{
-		{protocol.Request{Type: protocol.TypeExport, Widget: "small"}, pool.Heavy},
 		{protocol.Request{Type: protocol.TypeStep, Widget: "big", Count: 1}, pool.Interactive},
 		{protocol.Request{Type: protocol.TypeStep, Widget: "big", Count: 100}, pool.Heavy},
 		{protocol.Request{Type: protocol.TypeStep, Widget: "small", Count: 100}, pool.Interactive},

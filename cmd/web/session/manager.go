@@ -25,12 +25,14 @@ type Manager struct {
 	ctx    context.Context // canceled by Shutdown: every session ends
 	cancel context.CancelFunc
 
-	mu      sync.Mutex // guards closing and wg.Add against Shutdown's Wait, and byToken
-	closing bool
-	byToken map[string]*session // the open sessions by token, for weight uploads
-	wg      sync.WaitGroup      // one count per session, held until all its goroutines end
-	active  atomic.Int64
-	adm     admission // what the connections hold together, by opts.Admission
+	mu          sync.Mutex // guards closing and wg.Add against Shutdown's Wait, and byToken
+	closing     bool
+	byToken     map[string]*session // the open sessions by token, for weight uploads
+	links       map[string]*link    // export links by token (exports.go)
+	downloading map[string]int      // export files being sent, by client address
+	wg          sync.WaitGroup      // one count per session, held until all its goroutines end
+	active      atomic.Int64
+	adm         admission // what the connections hold together, by opts.Admission
 }
 
 // NewManager returns a manager whose sessions build widgets from reg and
@@ -39,6 +41,7 @@ func NewManager(reg *widget.Registry, p *pool.Pool, log *slog.Logger) *Manager {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Manager{
 		reg: reg, pool: p, log: log, ctx: ctx, cancel: cancel, byToken: map[string]*session{},
+		links: map[string]*link{}, downloading: map[string]int{},
 		adm: admission{byIP: map[string]*address{}},
 		// EnableCompression negotiates permessage-deflate with clients
 		// that offer it (browsers do): the JSON of heatmaps and graphs

@@ -45,6 +45,8 @@ type session struct {
 	mu      sync.Mutex
 	widgets map[string]*entry
 
+	links []string // the tokens of its export links, oldest first; the manager's mu guards it
+
 	goMu    sync.Mutex // guards closing against wg.Add after wg.Wait began
 	closing bool
 	wg      sync.WaitGroup // the writer and the widgets' goroutines
@@ -158,6 +160,9 @@ func (s *session) dispatch(req *protocol.Request) *protocol.Error {
 	e := s.widgets[req.Widget]
 	if e == nil {
 		return protocol.Errorf(protocol.CodeUnknownWidget, "no widget %q on this connection; configure it first", req.Widget)
+	}
+	if req.Type == protocol.TypeExport {
+		return s.offerExport(req, e)
 	}
 	var perr *protocol.Error
 	if _, failed := s.onPool(s.laneOf(req), func() { perr = e.w.Handle(req) }); failed {

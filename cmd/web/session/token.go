@@ -29,6 +29,7 @@ func (m *Manager) forget(s *session) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.byToken, s.token)
+	m.forgetLinks(s)
 }
 
 // lookup returns the open session with the token, or nil.

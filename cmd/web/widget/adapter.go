@@ -54,8 +54,9 @@ func (a *adapter) Start(id int64) {
 	a.sendAll(id)
 }
 
-// Handle answers step, back, run, reset, select, seek, set, train and
-// export.
+// Handle answers step, back, run, reset, select, seek, set and train.
+// Exports go through Exporter (export.go), since the session hands out a
+// link for them.
 func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
 	switch req.Type {
 	case protocol.TypeTrain:
@@ -80,13 +81,6 @@ func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
 		if req.Type == protocol.TypeRun {
 			a.env.Emit(req.ID, a.metrics(false)) // the loss of the stepped run, once it is computed
 		}
-		return nil
-	case protocol.TypeExport:
-		m, e := a.export(req)
-		if e != nil {
-			return e
-		}
-		a.env.Emit(req.ID, m)
 		return nil
 	}
 	return protocol.Errorf(protocol.CodeUnsupported, "the %s widget does not answer %q", a.kind.Name(), req.Type)

@@ -2,54 +2,101 @@ package widget
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
 
 	"stepgraph/cmd/web/protocol"
+	"stepgraph/engine"
 	"stepgraph/engine/safetensors"
 	"stepgraph/exhibit"
 	"stepgraph/viz"
 )
 
-// export answers an export request with the file it asks for: the
-// weights (kinds whose weights load), the trace of the current pass, the
-// graph as drawn, or one node's value or gradient.
-func (a *adapter) export(req *protocol.Request) (*protocol.Export, *protocol.Error) {
-	m := &protocol.Export{Header: protocol.Header{Type: protocol.TypeExport}, Encoding: protocol.EncodingText}
+// File is the file of an export.
+type File struct {
+	Name, MIME string
+	Data       []byte
+}
+
+// Exporter is a widget whose files a page may download (every kind's
+// adapter). The session hands out a link at the request (ExportName) and
+// makes the file when the link is fetched (Export), so that a large file
+// never waits in the socket's queue.
+type Exporter interface {
+	// ExportName checks an export request and names its file, without
+	// making it.
+	ExportName(req *protocol.Request) (name, mime string, perr *protocol.Error)
+	// Export makes the file an export request asks for, from the widget
+	// as it is now.
+	Export(req *protocol.Request) (*File, *protocol.Error)
+}
+
+// ExportName implements Exporter.
+func (a *adapter) ExportName(req *protocol.Request) (string, string, *protocol.Error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f, e := a.export(req, false)
+	if e != nil {
+		return "", "", e
+	}
+	return f.Name, f.MIME, nil
+}
+
+// Export implements Exporter.
+func (a *adapter) Export(req *protocol.Request) (*File, *protocol.Error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.export(req, true)
+}
+
+// export answers an export request with the file it asks for (its data
+// only when build is set): the weights (kinds whose weights load), the
+// trace of the current pass, the graph as drawn, or one node's value or
+// gradient. The caller holds mu.
+func (a *adapter) export(req *protocol.Request, build bool) (*File, *protocol.Error) {
+	f := &File{}
 	switch req.What {
 	case protocol.ExportWeights:
 		w, ok := a.ex.(exhibit.Weighted)
 		if !ok {
 			return nil, protocol.Errorf(protocol.CodeUnsupported, "the %s widget has no weights to export", a.kind.Name())
 		}
-		params, order, meta := w.Weights()
-		var buf bytes.Buffer
-		if err := safetensors.Write(&buf, params, order, meta); err != nil {
-			return nil, protocol.Errorf(protocol.CodeInternal, "export weights: %v", err)
+		f.Name, f.MIME = a.filename("weights", "safetensors"), "application/octet-stream"
+		if build {
+			params, order, meta := w.Weights()
+			var buf bytes.Buffer
+			if err := safetensors.Write(&buf, params, order, meta); err != nil {
+				return nil, protocol.Errorf(protocol.CodeInternal, "export weights: %v", err)
+			}
+			f.Data = buf.Bytes()
 		}
-		m.Filename, m.MIME, m.Encoding = a.filename("weights", "safetensors"), "application/octet-stream", protocol.EncodingBase64
-		m.Data = base64.StdEncoding.EncodeToString(buf.Bytes())
 	case protocol.ExportTrace:
-		data, err := json.Marshal(a.trace())
-		if err != nil {
-			return nil, protocol.Errorf(protocol.CodeInternal, "export trace: %v", err)
+		f.Name, f.MIME = a.filename("trace", "json"), "application/json"
+		if build {
+			data, err := json.Marshal(a.trace())
+			if err != nil {
+				return nil, protocol.Errorf(protocol.CodeInternal, "export trace: %v", err)
+			}
+			f.Data = data
 		}
-		m.Filename, m.MIME, m.Data = a.filename("trace", "json"), "application/json", string(data)
 	case protocol.ExportGraph:
-		m.Filename, m.MIME, m.Data = a.filename("graph", "svg"), "image/svg+xml", string(a.ex.Drawing().SVG)
+		f.Name, f.MIME = a.filename("graph", "svg"), "image/svg+xml"
+		f.Data = a.ex.Drawing().SVG // shared, never written to
 	case protocol.ExportHeatmap:
-		svg, e := a.heatmapSVG(req.Node, req.Tensor)
+		n, grad, e := a.heatmapNode(req.Node, req.Tensor)
 		if e != nil {
 			return nil, e
 		}
-		m.Filename, m.MIME, m.Data = fmt.Sprintf("%s.%s.svg", req.Node, req.Tensor), "image/svg+xml", string(svg)
+		f.Name, f.MIME = fmt.Sprintf("%s.%s.svg", req.Node, req.Tensor), "image/svg+xml"
+		if build {
+			f.Data = viz.HeatmapSVG(exhibit.MapOf(a.ex, n, grad).Heatmap(), viz.Scale{})
+		}
 	default:
 		return nil, protocol.Errorf(protocol.CodeBadField, "cannot export %q", req.What)
 	}
-	return m, nil
+	return f, nil
 }
 
 // filename names an export after the exhibit's model when it names its
@@ -61,18 +108,19 @@ func (a *adapter) filename(what, ext string) string {
 	return fmt.Sprintf("%s-%s.%s", a.kind.Name(), what, ext)
 }
 
-// heatmapSVG draws the value or gradient of one node, its axes labelled
-// as the exhibit names them (tokens, queries and keys, classes).
-func (a *adapter) heatmapSVG(name, tensor string) ([]byte, *protocol.Error) {
+// heatmapNode returns the node of a heatmap export and whether it draws
+// its gradient, or refuses an unknown node or the gradient of a node that
+// takes none.
+func (a *adapter) heatmapNode(name, tensor string) (*engine.Node, bool, *protocol.Error) {
 	n := a.ex.Stepping().Graph().Node(name)
 	if n == nil {
-		return nil, protocol.Errorf(protocol.CodeUnknownNode, "no node %q in this graph", name)
+		return nil, false, protocol.Errorf(protocol.CodeUnknownNode, "no node %q in this graph", name)
 	}
 	grad := tensor == protocol.TensorGrad
 	if grad && n.Grad == nil {
-		return nil, protocol.Errorf(protocol.CodeBadField, "node %q takes no gradient", name)
+		return nil, false, protocol.Errorf(protocol.CodeBadField, "node %q takes no gradient", name)
 	}
-	return viz.HeatmapSVG(exhibit.MapOf(a.ex, n, grad).Heatmap(), viz.Scale{}), nil
+	return n, grad, nil
 }
 
 // trace is the JSON of a trace export: every node of the stepped graph

@@ -2,7 +2,6 @@ package widget
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"maps"
 	"math"
@@ -188,18 +187,11 @@ func TestLabDropsTokensThatNoLongerFit(t *testing.T) {
 // with the model's parameters rounded to float32, bit for bit.
 func TestLabExportWeights(t *testing.T) {
 	lab, _ := newWidget(t, "lab", nil)
-	m, e := lab.export(&protocol.Request{Type: protocol.TypeExport, What: protocol.ExportWeights})
-	if e != nil {
-		t.Fatal(e)
+	m := exportOf(t, lab, protocol.Request{Type: protocol.TypeExport, What: protocol.ExportWeights})
+	if m.MIME != "application/octet-stream" || !strings.HasSuffix(m.Name, ".safetensors") {
+		t.Errorf("weights export %q %q, want a .safetensors file", m.Name, m.MIME)
 	}
-	if m.Encoding != protocol.EncodingBase64 || !strings.HasSuffix(m.Filename, ".safetensors") {
-		t.Errorf("weights export %q encoding %q, want a .safetensors file in base64", m.Filename, m.Encoding)
-	}
-	raw, err := base64.StdEncoding.DecodeString(m.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, meta, err := safetensors.Read(bytes.NewReader(raw), 0)
+	got, meta, err := safetensors.Read(bytes.NewReader(m.Data), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,10 +225,7 @@ func TestLabExportTrace(t *testing.T) {
 	if e := s.Seek(s.Stepper().Total()/2 + 3); e != nil { // forward done, three backward steps
 		t.Fatal(e)
 	}
-	m, e := lab.export(&protocol.Request{Type: protocol.TypeExport, What: protocol.ExportTrace})
-	if e != nil {
-		t.Fatal(e)
-	}
+	m := exportOf(t, lab, protocol.Request{Type: protocol.TypeExport, What: protocol.ExportTrace})
 	var tr struct {
 		Cursor protocol.Cursor
 		Nodes  []struct {
@@ -247,7 +236,7 @@ func TestLabExportTrace(t *testing.T) {
 			Grad     []any
 		}
 	}
-	if err := json.Unmarshal([]byte(m.Data), &tr); err != nil {
+	if err := json.Unmarshal(m.Data, &tr); err != nil {
 		t.Fatalf("trace is not JSON: %v", err)
 	}
 	g := s.Graph()
@@ -308,18 +297,36 @@ func TestLabExportDrawings(t *testing.T) {
 	}
 	for _, c := range cases {
 		c.req.Type = protocol.TypeExport
-		m, e := lab.export(&c.req)
 		if c.code != "" {
-			if e == nil || e.Code != c.code {
-				t.Errorf("export %+v error %v, want %s", c.req, e, c.code)
+			_, _, e := lab.ExportName(&c.req)
+			_, e2 := lab.Export(&c.req)
+			if e == nil || e.Code != c.code || e2 == nil || e2.Code != c.code {
+				t.Errorf("export %+v errors %v and %v, want %s from both", c.req, e, e2, c.code)
 			}
 			continue
 		}
-		if e != nil {
-			t.Fatalf("export %+v: %v", c.req, e)
-		}
-		if m.MIME != "image/svg+xml" || m.Encoding != protocol.EncodingText || !strings.Contains(m.Data, c.want) {
-			t.Errorf("export %+v = %s %s %.80q..., want an SVG with %s", c.req, m.MIME, m.Encoding, m.Data, c.want)
+		m := exportOf(t, lab, c.req)
+		if m.MIME != "image/svg+xml" || !strings.Contains(string(m.Data), c.want) {
+			t.Errorf("export %+v = %s %.80q..., want an SVG with %s", c.req, m.MIME, m.Data, c.want)
 		}
 	}
+}
+
+// exportOf makes the file of an export request as a link's download
+// does, and checks that ExportName, which the link is handed out with,
+// names it alike.
+func exportOf(t *testing.T, w *adapter, req protocol.Request) *File {
+	t.Helper()
+	name, mime, e := w.ExportName(&req)
+	if e != nil {
+		t.Fatalf("export %+v: %v", req, e)
+	}
+	f, e := w.Export(&req)
+	if e != nil {
+		t.Fatalf("export %+v: %v", req, e)
+	}
+	if f.Name != name || f.MIME != mime || len(f.Data) == 0 {
+		t.Errorf("export %+v made %q %q (%d bytes), named %q %q", req, f.Name, f.MIME, len(f.Data), name, mime)
+	}
+	return f
 }

@@ -4,7 +4,7 @@
 // says what was saved. "Copy link" copies the address, which holds the
 // whole view.
 
-import { save, size } from "./download.js";
+import { save } from "./download.js";
 
 export class Exports {
   /**
@@ -39,10 +39,9 @@ export class Exports {
 
   /** saved offers the file of an export message as a download. */
   saved(msg) {
-    const n = save(msg);
+    save(msg);
     this.status.dataset.filename = msg.filename;
-    this.status.dataset.bytes = String(n);
-    this.say(`Saved ${msg.filename} (${size(n)})`);
+    this.say(`Downloading ${msg.filename}: your browser saves it.`);
   }
 
   say(text) {
