@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,8 +10,6 @@ import (
 	"github.com/gorilla/websocket"
 
 	"stepgraph/cmd/web/protocol"
-	"stepgraph/content"
-	"stepgraph/static"
 )
 
 // TestBrowserRefusedConnection opens the Lab on a server whose one
@@ -23,19 +19,9 @@ func TestBrowserRefusedConnection(t *testing.T) {
 	path := chromiumOrSkip(t)
 	adm := protocol.DefaultAdmission()
 	adm.MaxConnsPerIP = 1
-	srv, err := NewServer(Config{Static: static.FS, Content: content.FS, Admission: &adm})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Echo)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		hs.Close()
-	})
+	base := startApp(t, Config{Admission: &adm})
 	dial := func() *websocket.Conn {
-		conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http")+"/ws", http.Header{"Origin": {hs.URL}})
+		conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws", http.Header{"Origin": {base}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +39,7 @@ func TestBrowserRefusedConnection(t *testing.T) {
 		t.Fatalf("second connection: %+v %v, want too_many_connections", refusal, err)
 	}
 
-	b := openBrowser(t, path, hs.URL)
+	b := openBrowser(t, path, base)
 	b.do("open the lab", chromedp.Navigate(b.base+"/lab"))
 	shown := pollJS[string](b, "the refusal on the page", `(() => { const e = document.querySelector('[data-testid="lab-error"]'); return e && !e.hidden && e.textContent; })()`)
 	if shown != refusal.Message {

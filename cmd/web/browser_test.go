@@ -62,7 +62,15 @@ type browser struct {
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	path := chromiumOrSkip(t)
-	srv, err := NewServer(Config{Static: static.FS, Content: content.FS})
+	return openBrowser(t, path, startApp(t, Config{}))
+}
+
+// startApp serves the app with cfg (its embedded files filled in) on
+// loopback until the test ends, and returns its address.
+func startApp(t *testing.T, cfg Config) string {
+	t.Helper()
+	cfg.Static, cfg.Content = static.FS, content.FS
+	srv, err := NewServer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +81,7 @@ func newBrowser(t *testing.T) *browser {
 		srv.Shutdown(ctx)
 		hs.Close()
 	})
-	return openBrowser(t, path, hs.URL)
+	return hs.URL
 }
 
 // chromiumOrSkip returns Chromium's path. Without Chromium the test is
