@@ -148,6 +148,20 @@ func (g *Graph) Forward() float64 {
 	return 0
 }
 
+// ForwardAfter recomputes every op node after n in topological order,
+// taking n's value as it is, and returns the loss value (0 without a
+// loss). It is how a change to one node's value reaches the loss without
+// recomputing the node itself: a gradient check perturbs n so.
+func (g *Graph) ForwardAfter(n *Node) float64 {
+	for _, m := range g.Nodes[n.ID+1:] {
+		g.ForwardNode(m)
+	}
+	if g.loss != nil {
+		return g.loss.Value.Data[0]
+	}
+	return 0
+}
+
 // ZeroGrad sets every gradient to zero.
 func (g *Graph) ZeroGrad() {
 	for _, n := range g.Nodes {
