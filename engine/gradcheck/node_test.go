@@ -11,7 +11,7 @@ import (
 // broken: 3x instead of 2x. A check must flag it.
 type square struct{ broken bool }
 
-func (square) Info() engine.OpInfo      { return engine.OpInfo{Name: "square", Formula: `y = x^2`} }
+func (square) Info() engine.OpInfo     { return engine.OpInfo{Name: "square", Formula: `y = x^2`} }
 func (square) Shape(in ...[]int) []int { return in[0] }
 func (square) Forward(out *engine.Tensor, in ...*engine.Tensor) {
 	for i, x := range in[0].Data {
