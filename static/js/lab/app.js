@@ -81,7 +81,6 @@ export class Lab {
       name: (id) => this.graph.name(id),
       inputs: (id) => this.graph.inputs(id),
       hidden: (name) => this.attention.hidden(name),
-      labels: (name, view) => this.attention.labels(name, view),
       exportMap: (node, tensor) => this.exports.ask("heatmap", { node, tensor }),
     });
     const card = root.querySelector(".lab-train");
@@ -134,11 +133,9 @@ export class Lab {
         this.showNode(msg);
         break;
       case ServerType.ATTENTION: {
-        // The inspector labels its maps with the tokens and marks masked
-        // keys from this message: draw it again when they change.
-        const tokens = JSON.stringify([msg.tokens, msg.srcTokens]);
-        const redraw = tokens !== this.tokens || (this.nodeMsg && this.nodeMsg.node && /\.probs$/.test(this.nodeMsg.node.name));
-        this.tokens = tokens;
+        // The inspector marks masked keys from this message: draw a
+        // probabilities node again.
+        const redraw = this.nodeMsg && this.nodeMsg.node && /\.probs$/.test(this.nodeMsg.node.name);
         this.attention.show(msg);
         this.form.showTokens(inputTokens(msg, this.options.arch, Number(this.options.n)));
         if (redraw) this.inspector.redraw();
