@@ -203,6 +203,7 @@ export class Lab {
       this.form.accept(this.options);
     }
     this.graph.setGraph(msg, { keepView: keep, folded: splitList(this.options.collapsed) });
+    this.stepper.setGraph(msg);
     this.summary.textContent = describe(this.options);
     const params = msg.nodes.filter((n) => n.kind === "parameter");
     if (!msg.nodes.some((n) => n.kind === "scope")) {

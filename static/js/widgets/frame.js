@@ -105,6 +105,7 @@ export class WidgetFrame {
       case ServerType.GRAPH:
         this.graphMsg = msg;
         this.graph.setGraph(msg);
+        this.stepper.setGraph(msg);
         break;
       case ServerType.NODE:
         this.nodeMsg = msg;
