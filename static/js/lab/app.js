@@ -20,6 +20,7 @@ import { bindKeys } from "./keys.js";
 
 const WIDGET = "lab";
 const URL_DELAY_MS = 150; // gather a burst of steps into one history entry update
+const RUN_STEPS = 3000; // a run's length unless the learner sets another (docs/protocol.md, train)
 
 // The training card's numbers: the lab's metrics carry them at the top
 // level (docs/protocol.md, "Lab messages"), the generic ones under values.
@@ -91,7 +92,9 @@ export class Lab {
       plotTestid: "loss-plot",
       plotHint: "The loss and accuracy curves appear here while the model trains.",
       samples: "Predictions on held-out examples appear here while the model trains.",
-      toggle: (start) => this.channel.train(start ? "start" : "stop"),
+      steps: RUN_STEPS,
+      start: (fields) => this.channel.train("start", fields),
+      stop: () => this.channel.train("stop"),
       change: (on) => on && reveal(card),
     });
     bindKeys(this.shortcuts());
