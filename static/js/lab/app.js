@@ -44,6 +44,7 @@ export class Lab {
     this.index = Number(this.options.step) || 0;
     this.pending = new Map(); // id of a set request -> {name, value}
     this.configureID = 0;
+    this.relinking = false; // the configure on its way was sent again after the link was refused
     this.graphMsg = null;
     this.nodeMsg = null;
     this.folding = false;
@@ -127,6 +128,7 @@ export class Lab {
       this.refused(msg);
       return;
     }
+    if (msg.type === ServerType.GRAPH && msg.id === this.configureID) this.relinking = false;
     if (msg.id) this.confirm(msg.id);
     switch (msg.type) {
       case ServerType.GRAPH:
@@ -181,13 +183,25 @@ export class Lab {
       return;
     }
     if (msg.id && msg.id === this.configureID) {
-      // A link with a value the server refuses: say why, drop it, go on.
-      const field = msg.field && msg.field in this.options ? msg.field : null;
-      if (field === "step") this.index = 0;
-      else if (field) this.options[field] = this.defaults[field] ?? "";
-      else this.options = { ...this.defaults };
+      // A link with values the server refuses: say why, beside each
+      // option at fault (a configure reports every fault in errors), drop
+      // them, go on.
+      const faults = msg.errors && msg.errors.length ? msg.errors : [{ field: msg.field, code: msg.code, message: msg.message }];
+      const known = (f) => (f && f in this.options ? f : null);
+      if (faults.some((e) => !known(e.field))) this.options = { ...this.defaults };
+      for (const e of faults) {
+        const field = known(e.field);
+        if (field === "step") this.index = 0;
+        else if (field) this.options[field] = this.defaults[field] ?? "";
+      }
       this.form.accept(this.options);
-      this.form.showError(field, `The link asked for something the lab cannot build: ${msg.message}`);
+      // The configure sent again may be refused for another reason (a
+      // combination checked once the bounds hold): its reasons join these.
+      this.form.showErrors(
+        faults.map((e) => ({ field: known(e.field), message: `The link asked for something the lab cannot build: ${e.message}` })),
+        this.relinking,
+      );
+      this.relinking = true;
       this.configure();
       return;
     }
