@@ -24,14 +24,21 @@ import templruntime "github.com/a-h/templ/runtime"
 //
 // Tests drive the page through data-testid values: graph, node-<name> (in
 // the server's SVG), fold-<scope>, grad-badge, inspector, inspector-name,
-// inspector-value, inspector-grad; step-forward (Next step), step-backward
-// (Backprop step), step-back (Undo), play, speed, run (Run to end), reset,
-// timeline, cursor; attention, attention-layer-<l>,
+// inspector-value, inspector-grad, inspector-formula, chip-value,
+// chip-grad (data-state pending, complete or none), inspector-seed;
+// step-forward (Next step), step-backward (Backprop step), step-back
+// (Undo), play, speed, run (Run to end), reset, timeline, cursor, phase
+// (forward or backward, with data-step); attention, attention-layer-<l>,
 // attention-<l>-<head> (l counts the attention layers of the attention
 // message in order: for the encoder-decoder 0 is the encoder's
-// self-attention, then each decoder layer's self- and cross-attention),
-// attention-<l>-<head>-scores, -mask and -probs; hyper-<option> for every
-// option, hyper-error; train, metrics, loss-plot, samples; graph-search,
+// self-attention, then each decoder layer's self- and cross-attention)
+// inside attention-<kind>-<layer>-<head> (kind self, masked-self or
+// cross; layer the layer's number in its stack),
+// attention-<l>-<head>-scores, -mask and -probs (each with data-kind,
+// data-rows and data-cols: the server's labels); hyper-<option> for every
+// option, hyper-error (one beside each field at fault, data-field); train,
+// resume, train-rate, train-steps, train-progress, metrics, loss-plot,
+// plot-loss, expand-loss, chart-dialog, samples; graph-search,
 // zoom-in, zoom-out, zoom-level, fit, fit-width, scopes-menu, scope-<name>;
 // export-menu, export-weights, export-trace, export-graph, export-status;
 // import-weights (the file input of "Load weights"), import-status;
