@@ -237,7 +237,7 @@ func TestBrowserLabChart(t *testing.T) {
 	}
 	b.do("pause", chromedp.Click(chromedp.CSS(sel("train"))))
 	pollJS[bool](b, "the chart loads", `(() => { const i = document.querySelector('[data-testid="plot-loss"]'); return !!i && i.complete && i.naturalWidth > 0 && document.querySelector('[data-testid="train"]').getAttribute('aria-pressed') === 'false'; })()`)
-	// Smooth scrolling brings the training card into view: wait until it rests.
+	// The page scrolls its side column to the card when the first chart comes.
 	r := pollJS[box](b, "the chart in view", `(() => { const r = `+boxJS+`('[data-testid="plot-loss"]'); return r && r[1] >= 0 && r[3] <= innerHeight ? r : null; })()`)
 	if w := r[2] - r[0]; w < 320 {
 		t.Errorf("the loss chart is %.0f pixels wide, want at least 320", w)

@@ -149,9 +149,13 @@ export class Lab {
       case ServerType.METRICS:
         this.training.showMetrics(msg);
         break;
-      case ServerType.PLOT:
+      case ServerType.PLOT: {
+        // The first chart of a run makes the card taller: show it whole.
+        const first = msg.svg && !this.training.plot.querySelector("[data-chart]");
         this.training.showPlot(msg);
+        if (first && this.training.training) reveal(this.training.el);
         break;
+      }
       case ServerType.EXPORT:
         this.exports.saved(msg);
         break;
@@ -288,12 +292,15 @@ export class Lab {
   }
 }
 
-// reveal scrolls the side column, when it scrolls, to show the training card.
+// reveal scrolls the side column, when it scrolls, to show the training
+// card (from its top, as much of it as the column holds). It jumps: a
+// smooth scroll stops half-way when the card's numbers change under it,
+// which they do several times a second while the model trains.
 function reveal(card) {
   const side = card.parentElement;
   if (side.scrollHeight <= side.clientHeight) return;
   const top = side.scrollTop + card.getBoundingClientRect().top - side.getBoundingClientRect().top - 8;
-  side.scrollTo({ top, behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+  side.scrollTo({ top, behavior: "auto" });
 }
 
 // inputTokens returns the task input of the stepped example as letters:
