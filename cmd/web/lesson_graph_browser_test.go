@@ -141,6 +141,7 @@ func readableHeight(b *browser, root, widget string) float64 {
 	b.t.Helper()
 	var g wireGraph
 	var msgs []wireMsg
+	b.sync() // every frame the page has read is recorded
 	for _, m := range b.wire(0, "graph") {
 		if m.Widget == widget {
 			msgs = append(msgs, m)

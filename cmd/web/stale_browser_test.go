@@ -61,8 +61,10 @@ func TestBrowserDistillRebuildClearsChart(t *testing.T) {
 
 	from = b.wireMark()
 	setOption(b, root, "T", "5")
+	// A rebuild answers as configure does: the graph, then the charts.
+	rebuilt := b.waitWire("the rebuilt graph", from, "graph", func(m wireMsg) bool { return m.Widget == w.ID })
 	var p struct{ Name, SVG string }
-	b.waitWire("the rebuilt chart", from, "plot", func(m wireMsg) bool { m.decode(b, &p); return m.Widget == w.ID && p.Name == "loss" })
+	b.waitWire("the rebuilt chart", rebuilt.Seq+1, "plot", func(m wireMsg) bool { m.decode(b, &p); return m.Widget == w.ID && p.Name == "loss" })
 	if p.SVG != "" {
 		t.Fatalf("after a change of T the server sent a loss chart of %d bytes, want an empty one", len(p.SVG))
 	}

@@ -84,6 +84,7 @@ func TestBrowserLabWatchTraining(t *testing.T) {
 	from := b.wireMark()
 	stepUntil(b, "step forward", chromedp.Click(chromedp.CSS(sel("step-forward"))), "layers.0.attn.head.1.probs", 200)
 	var before wireNode
+	b.sync() // every frame the page has read is recorded
 	for _, m := range b.wire(from, "node") {
 		m.decode(b, &before)
 	}
@@ -96,6 +97,7 @@ func TestBrowserLabWatchTraining(t *testing.T) {
 	b.do("train", chromedp.Click(chromedp.CSS(sel("train"))))
 	waitMetrics(b, "four steps at 1 a second", from, "lab", func(m wireMetrics) bool { return m.Step >= 4 })
 	shown := pollJS[[][]any](b, "four steps shown", `window.__shownSteps.length >= 4 ? window.__shownSteps : null`)
+	b.sync()
 	wire := metricsSince(b, from, "lab")
 	var seen []int
 	for i, s := range shown {
