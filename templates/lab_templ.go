@@ -24,14 +24,21 @@ import templruntime "github.com/a-h/templ/runtime"
 //
 // Tests drive the page through data-testid values: graph, node-<name> (in
 // the server's SVG), fold-<scope>, grad-badge, inspector, inspector-name,
-// inspector-value, inspector-grad; step-forward (Next step), step-backward
-// (Backprop step), step-back (Undo), play, speed, run (Run to end), reset,
-// timeline, cursor; attention, attention-layer-<l>,
+// inspector-value, inspector-grad, inspector-formula, chip-value,
+// chip-grad (data-state pending, complete or none), inspector-seed;
+// step-forward (Next step), step-backward (Backprop step), step-back
+// (Undo), play, speed, run (Run to end), reset, timeline, cursor, phase
+// (forward or backward, with data-step); attention, attention-layer-<l>,
 // attention-<l>-<head> (l counts the attention layers of the attention
 // message in order: for the encoder-decoder 0 is the encoder's
-// self-attention, then each decoder layer's self- and cross-attention),
-// attention-<l>-<head>-scores, -mask and -probs; hyper-<option> for every
-// option, hyper-error; train, metrics, loss-plot, samples; graph-search,
+// self-attention, then each decoder layer's self- and cross-attention)
+// inside attention-<kind>-<layer>-<head> (kind self, masked-self or
+// cross; layer the layer's number in its stack),
+// attention-<l>-<head>-scores, -mask and -probs (each with data-kind,
+// data-rows and data-cols: the server's labels); hyper-<option> for every
+// option, hyper-error (one beside each field at fault, data-field); train,
+// resume, train-rate, train-steps, train-progress, metrics, loss-plot,
+// plot-loss, expand-loss, chart-dialog, samples; graph-search,
 // zoom-in, zoom-out, zoom-level, fit, fit-width, scopes-menu, scope-<name>;
 // export-menu, export-weights, export-trace, export-graph, export-status;
 // import-weights (the file input of "Load weights"), import-status;
@@ -148,7 +155,7 @@ func labTabs() templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression("lab-tab-" + t.Panel).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 77}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 92, Col: 77}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
 			if templ_7745c5c3_Err != nil {
@@ -161,7 +168,7 @@ func labTabs() templ.Component {
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templruntime.NewAttributeExpression("lab-tab-" + t.Panel).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 114}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 92, Col: 114}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var5)
 			if templ_7745c5c3_Err != nil {
@@ -174,7 +181,7 @@ func labTabs() templ.Component {
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(t.Panel).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 135}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 92, Col: 135}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var6)
 			if templ_7745c5c3_Err != nil {
@@ -187,7 +194,7 @@ func labTabs() templ.Component {
 			var templ_7745c5c3_Var7 string
 			templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression("lab-panel-" + t.Panel).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 176}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 92, Col: 176}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
 			if templ_7745c5c3_Err != nil {
@@ -200,7 +207,7 @@ func labTabs() templ.Component {
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(boolString(t.Panel == "graph")).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 225}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 92, Col: 225}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
 			if templ_7745c5c3_Err != nil {
@@ -213,7 +220,7 @@ func labTabs() templ.Component {
 			var templ_7745c5c3_Var9 string
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(tabIndex(t.Panel == "graph")).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 267}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 92, Col: 267}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
 			if templ_7745c5c3_Err != nil {
@@ -226,7 +233,7 @@ func labTabs() templ.Component {
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(t.Label)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 85, Col: 279}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/lab.templ`, Line: 92, Col: 279}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {

@@ -8,8 +8,10 @@ import (
 
 // Scale maps values to colours. Signed data uses a diverging map: blue for
 // negative, near-white at 0, red for positive, symmetric around 0 so that
-// equal magnitudes get equal strength. Other data uses a sequential map
-// from pale to dark blue.
+// equal magnitudes get equal strength. Data that is all zero is on the
+// diverging map too, where 0 is its neutral middle colour, so that "all
+// zero" never looks like a value. Other data (of one sign) uses a
+// sequential map from pale to dark blue.
 type Scale struct {
 	Lo        float64 `json:"lo"`
 	Hi        float64 `json:"hi"`
@@ -18,7 +20,9 @@ type Scale struct {
 
 // ScaleOf returns the colour scale of one heatmap, or the one scale shared
 // by several, so that equal values get equal colours across them: the
-// range of all their values, diverging (and symmetric) when it spans 0.
+// range of all their values, diverging (and symmetric) when it spans 0,
+// and the diverging scale of width 0 (every value neutral) when every
+// value is 0.
 func ScaleOf(hs ...HeatmapData) Scale {
 	if len(hs) == 0 {
 		return Scale{}
@@ -27,7 +31,7 @@ func ScaleOf(hs ...HeatmapData) Scale {
 	for _, h := range hs[1:] {
 		lo, hi = min(lo, h.Min), max(hi, h.Max)
 	}
-	if lo < 0 && hi > 0 {
+	if lo < 0 && hi > 0 || lo == 0 && hi == 0 {
 		m := max(-lo, hi)
 		return Scale{Lo: -m, Hi: m, Diverging: true}
 	}
@@ -41,7 +45,8 @@ var (
 )
 
 // Color returns the colour of v. Values outside [Lo, Hi] get the end
-// colours; when Lo == Hi every value gets the middle colour.
+// colours; when Lo == Hi every value gets the middle colour (on the
+// diverging map, Neutral).
 func (s Scale) Color(v float64) color.RGBA {
 	t := 0.5
 	if s.Hi > s.Lo {
@@ -53,6 +58,10 @@ func (s Scale) Color(v float64) color.RGBA {
 	}
 	return interpolate(ramp, t)
 }
+
+// Neutral is the colour of 0 on the diverging map, the middle anchor: an
+// all-zero heatmap is drawn in it.
+var Neutral = divergingRamp[len(divergingRamp)/2]
 
 // interpolate returns the colour at t in [0, 1] along ramp, linearly
 // between the two nearest anchors.

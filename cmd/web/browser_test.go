@@ -51,9 +51,11 @@ type browser struct {
 	base string          // the server's origin, http://127.0.0.1:port
 
 	mu       sync.Mutex
-	requests []string // URLs of every request and websocket
-	errors   []string // console errors, exceptions and error log entries
-	infos    []string // console.info texts, for synchronisation
+	requests []string      // URLs of every request and websocket
+	errors   []string      // console errors, exceptions and error log entries
+	infos    []string      // console.info texts, for synchronisation
+	received []string      // text frames the server sent over the page's websockets, in order
+	arrived  chan struct{} // signalled (without blocking) after each received frame
 	markers  int
 }
 
@@ -118,7 +120,7 @@ func openBrowser(t *testing.T, path, base string) *browser {
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	b := &browser{t: t, base: base}
+	b := &browser{t: t, base: base, arrived: make(chan struct{}, 1)}
 	// Listen starts the browser with the tab's own context (no deadline),
 	// then the test's actions run under a deadline.
 	if err := chromedp.Listen(tabCtx, b.record); err != nil {
@@ -145,6 +147,14 @@ func (b *browser) record(ev any) {
 		b.requests = append(b.requests, ev.Request.URL)
 	case *network.EventWebSocketCreated:
 		b.requests = append(b.requests, ev.URL)
+	case *network.EventWebSocketFrameReceived:
+		if ev.Response != nil && ev.Response.Opcode == 1 { // a text frame
+			b.received = append(b.received, string(ev.Response.PayloadData))
+			select {
+			case b.arrived <- struct{}{}:
+			default:
+			}
+		}
 	case *runtime.EventConsoleAPICalled:
 		text := consoleText(ev.Args)
 		switch ev.Type {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"stepgraph/lesson"
 )
 
 // screens are the sizes the pages are checked and photographed at: a
@@ -27,7 +26,6 @@ var screens = []struct {
 // STEPGRAPH_ARTIFACTS or testdata-artifacts/browser, to look at.
 func TestBrowserScreenshots(t *testing.T) {
 	b := newBrowser(t)
-	ls := loadLessons(t)
 	for _, s := range screens {
 		b.do(s.name+" screen", chromedp.EmulateViewport(s.width, s.height))
 		openLab(b, "")
@@ -35,7 +33,7 @@ func TestBrowserScreenshots(t *testing.T) {
 		waitHeads(b, 2)
 		b.screenshot(fmt.Sprintf("screen-%s-lab.png", s.name))
 		for _, slug := range []string{"mlp", "attention"} {
-			l := lessonBySlug(t, ls, slug)
+			l := lessonBySlug(t, slug)
 			b.do("open "+l.Slug, chromedp.Navigate(b.base+"/lessons/"+l.Slug), chromedp.WaitVisible(chromedp.CSS(`[data-testid="lesson-title"]`)))
 			var ids []string
 			for _, w := range l.Widgets {
@@ -48,14 +46,3 @@ func TestBrowserScreenshots(t *testing.T) {
 	b.checkClean()
 }
 
-// lessonBySlug returns the lesson with slug.
-func lessonBySlug(t *testing.T, ls []*lesson.Lesson, slug string) *lesson.Lesson {
-	t.Helper()
-	for _, l := range ls {
-		if l.Slug == slug {
-			return l
-		}
-	}
-	t.Fatalf("no lesson %s", slug)
-	return nil
-}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"testing"
 
 	"github.com/chromedp/chromedp"
 
@@ -54,4 +55,16 @@ func (b *browser) shootWidget(name, root string) {
 	b.t.Helper()
 	b.do("scroll to the widget", chromedp.ScrollIntoView(chromedp.CSS(root)))
 	b.screenshotOf(name, root)
+}
+
+// lessonBySlug returns the embedded lesson with slug.
+func lessonBySlug(t *testing.T, slug string) *lesson.Lesson {
+	t.Helper()
+	for _, l := range loadLessons(t) {
+		if l.Slug == slug {
+			return l
+		}
+	}
+	t.Fatalf("no lesson %s", slug)
+	return nil
 }

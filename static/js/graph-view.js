@@ -21,15 +21,30 @@
 // and to the left or right on the same row, Home and End to the first and
 // last node; Enter or Space inspects the focused node, and the focused
 // node is brought into view.
+//
+// A first view and Fit never go below the readable scale, at which the
+// server's node labels are 11 pixels tall on screen (the box of a label's
+// text, as the browser draws it). Fit shows the whole graph
+// when it can at that scale; where the host folds scopes (the Lab) it
+// folds the heads first, then the attentions, then the blocks, until the
+// graph fits; where it cannot (a lesson) it lets the box grow, up to most
+// of the window, and past that it stops at the readable scale, at the top
+// of the graph, and the learner pans.
 
 import { h, s, parseSVG } from "./dom.js";
 import { bindPanZoom } from "./pan-zoom.js";
 
-const MIN_SCALE = 0.1; // zooming out stops here (fit may go further, to show all)
+const MIN_SCALE = 0.1; // zooming out stops here
 const MAX_SCALE = 3;
 const MARGIN = 28; // pixels kept free around a node brought into view
-const READABLE = 0.6; // the smallest scale of a first view: 6-pixel labels
+const LABEL_PX = 11; // the smallest height on screen of a node's label, in a first view and after Fit
+const LABEL_FONT = 12; // the labels' font size in the layout, when the SVG does not say (viz/label.go)
+const LINE = 1.2; // a label's height for its font size, while the browser cannot measure it
 const PAD = 24; // pixels around a fitted graph
+const FIT_SCREEN = 0.85; // the most of the window's height a lesson's box may take to fit a graph
+const MAX_FOLDED = 32; // scopes a fold may list (docs/protocol.md, the lab's collapsed)
+// The scopes Fit folds, level by level, by the kind the server gives them.
+const FOLD_LEVELS = ["head", "attention", "block"];
 
 let views = 0; // numbers the ids of each view's search field
 
@@ -63,6 +78,8 @@ export class GraphView {
     this.folded = [];
     this.view = null; // {x, y, scale}
     this.world = { w: 1, h: 1 };
+    this.readableScale = 0; // the scale of LABEL_PX labels, measured once per graph (0: not yet)
+    this.fitting = false; // a fold Fit asked for is on its way: fit again when it comes
     this.lastIndex = -1; // the cursor of the last node message
     this.roving = ""; // name of the node that is the graph's Tab stop
     this.homeLater = false; // the first view waits for the box to have a size
@@ -159,6 +176,7 @@ export class GraphView {
     this.svg.setAttribute("role", "none");
     this.el.replaceChildren(this.svg);
     this.world = { w: msg.width, h: msg.height };
+    this.readableScale = 0;
     this.boxes.clear();
     this.byName.clear();
     this.members.clear();
@@ -197,6 +215,10 @@ export class GraphView {
       this.lastIndex = -1; // a new model: show its step's node
     }
     this.apply();
+    if (this.fitting) {
+      this.setFitting(false);
+      this.fit();
+    }
   }
 
   // addFolds puts a fold button on every scope's frame, a "+" on every
@@ -511,11 +533,98 @@ export class GraphView {
     return { w: Math.max(this.el.clientWidth, 1), h: Math.max(this.el.clientHeight, 1) };
   }
 
-  /** fit shows the whole graph. */
-  fit() {
+  /** readable returns the smallest scale at which node labels are LABEL_PX tall on screen. */
+  readable() {
+    if (!this.readableScale && this.svg) this.readableScale = this.measureReadable();
+    return this.readableScale || clamp(LABEL_PX / (LABEL_FONT * LINE), MIN_SCALE, MAX_SCALE);
+  }
+
+  // measureReadable finds the readable scale by drawing a node label of
+  // the server's at it: the browser sizes text for the scale it draws at
+  // (and rounds), so the height a label has on screen is measured, not
+  // worked out. A box not laid out yet gives none (0).
+  measureReadable() {
+    const label = this.svg.querySelector(".sg-node-label");
     const { w, h } = this.size();
-    const scale = Math.min(MAX_SCALE, Math.max(0.01, (w - PAD) / this.world.w), Math.max(0.01, (h - PAD) / this.world.h));
-    this.show({ scale, x: (this.world.w - w / scale) / 2, y: (this.world.h - h / scale) / 2 });
+    if (!label || w < 2 || h < 2) return 0;
+    const view = this.svg.getAttribute("viewBox");
+    const heightAt = (scale) => {
+      this.svg.setAttribute("viewBox", `0 0 ${w / scale} ${h / scale}`);
+      return label.getBoundingClientRect().height;
+    };
+    const natural = heightAt(1);
+    let scale = natural > 0 ? LABEL_PX / natural : LABEL_PX / (LABEL_FONT * LINE);
+    // A third of a pixel over: labels of other lengths, at other places,
+    // round a little differently.
+    for (let i = 0; i < 30 && heightAt(scale) < LABEL_PX + 0.3; i++) scale *= 1.02;
+    if (view) this.svg.setAttribute("viewBox", view);
+    return clamp(scale, MIN_SCALE, MAX_SCALE);
+  }
+
+  /**
+   * fit shows the whole graph, as large as fits (at most MAX_SCALE), but
+   * never below the readable scale: first it folds scopes where the host
+   * can (it fits again once the folded graph comes), then, in a lesson's
+   * box, it lets the box grow; a graph that still does not fit is shown
+   * from its top at the readable scale, and pans.
+   */
+  fit() {
+    if (!this.msg) return;
+    const read = this.readable();
+    let { w, h } = this.size();
+    const whole = () => Math.min(MAX_SCALE, Math.max(0.01, (w - PAD) / this.world.w), Math.max(0.01, (h - PAD) / this.world.h));
+    if (whole() < read && this.opts.fold) {
+      const list = this.foldMore();
+      if (list) {
+        this.setFitting(true);
+        this.opts.fold(list);
+        return;
+      }
+    }
+    const hgt = this.opts.height;
+    if (whole() < read && hgt) {
+      const most = Math.max(hgt.max, Math.round(window.innerHeight * FIT_SCREEN));
+      const px = clamp(Math.ceil(this.world.h * read + PAD) + 1, hgt.min, most);
+      if (px > h) {
+        this.el.style.setProperty("--graph-height", `${px}px`);
+        ({ w, h } = this.size());
+      }
+    }
+    const scale = whole();
+    if (scale >= read) {
+      this.show({ scale, x: (this.world.w - w / scale) / 2, y: (this.world.h - h / scale) / 2 });
+      return;
+    }
+    this.show({ scale: read, x: (this.world.w - w / read) / 2, y: -8 });
+    const current = this.el.querySelector(".sg-node.is-current");
+    if (current) this.reveal(current);
+  }
+
+  // setFitting notes that Fit waits for a fold (data-fitting on the box,
+  // which tests wait on).
+  setFitting(on) {
+    this.fitting = on;
+    if (on) this.el.dataset.fitting = "true";
+    else delete this.el.dataset.fitting;
+  }
+
+  // foldMore returns the folded scopes of the next level of FOLD_LEVELS
+  // that has a scope left unfolded (with those already folded, when the
+  // list stays short enough), or null when every level is folded.
+  foldMore() {
+    const folded = this.folded.filter((f) => this.byName.has(f) || this.msg.scopes.some((sc) => sc.name === f));
+    const inside = (name, outer) => name === outer || name.startsWith(outer + ".");
+    for (const kind of FOLD_LEVELS) {
+      const names = this.msg.scopes
+        .filter((sc) => sc.kind === kind && !sc.collapsed && !folded.some((f) => inside(sc.name, f)))
+        .map((sc) => sc.name);
+      if (!names.length) continue;
+      const kept = folded.filter((f) => !names.some((n) => inside(f, n)));
+      const list = [...kept, ...names];
+      if (list.length <= MAX_FOLDED) return list;
+      if (names.length <= MAX_FOLDED) return names;
+    }
+    return null;
   }
 
   /** fitWidth fits the graph's width, at most at natural size and at least at scale least, from the top. */
@@ -543,21 +652,23 @@ export class GraphView {
       return;
     }
     const hgt = this.opts.height;
+    const read = this.readable();
     if (hgt) {
-      const scale = this.widthScale(this.size().w, READABLE);
+      const scale = this.widthScale(this.size().w, read);
       const px = clamp(Math.ceil(this.world.h * scale + PAD), hgt.min, hgt.max);
       this.el.style.setProperty("--graph-height", `${px}px`);
     }
-    this.fitWidth(READABLE);
+    this.fitWidth(read);
   }
 
   /** zoom multiplies the scale by f around the point (px, py) of the box (default its middle). */
   zoom(f, px, py) {
     if (!this.view) return;
+    this.setFitting(false);
     const { w, h } = this.size();
     const v = this.view;
     if (px === undefined) [px, py] = [w / 2, h / 2];
-    const scale = clamp(v.scale * f, Math.min(MIN_SCALE, v.scale), MAX_SCALE);
+    const scale = clamp(v.scale * f, MIN_SCALE, MAX_SCALE);
     const wx = v.x + px / v.scale;
     const wy = v.y + py / v.scale;
     this.show({ scale, x: wx - px / scale, y: wy - py / scale });

@@ -1,10 +1,12 @@
 // inspector.js: the inspector component. For the node of the last node
 // message it shows the node's kind, op and shape, its name, its formula
-// (the server's MathML), the shapes of its inputs and output, whether its
-// value and its gradient are known, the gradients the last backward step
-// added to ("+= 1/2" where several nodes feed one), and its value and
-// gradient as heatmaps, on a scale each or one shared, with the value
-// under the pointer in a line at the bottom.
+// (the server's MathML, in a box that scrolls when it is wider), the
+// shapes of its inputs and output, whether its value and its gradient are
+// known (two chips, exactly as the node message says), the gradients the
+// last backward step added to ("+= 1/2" where several nodes feed one), and
+// its value and gradient as heatmaps with the server's axes and labels, on
+// a scale each or one shared, with the value under the pointer in a line
+// at the bottom.
 
 import { h, parseMathML } from "./dom.js";
 import { heatmap, hoverReadout, sharedScale } from "./heatmap.js";
@@ -17,7 +19,6 @@ export class Inspector {
    * the rest of the widget: name(id) names a node, inputs(id) returns the
    * graph message's boxes that feed a node. Optional:
    *   heading          "h2" or "h3" (default), the level of its title;
-   *   labels(name, view)  {rowLabels, colLabels}: the tokens along a view's axes;
    *   hidden(name)     the attention mask of a probabilities node, or null;
    *   exportMap(node, tensor)  downloads a map ("value" or "grad"); without
    *                    it the maps have no export button;
@@ -37,6 +38,8 @@ export class Inspector {
     el.classList.add("insp");
     el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.readout);
     hoverReadout(this.body, this.readout);
+    // The formula box's size changes with the pane's and with the formula.
+    this.fits = new ResizeObserver((entries) => entries.forEach((e) => scrollable(e.target)));
     this.show(null);
   }
 
@@ -49,6 +52,9 @@ export class Inspector {
       return;
     }
     const n = msg.node;
+    const box = formula(n);
+    this.fits.disconnect();
+    this.fits.observe(box);
     const parts = [
       h(
         "div",
@@ -58,7 +64,8 @@ export class Inspector {
         h("span", { class: "insp__shape" }, `[${n.shape.join(", ")}]`),
       ),
       h(this.nameTag, { class: "insp__name", "data-testid": "inspector-name" }, n.name),
-      formula(n),
+      box,
+      this.seeded(msg),
       this.shapes(n),
       this.state(msg),
       this.writes(msg),
@@ -66,7 +73,6 @@ export class Inspector {
     ];
     this.scale.replaceChildren(this.scaleSwitch());
     const hidden = this.ctx.hidden ? this.ctx.hidden(n.name) : null;
-    const labels = this.ctx.labels ? this.ctx.labels(n.name, n.value) : {};
     const scale = this.shared ? sharedScale([n.value, n.grad]) : null;
     const map = (view, title, tensor) =>
       heatmap(view, {
@@ -74,13 +80,12 @@ export class Inspector {
         testid: `inspector-${tensor}`,
         scale,
         hidden,
-        legend: true,
-        ...labels,
         exported: this.ctx.exportMap ? () => this.ctx.exportMap(n.name, tensor) : null,
       });
     parts.push(map(n.value, "Value", "value"));
     if (n.grad) parts.push(map(n.grad, "Gradient ∂L/∂·", "grad"));
     this.body.replaceChildren(...parts.filter(Boolean));
+    scrollable(box);
   }
 
   /** redraw shows the last node message again (its labels, mask or note changed). */
@@ -95,24 +100,38 @@ export class Inspector {
     return h("ul", { class: "insp__shapes", "aria-label": "shapes" }, ...rows);
   }
 
-  // state says whether the value and the gradient are known, with a line
-  // of explanation when one of them waits.
+  // state says whether the value and the gradient are known, as the node
+  // message says (computed, gradKnown), in two chips (data-state pending,
+  // complete or none), with a line of explanation when one of them waits.
   state(msg) {
     const n = msg.node;
     const st = msg.step;
     const op = n.kind === "op" || n.kind === "loss";
     let text = "";
     if (op && !n.computed) text = "Not computed yet in this run: the value shown is from before.";
-    else if (n.grad && !n.gradKnown && st.phase === "backward" && st.index > 0) {
+    else if (n.kind === "loss" && n.grad && !n.gradKnown) {
+      text = "Its gradient waits for the backward pass, whose first step, the seed, sets ∂L/∂L = 1.";
+    } else if (n.grad && !n.gradKnown && st.phase === "backward") {
       text = `Its gradient is not complete yet: ${n.users} node${n.users === 1 ? "" : "s"} read it, and each adds its part.`;
     }
+    const value = op
+      ? { state: n.computed ? "complete" : "pending", text: n.computed ? "value computed" : "value pending" }
+      : { state: "none", text: n.kind === "input" ? "input data" : "learned weights" };
+    const grad = n.gradKnown ? { state: "complete", text: "gradient complete" } : n.grad ? { state: "pending", text: "gradient pending" } : { state: "none", text: "no gradient" };
     return h(
       "p",
       { class: "insp__state" },
-      h("span", { class: !op || n.computed ? "chip chip--done" : "chip" }, op ? (n.computed ? "value ✓" : "value pending") : n.kind === "input" ? "input data" : "learned"),
-      h("span", { class: n.gradKnown ? "chip chip--grad" : "chip" }, n.gradKnown ? "gradient ✓" : n.grad ? "gradient pending" : "no gradient"),
+      h("span", { class: !op || n.computed ? "chip chip--done" : "chip", "data-testid": "chip-value", "data-state": value.state }, value.text),
+      h("span", { class: n.gradKnown ? "chip chip--grad" : "chip", "data-testid": "chip-grad", "data-state": grad.state }, grad.text),
       text ? h("span", { class: "insp__state-text" }, text) : null,
     );
+  }
+
+  // seeded says what the seed step did, when it is the last step and this
+  // node is the loss it seeded.
+  seeded(msg) {
+    if (!msg.step.seed || msg.step.node !== msg.node.id) return null;
+    return h("p", { class: "insp__writes insp__seed", "data-testid": "inspector-seed" }, "This step seeds the backward pass: ∂L/∂L = 1. The next steps carry it back, node by node.");
   }
 
   // writes lists the gradients the last backward step added to, when this
@@ -157,15 +176,42 @@ export class Inspector {
 }
 
 // formula returns a box with node view n's formula: the server's MathML,
-// else its TeX as code, else a note that an input or a parameter is not
-// computed.
+// else its TeX as code, else what an input or a parameter is. A formula
+// wider than the box scrolls inside it, and the box then takes the focus,
+// so that a keyboard scrolls it too.
 function formula(n) {
-  const box = h("div", { class: "insp__formula" });
+  const box = h("div", { class: "insp__formula", "data-testid": "inspector-formula" });
   const math = n.formulaHtml ? parseMathML(n.formulaHtml) : null;
   if (math) box.append(math);
   else if (n.formula) box.append(h("code", {}, n.formula));
-  else box.append(h("span", { class: "insp__muted" }, n.kind === "input" ? "Data fed in from outside." : "A parameter: learned, not computed."));
+  else {
+    box.append(
+      h(
+        "span",
+        { class: "insp__muted" },
+        n.kind === "input"
+          ? "Data fed in from outside: no op computes it, and it takes no gradient."
+          : "A parameter: no op computes it; training learns it. The forward pass reads it as it is, the backward pass gives its gradient.",
+      ),
+    );
+    return box;
+  }
   return box;
+}
+
+// scrollable makes a formula box that is wider than it shows a region in
+// the tab order (a keyboard then scrolls it), and a box that fits plain.
+function scrollable(box) {
+  const scrolls = box.scrollWidth > box.clientWidth + 1;
+  if (scrolls) {
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "formula, scrolls sideways");
+  } else {
+    box.removeAttribute("tabindex");
+    box.removeAttribute("role");
+    box.removeAttribute("aria-label");
+  }
 }
 
 // short drops a node name's scope: "layers.0.attn.head.1.probs" -> "probs".

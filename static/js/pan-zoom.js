@@ -2,7 +2,8 @@
 // (a press without movement stays a click on the node under it), two
 // pointers pinch to zoom, and Ctrl (or Cmd) with the wheel zooms around
 // the pointer. The plain wheel pans the graph, or, in a page that scrolls
-// (a lesson), is left to the page.
+// (a lesson), is left to the page, but for a sideways wheel (a trackpad's
+// swipe, or Shift with the wheel), which pans the graph sideways.
 
 const DRAG_PX = 4; // movement below which a press is a click, not a drag
 
@@ -68,10 +69,12 @@ export function bindPanZoom(el, view, wheelPans = true) {
     "wheel",
     (ev) => {
       const zoom = ev.ctrlKey || ev.metaKey;
-      if (!zoom && !wheelPans) return;
+      const sideways = ev.shiftKey || Math.abs(ev.deltaX) > Math.abs(ev.deltaY);
+      if (!zoom && !wheelPans && !sideways) return;
       ev.preventDefault();
       const r = el.getBoundingClientRect();
       if (zoom) view.zoom(Math.exp(-ev.deltaY * 0.0025), ev.clientX - r.left, ev.clientY - r.top);
+      else if (!wheelPans) view.pan(ev.shiftKey ? ev.deltaY || ev.deltaX : ev.deltaX, 0);
       else view.pan(ev.shiftKey ? ev.deltaY : ev.deltaX, ev.shiftKey ? 0 : ev.deltaY);
     },
     { passive: false },

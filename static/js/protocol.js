@@ -18,7 +18,7 @@ export const ClientType = Object.freeze({
   RESET: "reset", // cursor to the start
   SET: "set", // one hyperparameter: name, value
   SELECT: "select", // inspect a node: node
-  TRAIN: "train", // action: "start" | "stop"
+  TRAIN: "train", // action: "start" | "stop"; a start's rate (steps a second, 0 full speed) and steps (a new run's length)
   SEEK: "seek", // lab: move the cursor to index
   EXPORT: "export", // lab: ask for a file: what, node, tensor
 });
@@ -306,8 +306,9 @@ export class Channel {
   select(node) {
     return this.send(ClientType.SELECT, { node });
   }
-  train(action) {
-    return this.send(ClientType.TRAIN, { action });
+  /** train starts or stops ("start", "stop") training; fields are a start's rate and steps. */
+  train(action, fields = {}) {
+    return this.send(ClientType.TRAIN, { action, ...fields });
   }
   seek(index) {
     return this.send(ClientType.SEEK, { index });

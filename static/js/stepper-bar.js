@@ -6,7 +6,12 @@
 // in), Backprop step (the next step of the backward pass, finishing the
 // forward pass first), Play or Pause at a chosen speed, and Run to end.
 // Under them the cursor's text and the timeline: a scrubber that seeks
-// where the host can seek, else a bar that shows the position.
+// where the host can seek, else a bar that shows the position; the pass
+// the cursor is in (data-testid phase: forward, or backward from the seed
+// step on, as the server's node message says), with the timeline coloured
+// for the forward steps, the seed and the backward steps in their true
+// proportions: a graph of n op nodes has n forward steps, the seed and n
+// backward steps (docs/protocol.md, step).
 //
 // Play sends one step at a time, each after the answer to the last (the
 // node message that carries its request id), so a slow server is never
@@ -43,6 +48,7 @@ export class StepperBar {
     this.act = act;
     this.nameOf = nameOf;
     this.state = null; // the last node message
+    this.forwardSteps = -1; // steps of the forward pass, from the graph message (-1: not known yet)
     this.held = false; // the host keeps every control off (the model trains)
     this.playing = false;
     this.waiting = 0; // id of the step play waits for
@@ -82,7 +88,8 @@ export class StepperBar {
     } else {
       this.range = h("div", { class: "timeline__bar", "data-testid": "timeline", role: "progressbar", "aria-label": "Position on the timeline", "aria-valuemin": 0, "aria-valuemax": 0, "aria-valuenow": 0 });
     }
-    this.track = h("div", { class: "timeline" }, this.range, this.where);
+    this.phase = h("span", { class: "timeline__phase", "data-testid": "phase", title: "The pass the cursor is in" }, "forward");
+    this.track = h("div", { class: "timeline" }, this.range, h("span", { class: "timeline__text" }, this.phase, this.where));
     const b = this.b;
     el.classList.add("stepper");
     el.replaceChildren(
@@ -178,16 +185,34 @@ export class StepperBar {
     b.querySelector("path").setAttribute("d", this.playing ? ICONS.pause : ICONS.play);
   }
 
+  /**
+   * setGraph reads the timeline's parts from graph message msg: its steps
+   * are every op node forward, then, when the graph has a loss, the seed
+   * and every op node backward (2n + 1 in all).
+   */
+  setGraph(msg) {
+    const loss = msg.nodes.some((n) => n.kind === "loss") || (msg.scopes || []).some((sc) => sc.kind === "loss");
+    this.forwardSteps = loss ? (msg.steps - 1) / 2 : msg.steps;
+    if (this.state) this.update(this.state);
+  }
+
   /** update shows node message msg: the cursor, the buttons, the timeline. */
   update(msg) {
     this.state = msg;
     const st = msg.step;
     this.enable();
 
-    // The timeline: forward steps first, then as many backward steps.
-    this.track.style.setProperty("--split", st.total ? "50%" : "0%");
-    this.track.style.setProperty("--pos", `${st.total ? (100 * st.index) / st.total : 0}%`);
+    // The timeline: the forward steps, the seed, the backward steps.
+    const forward = this.forwardSteps >= 0 && this.forwardSteps <= st.total ? this.forwardSteps : st.total / 2;
+    const pc = (x) => `${st.total ? (100 * x) / st.total : 0}%`;
+    this.track.style.setProperty("--split", pc(forward));
+    this.track.style.setProperty("--seed", pc(Math.min(forward + 1, st.total)));
+    this.track.style.setProperty("--pos", pc(st.index));
     this.track.dataset.phase = st.index === 0 ? "ready" : st.phase;
+    this.phase.textContent = st.phase;
+    this.phase.dataset.step = String(st.index);
+    this.phase.dataset.phase = st.phase;
+    this.phase.classList.toggle("is-backward", st.phase === "backward");
     const text = this.text(st);
     if (this.act.seek) {
       this.range.max = String(st.total);
@@ -230,11 +255,14 @@ export class StepperBar {
     if (this.act.seek) this.range.disabled = st.total === 0;
   }
 
+  // text is the cursor's line, in the words of the node message: its
+  // pass, and the node of the last step, or the seed.
   text(st) {
     const head = `Step ${st.index} of ${st.total}`;
     if (st.index === 0) return `${head} · ready`;
     const phase = st.done ? "done" : `${st.phase} pass`;
-    return `${head} · ${phase} · ${this.nameOf(st.node)}`;
+    const what = st.seed ? "seed ∂L/∂L = 1" : this.nameOf(st.node);
+    return `${head} · ${phase} · ${what}`;
   }
 
   /**

@@ -21,6 +21,7 @@ import { LabTabs } from "./tabs.js";
 
 const WIDGET = "lab";
 const URL_DELAY_MS = 150; // gather a burst of steps into one history entry update
+const RUN_STEPS = 3000; // a run's length unless the learner sets another (docs/protocol.md, train)
 
 // The training card's numbers: the lab's metrics carry them at the top
 // level (docs/protocol.md, "Lab messages"), the generic ones under values.
@@ -44,6 +45,7 @@ export class Lab {
     this.index = Number(this.options.step) || 0;
     this.pending = new Map(); // id of a set request -> {name, value}
     this.configureID = 0;
+    this.relinking = false; // the configure on its way was sent again after the link was refused
     this.graphMsg = null;
     this.nodeMsg = null;
     this.folding = false;
@@ -90,7 +92,6 @@ export class Lab {
       name: (id) => this.graph.name(id),
       inputs: (id) => this.graph.inputs(id),
       hidden: (name) => this.attention.hidden(name),
-      labels: (name, view) => this.attention.labels(name, view),
       exportMap: (node, tensor) => this.exports.ask("heatmap", { node, tensor }),
     });
     const card = root.querySelector(".lab-train");
@@ -101,7 +102,9 @@ export class Lab {
       plotTestid: "loss-plot",
       plotHint: "The loss and accuracy curves appear here while the model trains.",
       samples: "Predictions on held-out examples appear here while the model trains.",
-      toggle: (start) => this.channel.train(start ? "start" : "stop"),
+      steps: RUN_STEPS,
+      start: (fields) => this.channel.train("start", fields),
+      stop: () => this.channel.train("stop"),
       change: (on) => on && reveal(card),
     });
     bindKeys(this.shortcuts());
@@ -134,6 +137,7 @@ export class Lab {
       this.refused(msg);
       return;
     }
+    if (msg.type === ServerType.GRAPH && msg.id === this.configureID) this.relinking = false;
     if (msg.id) this.confirm(msg.id);
     switch (msg.type) {
       case ServerType.GRAPH:
@@ -143,11 +147,9 @@ export class Lab {
         this.showNode(msg);
         break;
       case ServerType.ATTENTION: {
-        // The inspector labels its maps with the tokens and marks masked
-        // keys from this message: draw it again when they change.
-        const tokens = JSON.stringify([msg.tokens, msg.srcTokens]);
-        const redraw = tokens !== this.tokens || (this.nodeMsg && this.nodeMsg.node && /\.probs$/.test(this.nodeMsg.node.name));
-        this.tokens = tokens;
+        // The inspector marks masked keys from this message: draw a
+        // probabilities node again.
+        const redraw = this.nodeMsg && this.nodeMsg.node && /\.probs$/.test(this.nodeMsg.node.name);
         this.attention.show(msg);
         this.form.showTokens(inputTokens(msg, this.options.arch, Number(this.options.n)));
         if (redraw) this.inspector.redraw();
@@ -156,9 +158,13 @@ export class Lab {
       case ServerType.METRICS:
         this.training.showMetrics(msg);
         break;
-      case ServerType.PLOT:
+      case ServerType.PLOT: {
+        // The first chart of a run makes the card taller: show it whole.
+        const first = msg.svg && !this.training.plot.querySelector("[data-chart]");
         this.training.showPlot(msg);
+        if (first && this.training.training) reveal(this.training.el);
         break;
+      }
       case ServerType.EXPORT:
         this.exports.saved(msg);
         break;
@@ -190,13 +196,25 @@ export class Lab {
       return;
     }
     if (msg.id && msg.id === this.configureID) {
-      // A link with a value the server refuses: say why, drop it, go on.
-      const field = msg.field && msg.field in this.options ? msg.field : null;
-      if (field === "step") this.index = 0;
-      else if (field) this.options[field] = this.defaults[field] ?? "";
-      else this.options = { ...this.defaults };
+      // A link with values the server refuses: say why, beside each
+      // option at fault (a configure reports every fault in errors), drop
+      // them, go on.
+      const faults = msg.errors && msg.errors.length ? msg.errors : [{ field: msg.field, code: msg.code, message: msg.message }];
+      const known = (f) => (f && f in this.options ? f : null);
+      if (faults.some((e) => !known(e.field))) this.options = { ...this.defaults };
+      for (const e of faults) {
+        const field = known(e.field);
+        if (field === "step") this.index = 0;
+        else if (field) this.options[field] = this.defaults[field] ?? "";
+      }
       this.form.accept(this.options);
-      this.form.showError(field, `The link asked for something the lab cannot build: ${msg.message}`);
+      // The configure sent again may be refused for another reason (a
+      // combination checked once the bounds hold): its reasons join these.
+      this.form.showErrors(
+        faults.map((e) => ({ field: known(e.field), message: `The link asked for something the lab cannot build: ${e.message}` })),
+        this.relinking,
+      );
+      this.relinking = true;
       this.configure();
       return;
     }
@@ -215,6 +233,7 @@ export class Lab {
       this.form.accept(this.options);
     }
     this.graph.setGraph(msg, { keepView: keep, folded: splitList(this.options.collapsed) });
+    this.stepper.setGraph(msg);
     this.summary.textContent = describe(this.options);
     const params = msg.nodes.filter((n) => n.kind === "parameter");
     if (!msg.nodes.some((n) => n.kind === "scope")) {
@@ -289,12 +308,15 @@ export class Lab {
   }
 }
 
-// reveal scrolls the side column, when it scrolls, to show the training card.
+// reveal scrolls the side column, when it scrolls, to show the training
+// card (from its top, as much of it as the column holds). It jumps: a
+// smooth scroll stops half-way when the card's numbers change under it,
+// which they do several times a second while the model trains.
 function reveal(card) {
   const side = card.parentElement;
   if (side.scrollHeight <= side.clientHeight) return;
   const top = side.scrollTop + card.getBoundingClientRect().top - side.getBoundingClientRect().top - 8;
-  side.scrollTo({ top, behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+  side.scrollTo({ top, behavior: "auto" });
 }
 
 // inputTokens returns the task input of the stepped example as letters:

@@ -1,8 +1,18 @@
 // attention.js: the lab's attention panel. For the chosen attention layer
 // (an encoder-decoder has self- and cross-attention layers apart) it shows
-// every head, or one, as three maps with the tokens on both axes: the
-// scores QKᵀ/√d before the softmax, the mask (−∞ where a key is hidden
-// from a query) and the probabilities. Rows are queries, columns keys.
+// every head, or one, as three maps: the scores QKᵀ/√d before the softmax,
+// the mask (−∞ where a key is hidden from a query) and the probabilities.
+// Rows are queries, columns keys, labelled with the tokens the server's
+// heatmaps name (the source's on both axes of an encoder-decoder's
+// encoder, along the keys of cross-attention): the page never works out
+// which sequence an axis reads.
+//
+// Every map says its layer's kind (data-kind: self, masked-self or
+// cross) and its labels (data-rows, data-cols). A head's card has the
+// data-testid attention-<l>-<head> (l counts the layers of the message),
+// inside a wrapper attention-<kind>-<layer>-<head> (the layer's number in
+// its stack), which tells a decoder layer's masked self-attention and
+// cross-attention apart by their kind.
 
 import { h } from "../dom.js";
 import { heatmap, hoverReadout, sharedScale } from "../heatmap.js";
@@ -53,13 +63,16 @@ export class AttentionPanel {
     }
     this.renderBar();
     const layer = msg.layers[this.layer];
-    const keys = layer.cross ? msg.srcTokens || [] : msg.tokens;
     const heads = layer.heads.filter((hd) => this.head === "all" || hd.head === this.head);
-    const { cell, stacked } = this.fit(keys.length);
+    const { cell, stacked } = this.fit(size(layer).keys);
     const scoreScale = this.shared ? sharedScale(layer.heads.map((hd) => hd.scores)) : null;
     const probScale = this.shared ? { min: 0, max: 1 } : null;
-    const cards = heads.map((hd) => this.card(layer, hd, keys, cell, stacked, scoreScale, probScale));
-    const what = layer.cross ? "cross-attention: queries from the decoder, keys and values from the encoder's output" : layer.causal ? "masked self-attention: each token sees itself and the tokens before it" : "self-attention: every token sees every token";
+    const cards = heads.map((hd) => this.card(layer, hd, cell, stacked, scoreScale, probScale));
+    const what = {
+      cross: "cross-attention: queries from the decoder, keys and values from the encoder's output",
+      "masked-self": "masked self-attention: each token sees itself and the tokens before it",
+      self: "self-attention: every token sees every token",
+    }[layer.kind];
     this.body.replaceChildren(
       h("p", { class: "attn-caption" }, h("strong", {}, layer.name), ` · ${what}. Rows are queries, columns keys.`),
       h("div", { class: "attn-cards" }, ...cards),
@@ -128,49 +141,39 @@ export class AttentionPanel {
     return { cell: Math.max(6, Math.min(24, Math.floor((inner - 18) / Math.max(cols, 1)))), stacked: true };
   }
 
-  card(layer, hd, keys, cell, stacked, scoreScale, probScale) {
+  card(layer, hd, cell, stacked, scoreScale, probScale) {
     const i = this.layer;
     const base = `attention-${i}-${hd.head}`;
     const probsNode = `${layer.name}.head.${hd.head}.probs`;
-    const rows = this.msg.tokens;
-    const labels = { rowLabels: rows, colLabels: keys, cell };
+    // The server's heatmaps label their axes; the mask, which the page
+    // draws from the message's booleans, takes the labels of its head's.
+    const named = hd.scores || hd.probs || {};
+    const dims = size(layer);
+    const attrs = { "data-kind": layer.kind, "data-layer": layer.name };
     const title = h(
       "div",
       { class: "attn-card__head" },
       h("button", { type: "button", class: "linkish", title: `Inspect ${probsNode}`, onclick: () => this.ctx.select(probsNode) }, `Head ${hd.head}`),
-      h("span", { class: "lab-muted" }, `${rows.length} queries × ${keys.length} keys`),
+      h("span", { class: "lab-muted" }, `${dims.queries} queries × ${dims.keys} keys`),
     );
     const maps = [];
-    if (hd.scores) maps.push(heatmap(hd.scores, { ...labels, title: "Scores", testid: `${base}-scores`, scale: scoreScale }));
+    if (hd.scores) maps.push(heatmap(hd.scores, { cell, title: "Scores", testid: `${base}-scores`, scale: scoreScale, attrs }));
     const mask = hd.mask || (hd.probs && !layer.causal ? [] : null);
-    if (mask) maps.push(heatmap(maskView(hd.mask, rows.length, keys.length), { ...labels, title: "Mask", testid: `${base}-mask` }));
+    if (mask) {
+      const view = maskView(hd.mask, dims.queries, dims.keys);
+      maps.push(heatmap(view, { cell, title: "Mask", testid: `${base}-mask`, legend: false, rowLabels: named.rowLabels, colLabels: named.colLabels, rowAxis: named.rowAxis, colAxis: named.colAxis, attrs }));
+    }
     if (hd.probs) {
-      maps.push(heatmap(hd.probs, { ...labels, title: "Probabilities", testid: `${base}-probs`, scale: probScale, hidden: hd.mask }));
+      maps.push(heatmap(hd.probs, { cell, title: "Probabilities", testid: `${base}-probs`, scale: probScale, hidden: hd.mask, attrs }));
     }
     if (!hd.probs) maps.push(h("p", { class: "attn-card__pending" }, "Not computed yet in this run: press Next step until ", h("code", {}, probsNode), " runs."));
-    return h("div", { class: hd.probs ? "attn-card" : "attn-card is-pending", "data-testid": base, "data-layer": layer.name, "data-head": String(hd.head) }, title, h("div", { class: stacked ? "attn-card__maps is-stacked" : "attn-card__maps" }, ...maps));
-  }
-
-  /**
-   * labels returns the tokens along the axes of a node's view: the rows of
-   * a tensor with one row per position are its tokens (the source's in the
-   * encoder of an encoder-decoder), and the columns of a head's scores and
-   * probabilities are the keys.
-   */
-  labels(name, view) {
-    const msg = this.msg;
-    if (!msg || !view) return {};
-    const src = msg.srcTokens || [];
-    const rows = name.startsWith("enc.") ? src : msg.tokens;
-    const out = {};
-    if (view.rows === rows.length && view.rows > 1) out.rowLabels = rows;
-    const m = /^(.*)\.head\.\d+\.(scores|masked|probs)$/.exec(name);
-    const layer = m && msg.layers.find((l) => l.name === m[1]);
-    if (layer) {
-      const keys = layer.cross ? src : rows;
-      if (view.cols === keys.length) out.colLabels = keys;
-    }
-    return out;
+    const card = h(
+      "div",
+      { class: hd.probs ? "attn-card" : "attn-card is-pending", "data-testid": base, "data-layer": layer.name, "data-kind": layer.kind, "data-head": String(hd.head) },
+      title,
+      h("div", { class: stacked ? "attn-card__maps is-stacked" : "attn-card__maps" }, ...maps),
+    );
+    return h("div", { class: "attn-card-wrap", "data-testid": `attention-${layer.kind}-${layer.layer}-${hd.head}` }, card);
   }
 
   /** hidden returns the mask of a probabilities node's head, or null. */
@@ -181,6 +184,17 @@ export class AttentionPanel {
     const hd = layer && layer.heads.find((x) => x.head === Number(m[2]));
     return hd && hd.mask ? hd.mask : null;
   }
+}
+
+// size returns the queries and keys of a layer's maps: the shape of a
+// head's heatmap, or of its mask before the head has run.
+function size(layer) {
+  for (const hd of layer.heads) {
+    const v = hd.scores || hd.probs;
+    if (v) return { queries: v.rows, keys: v.cols };
+  }
+  const m = layer.heads.length && layer.heads[0].mask;
+  return m && m.length ? { queries: m.length, keys: m[0].length } : { queries: 0, keys: 0 };
 }
 
 // maskView turns an attention mask into a view: 0 where a key is seen, −∞ where hidden.
@@ -195,8 +209,7 @@ function maskView(mask, rows, cols) {
 // "Dec 0 · masked self", "Dec 0 · cross".
 function layerLabel(l, all) {
   const stack = l.name.startsWith("enc.") ? "Enc " : l.name.startsWith("dec.") ? "Dec " : "Layer ";
-  const kinds = new Set(all.map((x) => `${x.cross}${x.causal}`));
+  const kinds = new Set(all.map((x) => x.kind));
   if (kinds.size === 1 && stack === "Layer ") return `Layer ${l.layer}`;
-  const kind = l.cross ? "cross" : l.causal ? "masked self" : "self";
-  return `${stack}${l.layer} · ${kind}`;
+  return `${stack}${l.layer} · ${l.kind.replace("-", " ")}`;
 }

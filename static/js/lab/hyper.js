@@ -1,7 +1,9 @@
 // hyper.js: the lab's hyperparameter form. A control sends its option when
 // the learner commits a new value (a select or the switch at once, a number
 // or text field on Enter or when it loses focus). When the server refuses
-// a value, the reason shows beside the control that caused it.
+// a value, the reason shows beside the control that caused it; a link
+// with several bad options shows each reason beside its own control.
+// Escape puts back the value the model has, and takes its reason away.
 
 export class HyperForm {
   /** form is the <form>; onSet(name, value) sends one option. */
@@ -15,6 +17,8 @@ export class HyperForm {
     for (const el of form.querySelectorAll("[name]")) this.controls.set(el.name, el);
     this.values = {}; // the value of each option the server last accepted
     this.sent = new Map(); // option -> value sent and not yet answered
+    this.more = []; // the messages besides this.error, of a refusal with several faults
+    this.errors = 0; // numbers the ids of those messages
 
     form.addEventListener("change", (ev) => {
       if (ev.target.name) this.commit(ev.target);
@@ -24,8 +28,12 @@ export class HyperForm {
       if (document.activeElement && document.activeElement.name) this.commit(document.activeElement);
     });
     form.addEventListener("keydown", (ev) => {
-      // Escape puts back the value the model has.
-      if (ev.key === "Escape" && ev.target.name && this.controls.has(ev.target.name)) this.write(ev.target.name, this.values[ev.target.name]);
+      // Escape puts back the value the model has, and with it the reason
+      // the server refused the one typed.
+      if (ev.key === "Escape" && ev.target.name && this.controls.has(ev.target.name)) {
+        this.write(ev.target.name, this.values[ev.target.name]);
+        this.clearError(ev.target.name);
+      }
     });
     const dice = form.querySelector('[data-testid="new-seed"]');
     dice.addEventListener("click", () => {
@@ -99,32 +107,70 @@ export class HyperForm {
     this.sent.delete(name);
   }
 
-  /** showError puts message beside the control of option field. */
+  /** showError puts message beside the control of option field, and takes any other message away. */
   showError(field, message) {
-    this.clearError();
-    this.sent.delete(field);
-    const el = this.controls.get(field);
-    this.error.textContent = message;
-    this.error.hidden = false;
-    this.error.dataset.field = field || "";
-    if (el) {
-      el.setAttribute("aria-invalid", "true");
-      el.setAttribute("aria-describedby", this.error.id);
-      el.closest(".lab-field").after(this.error);
-    } else {
-      this.home.append(this.error);
+    this.showErrors([{ field, message }]);
+  }
+
+  /**
+   * showErrors puts each of errors ({field, message}) beside the control of
+   * its option, or under the form when no control is to blame, and takes
+   * the earlier messages away (unless keep is set: a second refusal of the
+   * same link adds its reasons to the first's).
+   */
+  showErrors(errors, keep = false) {
+    if (!keep) this.clearError();
+    for (const e of errors) {
+      if (keep) this.clearError(e.field || "");
+      let el = this.error;
+      if (!el.hidden) {
+        el = this.error.cloneNode(false);
+        el.id = `lab-hyper-error-${++this.errors}`;
+        this.more.push(el);
+      }
+      this.place(el, e.field, e.message);
     }
   }
 
-  /** clearError removes the message (only if it is about field, when given). */
+  // place shows the message element el about option field.
+  place(el, field, message) {
+    this.sent.delete(field);
+    const control = this.controls.get(field);
+    el.textContent = message;
+    el.hidden = false;
+    el.dataset.field = field || "";
+    if (control) {
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", el.id);
+      control.closest(".lab-field").after(el);
+    } else {
+      this.home.append(el);
+    }
+  }
+
+  /** clearError removes the messages (only the one about field, when given). */
   clearError(field) {
-    if (field !== undefined && this.error.dataset.field !== field) return;
-    this.error.hidden = true;
-    this.error.textContent = "";
-    this.error.dataset.field = "";
-    for (const el of this.controls.values()) {
-      el.removeAttribute("aria-invalid");
-      el.removeAttribute("aria-describedby");
+    for (const el of [this.error, ...this.more]) {
+      if (field !== undefined && el.dataset.field !== field) continue;
+      const control = this.controls.get(el.dataset.field);
+      if (control) {
+        control.removeAttribute("aria-invalid");
+        control.removeAttribute("aria-describedby");
+      }
+      if (el === this.error) {
+        el.hidden = true;
+        el.textContent = "";
+        el.dataset.field = "";
+      } else {
+        el.remove();
+        this.more = this.more.filter((x) => x !== el);
+      }
+    }
+    if (field === undefined) {
+      for (const el of this.controls.values()) {
+        el.removeAttribute("aria-invalid");
+        el.removeAttribute("aria-describedby");
+      }
     }
   }
 

@@ -16,6 +16,7 @@ const CHOICES = {
   pool: { label: "pool", values: ["max", "avg", "none"], def: "max" },
   act: { label: "activation", values: ["relu", "tanh", "sigmoid", "gelu_tanh"], def: "relu" },
 };
+const RUN_STEPS = 600; // a run's length unless the learner sets another (docs/protocol.md, train)
 const IMAGES = 512; // training images the stepped graph can show (docs/protocol.md, cnn)
 // cellSize gives a map about 120 pixels on its longer side: 10-pixel cells
 // for a 12×12 image, larger ones (up to 24) for pooled maps and kernels.
@@ -43,6 +44,7 @@ export function mountCNN(root, client, spec) {
   const maps = h("div", { class: "cnn-maps", "data-testid": "cnn-maps" });
   const card = f.train({
     metrics: METRICS,
+    steps: RUN_STEPS,
     change: (on) => {
       training = on;
       for (const b of buttons) b.disabled = on;

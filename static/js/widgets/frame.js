@@ -79,16 +79,19 @@ export class WidgetFrame {
 
   /**
    * train returns a training card (see training-card.js) wired to the
-   * channel: its button starts and stops training, the server's metrics
-   * and plots go to it, and the stepper is held while the model trains
-   * (the server refuses steps then). opts.change is told too.
+   * channel: its controls start, pause and resume training at the speed
+   * chosen, the server's metrics and plots go to it, and the stepper is
+   * held while the model trains (the server refuses steps then; the graph,
+   * the inspector and the kind's views follow the node messages training
+   * sends). opts.change is told too.
    */
   train(opts) {
     const card = new TrainingCard(h("div", { class: "sgw-train" }), {
       label: "Train",
-      stopLabel: "Stop training",
+      stopLabel: "Pause",
       ...opts,
-      toggle: (start) => this.channel.train(start ? "start" : "stop"),
+      start: (fields) => this.channel.train("start", fields),
+      stop: () => this.channel.train("stop"),
       change: (on) => {
         this.stepper.hold(on);
         if (opts.change) opts.change(on);
@@ -105,6 +108,7 @@ export class WidgetFrame {
       case ServerType.GRAPH:
         this.graphMsg = msg;
         this.graph.setGraph(msg);
+        this.stepper.setGraph(msg);
         break;
       case ServerType.NODE:
         this.nodeMsg = msg;

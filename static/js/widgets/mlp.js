@@ -20,10 +20,13 @@ export const METRICS = [
   { key: "testAccuracy", label: "held-out accuracy", get: (m) => m.values.testAccuracy, format: pct },
 ];
 
+// RUN_STEPS is a run's length unless the learner sets another (docs/protocol.md, train).
+const RUN_STEPS = 3000;
+
 /** mountMLP turns placeholder root into an mlp widget. */
 export function mountMLP(root, client, spec) {
   const f = new WidgetFrame(root, client, spec);
-  const card = f.train({ metrics: METRICS });
+  const card = f.train({ metrics: METRICS, steps: RUN_STEPS });
   f.add(footer(f, CHOICES, card));
   return f;
 }
