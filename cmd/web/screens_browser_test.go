@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
 )
 
 // screens are the sizes the pages are checked and photographed at: a
@@ -45,4 +44,3 @@ func TestBrowserScreenshots(t *testing.T) {
 	}
 	b.checkClean()
 }
-
