@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -67,14 +68,29 @@ func TestUploadBadTokenTakesNoSlot(t *testing.T) {
 		status, _, _ := tryPost(hs, upload{a.hello.Session, "lab", hs.URL, protocol.UploadMediaType, slow, int64(len(file))})
 		first <- status
 	}()
-	w.Write(file[:8]) // the upload is being read
-	for {
+	w.Write(file[:8]) // the upload is being sent
+	// Until the server takes the slow upload, others go through, and each
+	// loaded file sends the page a new graph. Read them, or the session,
+	// a page that never reads, is closed for its queue's bytes and its
+	// token stops working (CI failed so on a loaded machine).
+	go func() {
+		for {
+			if _, _, err := a.conn.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for i := 0; ; i++ {
 		status, ans := post(t, hs, okUpload(hs, a.hello.Session, "lab", file))
 		if status == http.StatusTooManyRequests && ans.Code == protocol.CodeTooManyUploads {
 			break
 		}
 		if status != http.StatusOK {
 			t.Fatalf("a second upload from the same address: %d %+v, want 429 too_many_uploads (or 200 before the first is read)", status, ans)
+		}
+		if i == 1000 || time.Now().After(deadline) {
+			t.Fatalf("after %d uploads that went through, the slow one still holds no slot", i+1)
 		}
 	}
 	w.Write(file[8:])
