@@ -1,6 +1,7 @@
 package exhibit
 
 import (
+	"runtime"
 	"time"
 
 	"stepgraph/viz"
@@ -41,13 +42,18 @@ func (b *budget) finished() bool { return b.done >= b.end }
 
 // steps runs step until max steps have run, d has passed (after at least
 // one step), or the run is finished, counting them; every every steps it
-// calls each, after the step. It returns how many steps ran.
+// calls each, after the step. It returns how many steps ran. Between two
+// steps it yields its core (runtime.Gosched): a training chunk keeps a
+// core for up to d, and whatever waits for that core, such as the reader
+// or writer of another learner's socket, would otherwise wait for the
+// runtime to preempt the chunk, about 10 ms, at each of its hops.
 func (b *budget) steps(max int, d time.Duration, every int, step, each func()) int {
 	start, n := time.Now(), 0
 	for n < max && !b.finished() && (n == 0 || time.Since(start) < d) {
 		step()
 		b.done++
 		n++
+		runtime.Gosched()
 		if every > 0 && b.done%every == 0 {
 			each()
 		}

@@ -50,6 +50,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	})
 	proxy := flags.Bool("proxy", false, "trust X-Forwarded-Proto from a TLS-terminating proxy for the same-origin checks")
 	admission := admissionFlags(flags)
+	cpuProfile := flags.String("cpuprofile", "", "write a CPU profile of the run to this file, until shutdown (docs/perf.md)")
+	memProfile := flags.String("memprofile", "", "write a heap profile to this file when asked to stop, before closing the sessions (docs/perf.md)")
 	compress := flags.Bool("compress", true, "compress pages, static files (brotli or gzip) and websocket messages (permessage-deflate); turn off behind a proxy that compresses")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -72,6 +74,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		return err
 	}
 
+	stopProfile, err := startProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ln, err := net.Listen("tcp", listen)
@@ -96,6 +103,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	if err := writeHeapProfile(*memProfile); err != nil {
+		log.Error("heap profile", "err", err)
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

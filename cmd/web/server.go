@@ -80,7 +80,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := pool.New(cfg.Workers, 4*cfg.Workers)
+	p := pool.NewReserved(cfg.Workers, 1, 4*cfg.Workers)
 	s := &Server{
 		Echo:     echo.New(),
 		Sessions: session.NewManager(cfg.Widgets, p, cfg.Logger),

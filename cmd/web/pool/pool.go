@@ -90,19 +90,38 @@ type job struct {
 // New starts a pool of workers goroutines with room for queue waiting
 // interactive jobs; the heavy lane takes at most half the workers (at
 // least one). It panics unless workers >= 1 and queue >= 0.
-func New(workers, queue int) *Pool {
-	if workers < 1 || queue < 0 {
-		panic("pool: New needs workers >= 1 and queue >= 0")
+func New(workers, queue int) *Pool { return NewReserved(workers, 0, queue) }
+
+// NewReserved is New with reserved more workers that take interactive
+// jobs only. With one per core busy with training chunks and heavy jobs,
+// a learner's step then still starts at once, and shares the cores with
+// them, instead of waiting for a chunk to end (up to 20 ms, or one step
+// of a large model, which takes longer). It panics unless workers >= 1,
+// reserved >= 0 and queue >= 0.
+func NewReserved(workers, reserved, queue int) *Pool {
+	if workers < 1 || reserved < 0 || queue < 0 {
+		panic("pool: New needs workers >= 1, reserved >= 0 and queue >= 0")
 	}
 	p := &Pool{
 		jobs: make(chan *job, queue), wake: make(chan struct{}, workers), heavy: max(1, workers/2),
 		loops: map[Owner][]*loop{}, used: map[Owner]time.Duration{}, usedIP: map[string]time.Duration{},
 	}
-	p.wg.Add(workers)
+	p.wg.Add(workers + reserved)
 	for range workers {
 		go p.work()
 	}
+	for range reserved {
+		go p.workInteractive()
+	}
 	return p
+}
+
+// workInteractive runs interactive jobs until the pool closes.
+func (p *Pool) workInteractive() {
+	defer p.wg.Done()
+	for j := range p.jobs {
+		p.run(j)
+	}
 }
 
 func (p *Pool) work() {
