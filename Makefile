@@ -8,7 +8,7 @@ FUZZTIME ?= 30s
 # it; it is a tool of the tests and never served).
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help run dev test axe generate docs bench fuzz lint ci clean
+.PHONY: help run dev test axe generate docs bench fuzz loadtest lint ci clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ bench: ## run the benchmarks of the engine, viz and the web layer
 
 fuzz: ## fuzz the websocket decoder for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./cmd/web/protocol
+
+loadtest: ## load a server on loopback as a school would: 2000 steppers; 200 beside 50 trainers; a victim beside the largest trainers (docs/perf.md)
+	GO=$(GO) ./tools/loadtest/run.sh
 
 lint: ## vet the code and check formatting
 	$(GO) vet ./...

@@ -198,7 +198,7 @@ func (a *Attention) Tokens() (input, src []string) {
 // Axes implements Axed.
 func (a *Attention) Axes(n *engine.Node) (rows, cols Axis) {
 	input, src := a.Tokens()
-	return sequenceAxes(a.step.g, n, a.layout, input, src)
+	return sequenceAxes(a.step.attentionNodes().refs, n, a.layout, input, src)
 }
 
 // Views implements Exhibit: every head's maps for the stepped sequence.

@@ -32,20 +32,21 @@ func fitAxis(a Axis, n int) Axis {
 	return a
 }
 
-// sequenceAxes names the axes of node n of a transformer graph stepped on
-// one sequence of layout l, whose model reads input (and, for an
+// sequenceAxes names the axes of node n of a transformer graph, whose
+// attention heads are heads (found once per graph), stepped on one
+// sequence of layout l, whose model reads input (and, for an
 // encoder-decoder's encoder, src): the queries and keys of attention
 // maps; the positions of every activation [B, T, ·], labelled with their
 // tokens; the vocabulary along logits and embeddings; inputs and outputs
 // of weight matrices.
-func sequenceAxes(g *engine.Graph, n *engine.Node, l task.Layout, input, src []string) (rows, cols Axis) {
+func sequenceAxes(heads []transformer.AttnRef, n *engine.Node, l task.Layout, input, src []string) (rows, cols Axis) {
 	r, c := viewShape(n.Shape)
-	rows, cols = sequenceAxesOf(g, n, l, input, src)
+	rows, cols = sequenceAxesOf(heads, n, l, input, src)
 	return fitAxis(rows, r), fitAxis(cols, c)
 }
 
-func sequenceAxesOf(g *engine.Graph, n *engine.Node, l task.Layout, input, src []string) (rows, cols Axis) {
-	for _, ref := range transformer.AttentionNodes(g) {
+func sequenceAxesOf(heads []transformer.AttnRef, n *engine.Node, l task.Layout, input, src []string) (rows, cols Axis) {
+	for _, ref := range heads {
 		if n.Name == ref.Scores || n.Name == ref.Masked || n.Name == ref.Probs {
 			q, k := attentionAxes(ref, input, src)
 			return Axis{Name: "query", Labels: q}, Axis{Name: "key", Labels: k}

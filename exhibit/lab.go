@@ -139,7 +139,7 @@ func (l *Lab) Tokens() (input, src []string) { return l.lm.tokens() }
 // Axes implements Axed.
 func (l *Lab) Axes(n *engine.Node) (rows, cols Axis) {
 	input, src := l.lm.tokens()
-	return sequenceAxes(l.lm.g, n, l.lm.layout, input, src)
+	return sequenceAxes(l.step.attentionNodes().refs, n, l.lm.layout, input, src)
 }
 
 // Views implements Exhibit: every layer's and head's maps for the stepped

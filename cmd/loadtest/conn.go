@@ -23,6 +23,8 @@ type conn struct {
 	rec    *recorder
 	closed chan struct{} // closed when the reader stops
 
+	wmu sync.Mutex // one writer at a time: the stepper's ticks, and close
+
 	mu      sync.Mutex
 	nextID  int64
 	pending map[int64]*request
@@ -87,8 +89,9 @@ func dial(ctx context.Context, addr string, compress bool, rec *recorder, onMess
 // answer to its request.
 func (c *conn) read() {
 	defer close(c.closed)
+	var buf bytes.Buffer // one buffer for every message: the load test's own garbage is the server's CPU
 	for {
-		_, data, err := c.ws.ReadMessage()
+		data, err := c.next(&buf)
 		if err != nil {
 			c.mu.Lock()
 			closing := c.closing
@@ -123,6 +126,20 @@ func (c *conn) read() {
 	}
 }
 
+// next reads the next message into buf and returns its bytes, valid
+// until the next call.
+func (c *conn) next(buf *bytes.Buffer) ([]byte, error) {
+	_, r, err := c.ws.NextReader()
+	if err != nil {
+		return nil, err
+	}
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 // send writes a request built by msg from its id; the answer's latency
 // is measured from sent when measure is set.
 func (c *conn) send(msg func(id int64) string, sent time.Time, measure bool, answer chan head) error {
@@ -131,6 +148,8 @@ func (c *conn) send(msg func(id int64) string, sent time.Time, measure bool, ans
 	id := c.nextID
 	c.pending[id] = &request{sent: sent, measure: measure, answer: answer}
 	c.mu.Unlock()
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	c.ws.SetWriteDeadline(time.Now().Add(ioTimeout))
 	return c.ws.WriteMessage(websocket.TextMessage, []byte(msg(id)))
 }
@@ -157,8 +176,10 @@ func (c *conn) close() {
 	c.mu.Lock()
 	c.closing = true
 	c.mu.Unlock()
+	c.wmu.Lock()
 	c.ws.SetWriteDeadline(time.Now().Add(ioTimeout))
 	c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "load test done"))
+	c.wmu.Unlock()
 	select {
 	case <-c.closed:
 	case <-time.After(ioTimeout):

@@ -158,3 +158,32 @@ func TestLoopPaced(t *testing.T) {
 		t.Errorf("%d steps came before the time the last one asked for", early)
 	}
 }
+
+// TestReservedWorkerServesInteractive blocks the only general worker with
+// a training step and another with a heavy job waiting: the reserved
+// worker still runs an interactive job, and never takes the heavy one.
+func TestReservedWorkerServesInteractive(t *testing.T) {
+	p := NewReserved(1, 1, 4)
+	defer p.Close()
+	block, blocking := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		p.Loop(context.Background(), Owner{"a", "1"}, func() (bool, time.Time) { close(blocking); <-block; return false, time.Time{} })
+	})
+	<-blocking
+	var heavyRan atomic.Bool
+	wg.Go(func() { p.DoIn(context.Background(), Heavy, func() { heavyRan.Store(true) }) })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a hang guard
+	defer cancel()
+	if err := p.Do(ctx, func() {}); err != nil {
+		t.Fatalf("an interactive job beside a running training step: %v, want it run by the reserved worker", err)
+	}
+	if heavyRan.Load() {
+		t.Errorf("the heavy job ran while the only general worker trained: the reserved worker took it")
+	}
+	close(block)
+	wg.Wait()
+	if !heavyRan.Load() {
+		t.Errorf("the heavy job never ran")
+	}
+}

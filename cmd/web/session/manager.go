@@ -46,7 +46,12 @@ func NewManager(reg *widget.Registry, p *pool.Pool, log *slog.Logger) *Manager {
 		// EnableCompression negotiates permessage-deflate with clients
 		// that offer it (browsers do): the JSON of heatmaps and graphs
 		// compresses several times over.
-		upgrader: websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 16384, EnableCompression: true},
+		//
+		// Buffers: a connection reads through the HTTP server's own 4 KiB
+		// reader (ReadBufferSize 0 reuses it), and borrows its 16 KiB write
+		// buffer from a pool for each write, so an idle learner holds
+		// neither (20 KiB of every session's memory).
+		upgrader: websocket.Upgrader{WriteBufferSize: 16384, WriteBufferPool: &sync.Pool{}, EnableCompression: true},
 	}
 	// An upgrade whose Origin differs from the page's own, in scheme, host
 	// or port, is refused (403). gorilla's own check compares hosts only.

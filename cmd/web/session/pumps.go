@@ -22,7 +22,7 @@ const (
 	// time as the rest of the step together: under load the server would
 	// answer far fewer learners. Graphs, large models' views and the
 	// first messages of a page are larger, and are deflated.
-	compressFrom = 4096
+	compressFrom = 8192
 
 	// writeWait is the time allowed to write one message to the client.
 	writeWait = 10 * time.Second
