@@ -91,6 +91,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		ready(ln.Addr().String())
 	}
 
+	paceGC(getenv)
 	go returnMemory(ctx, reclaimPeriod, reclaimBytes, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Echo.Start("") }()

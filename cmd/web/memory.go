@@ -56,3 +56,19 @@ func returnMemory(ctx context.Context, period time.Duration, threshold uint64, l
 		}
 	}
 }
+
+// gcPercent is the collector's pace (GOGC) when the environment does not
+// set one. A session's memory is mostly float64 tensors that live as long
+// as it does, and a step makes only a few KB of garbage; at Go's default,
+// 100, the heap may grow to twice what is live before a collection, and
+// the server's resident memory with it. At 50 it grows by half: a third
+// less memory a learner, for collections that mark mostly pointer-free
+// tensors, which costs little (docs/perf.md, "A class on two cores").
+const gcPercent = 50
+
+// paceGC sets the collector's pace to gcPercent unless GOGC is set.
+func paceGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+}

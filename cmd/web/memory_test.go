@@ -2,6 +2,7 @@ package main
 
 import (
 	"runtime"
+	"runtime/debug"
 	"testing"
 )
 
@@ -29,5 +30,24 @@ func TestReclaim(t *testing.T) {
 	before, after, freed := reclaim(held / 2)
 	if !freed || after > before/4 {
 		t.Errorf("reclaim held %d MiB and %d MiB after (freed %v), want most of it given back", before>>20, after>>20, freed)
+	}
+}
+
+// TestPaceGC checks the collector's pace: gcPercent by default, the
+// environment's GOGC when set.
+func TestPaceGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	paceGC(func(string) string { return "" })
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("pace without GOGC = %d, want %d", got, gcPercent)
+	}
+	paceGC(func(k string) string {
+		if k == "GOGC" {
+			return "200"
+		}
+		return ""
+	})
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("pace with GOGC set = %d, want the runtime's own (100 here), untouched", got)
 	}
 }

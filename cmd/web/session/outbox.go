@@ -65,6 +65,7 @@ func (o *outbox) take() ([][]byte, bool) {
 	for i, it := range o.items {
 		out[i] = it.data
 	}
+	clear(o.items) // the written messages are garbage once written: the queue's array must not hold them
 	o.items = o.items[:0]
 	return out, o.over
 }
