@@ -52,21 +52,23 @@ func sequenceAxesOf(heads []transformer.AttnRef, n *engine.Node, l task.Layout, 
 			return Axis{Name: "query", Labels: q}, Axis{Name: "key", Labels: k}
 		}
 	}
-	tokens, vocab, out := input, vocabulary(l, l.V), vocabulary(l, l.V)
+	// The symbols are spelled out only for the nodes that show them.
+	tokens, vocab := input, l.V
 	if strings.HasPrefix(n.Name, "enc.") || strings.HasPrefix(n.Name, "src_") {
-		tokens, vocab = src, vocabulary(l, l.VSrc)
+		tokens, vocab = src, l.VSrc
 	}
+	out := func() Axis { return Axis{Name: "symbol", Labels: vocabulary(l, l.V)} }
 	last := n.Name[strings.LastIndex(n.Name, ".")+1:]
 	position, feature := Axis{Name: "position", Labels: tokens}, Axis{Name: "feature"}
 	switch {
 	case last == "tok_emb":
-		return Axis{Name: "symbol", Labels: vocab}, feature
+		return Axis{Name: "symbol", Labels: vocabulary(l, vocab)}, feature
 	case last == "pos_emb":
 		return position, feature
 	case n.Name == "head.w":
-		return feature, Axis{Name: "symbol", Labels: out}
+		return feature, out()
 	case n.Name == "head.b":
-		return Axis{}, Axis{Name: "symbol", Labels: out}
+		return Axis{}, out()
 	case n.Kind == engine.KindParam && len(n.Shape) == 2:
 		return Axis{Name: "input"}, Axis{Name: "output"}
 	case n.Kind == engine.KindParam:
@@ -76,7 +78,7 @@ func sequenceAxesOf(heads []transformer.AttnRef, n *engine.Node, l task.Layout, 
 	case len(n.Shape) == 1: // positions [T]
 		return Axis{}, position
 	case strings.HasPrefix(last, "logits"):
-		return position, Axis{Name: "symbol", Labels: out}
+		return position, out()
 	case len(n.Shape) >= 2:
 		return position, feature
 	}

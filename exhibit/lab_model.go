@@ -29,6 +29,9 @@ type labModel struct {
 	eval   *engine.Graph // labSamples rows: greedy decoding of the held-out inputs; nil until needed
 	input  []int         // the stepped task input x, n symbols
 	batch  task.Batch    // x laid out for the model: what g holds
+	// text and srcText are batch's tokens as the task writes them, made
+	// once per input (every step's labels read them; nobody may change them).
+	text, srcText []string
 	// held are the sample inputs. When the task has enough distinct inputs
 	// (heldOut), training batches never contain them.
 	held    [][]int
@@ -115,6 +118,10 @@ func (lm *labModel) setInput(x []int) error {
 		return fmt.Errorf("stepped input: %w", err)
 	}
 	lm.input, lm.batch = slices.Clone(x), b
+	lm.text, lm.srcText = tokenText(lm.layout, b.Input), nil
+	if b.TSrc > 0 {
+		lm.srcText = tokenText(lm.layout, b.Src)
+	}
 	task.Fill(lm.g, b)
 	return nil
 }
@@ -143,13 +150,7 @@ func (lm *labModel) isHeld(x []int) bool {
 // tokens returns the stepped sequence as text, one string per position:
 // the model's input (the decoder's, for the encoder-decoder) and the
 // encoder's source (nil for the other variants).
-func (lm *labModel) tokens() (input, src []string) {
-	input = tokenText(lm.layout, lm.batch.Input)
-	if lm.batch.TSrc > 0 {
-		src = tokenText(lm.layout, lm.batch.Src)
-	}
-	return input, src
-}
+func (lm *labModel) tokens() (input, src []string) { return lm.text, lm.srcText }
 
 // heldOutLoss runs the teacher-forced held-out samples and returns their
 // loss and token accuracy: the metrics of a model not trained yet.
