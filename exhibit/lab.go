@@ -177,6 +177,7 @@ func (l *Lab) LoadWeights(tensors map[string]*engine.Tensor) *Error {
 	if e != nil {
 		return e
 	}
+	l.lm.own()
 	if err := l.lm.model.SetParams(tensors); err != nil {
 		v := l.values
 		return Errorf(BadWeights, "the file does not fit this model (%s, d %d, %d layers, dff %d, n %d, k %d: %d parameters): %v",

@@ -36,6 +36,22 @@ type labModel struct {
 	// (heldOut), training batches never contain them.
 	held    [][]int
 	heldOut bool
+	// shared is the set of initial weights the parameters read, until
+	// the first write (own); nil once they are the lab's own.
+	shared *weightSet
+}
+
+// own gives the lab its own copy of its weights, if they are still the
+// shared initial ones (lab_shared.go). Every write of the weights calls
+// it first: training, a weights file, a gradient check.
+func (lm *labModel) own() {
+	if lm.shared == nil {
+		return
+	}
+	for _, t := range lm.model.Params {
+		t.Data = slices.Clone(t.Data)
+	}
+	lm.shared = nil
 }
 
 // LabModel returns the transformer of v, the lab's options, and the
@@ -64,7 +80,7 @@ func newLabModel(v Values) (*labModel, error) {
 		return nil, err
 	}
 	seed := v.Seed("seed")
-	lm := &labModel{layout: layout, model: model}
+	lm := &labModel{layout: layout, model: model, shared: share(sharedKey(model.Config, seed), model.Params)}
 	if lm.g, err = model.Build(1, layout.T, layout.TSrc); err != nil {
 		return nil, err
 	}

@@ -117,6 +117,7 @@ func labModelKey(v Values) string {
 
 // StartTraining implements Trainer.
 func (l *Lab) StartTraining(steps int) (bool, *Error) {
+	l.lm.own()
 	l.fresh = false
 	l.run.start(steps)
 	l.run.startStep, l.run.started = l.run.done, time.Now()
@@ -136,6 +137,7 @@ func (l *Lab) StopTraining() { l.step.Replay() }
 // (never a held-out input, when there are enough others). It returns the
 // loss and the token accuracy of the forward pass, before the update.
 func (l *Lab) TrainStep() (loss, acc float64) {
+	l.lm.own()
 	r, g := l.run, l.lm.trainGraph()
 	b := l.lm.trainBatch(r.rng)
 	task.Fill(g, b)
