@@ -9,6 +9,7 @@ import (
 
 	"stepgraph/engine"
 	"stepgraph/exhibit"
+	"stepgraph/lesson"
 )
 
 // checkShown compares a map as the page prints it with the engine's
@@ -109,5 +110,44 @@ func TestBrowserLabOptimizerStep(t *testing.T) {
 	b.do("inspector tab", chromedp.Click(chromedp.CSS(sel("lab-tab-inspector"))))
 	b.do("show the button", chromedp.ScrollIntoView(chromedp.CSS(sel("optim-step"))))
 	checkPhonePage(b, "/lab, inspector with an optimizer step", axe)
+	b.checkClean()
+}
+
+// TestBrowserLessonOptimizerStep clicks "Take one optimizer step" in the
+// MLP lesson's widget, which has stepped nothing yet: the step runs the
+// whole run first and shows the first parameter's ΔW and W after, the
+// numbers of the lesson's widget block built here and stepped once.
+func TestBrowserLessonOptimizerStep(t *testing.T) {
+	var w lesson.Widget
+	for _, l := range loadLessons(t) {
+		if l.Slug == "mlp" {
+			w = l.Widgets[0]
+		}
+	}
+	if w.Kind != "mlp" {
+		t.Fatalf("the mlp lesson's first widget is %q, want an mlp", w.Kind)
+	}
+	k, _ := exhibit.KindOf(w.Kind)
+	ex, e := k.Build(w.Options)
+	if e != nil {
+		t.Fatal(e)
+	}
+	want, e := ex.(exhibit.Optimizing).OptimizerStep("")
+	if e != nil {
+		t.Fatal(e)
+	}
+
+	b := newBrowser(t)
+	root := openLesson(b, "mlp", w.ID)
+	b.do("take an optimizer step", chromedp.Click(chromedp.CSS(root+` [data-testid="optim-step"]`)))
+	status := pollJS[string](b, "the step's status", `(() => { const s = document.querySelector('`+root+` [data-testid="optim-status"]').textContent; return s.includes("t = 1,") ? s : null; })()`)
+	if !strings.Contains(status, want.Param) || !strings.Contains(status, "ran it to the end first") {
+		t.Errorf("the widget says %q, want a step of %s after running the backward pass", status, want.Param)
+	}
+	checkShown(t, "ΔW", readMap(b, "delta-w").numbers(t), want.Delta.Tensor)
+	checkShown(t, "W after", readMap(b, "optim-after").numbers(t), want.After.Tensor)
+	if got := eval[string](b, `document.querySelector('`+root+` [data-testid="inspector-name"]').textContent`); got != want.Param {
+		t.Errorf("the widget's inspector shows %q after the step, want %s", got, want.Param)
+	}
 	b.checkClean()
 }

@@ -30,8 +30,10 @@ export class OptimizerPanel {
     this.status = h("p", { class: "optim__status", role: "status", "data-testid": "optim-status" });
     this.result = h("div", { class: "optim__result", "data-testid": "optim-result" });
     this.el = h(
-      "section",
-      { class: "optim", "aria-label": "Optimizer step" },
+      // A group, not a region: a page may have several widgets, and each
+      // landmark of a page needs a name of its own.
+      "div",
+      { class: "optim", role: "group", "aria-label": "Optimizer step" },
       h("h4", { class: "optim__title" }, "The optimizer's step"),
       h("div", { class: "optim__bar" }, this.button, this.target),
       h(
