@@ -40,7 +40,7 @@ export class Inspector {
     // The readout's class is read by the Lab's browser tests.
     this.readout = h("p", { class: "lab-readout", "aria-hidden": "true" });
     el.classList.add("insp");
-    this.optim = ctx.optimize ? new OptimizerPanel(ctx.optimize) : null;
+    this.optim = ctx.optimize ? new OptimizerPanel(ctx.optimize, this.nameTag) : null;
     el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.optim ? this.optim.el : null, this.readout);
     hoverReadout(this.body, this.readout);
     if (this.optim) hoverReadout(this.optim.el, this.readout);

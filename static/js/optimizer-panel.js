@@ -16,8 +16,9 @@ export class OptimizerPanel {
   /**
    * optimize(node) sends the request for the parameter node (or "" to
    * let the server choose: the inspected parameter, else the first).
+   * heading is the tag of its title, one level under the inspector's.
    */
-  constructor(optimize) {
+  constructor(optimize, heading = "h4") {
     this.optimize = optimize;
     this.param = ""; // the inspected node, when it is a parameter
     this.held = false;
@@ -34,7 +35,7 @@ export class OptimizerPanel {
       // landmark of a page needs a name of its own.
       "div",
       { class: "optim", role: "group", "aria-label": "Optimizer step" },
-      h("h4", { class: "optim__title" }, "The optimizer's step"),
+      h(heading, { class: "optim__title" }, "The optimizer's step"),
       h("div", { class: "optim__bar" }, this.button, this.target),
       h(
         "p",
