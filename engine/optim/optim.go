@@ -13,6 +13,9 @@ type Optimizer interface {
 	Step(params []*engine.Node)
 	// Name returns "sgd" or "adam".
 	Name() string
+	// State returns a copy of what the optimizer keeps for the parameter
+	// whose value is w (state.go): reading it changes nothing.
+	State(w *engine.Tensor) State
 }
 
 // New returns the optimizer of the given name ("sgd" or "adam") with
@@ -35,6 +38,7 @@ func New(name string, lr float64) (Optimizer, error) {
 //	v = mu v + g ;  w = w - lr v
 type SGD struct {
 	LR, Momentum float64
+	t            int // steps taken
 	v            map[*engine.Tensor][]float64
 }
 
@@ -46,6 +50,7 @@ func (o *SGD) Step(params []*engine.Node) {
 	if o.v == nil {
 		o.v = map[*engine.Tensor][]float64{}
 	}
+	o.t++
 	for _, p := range params {
 		if p.Grad == nil {
 			continue

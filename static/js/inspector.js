@@ -10,6 +10,7 @@
 
 import { h, parseMathML } from "./dom.js";
 import { heatmap, hoverReadout, sharedScale } from "./heatmap.js";
+import { OptimizerPanel } from "./optimizer-panel.js";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 
@@ -22,7 +23,10 @@ export class Inspector {
    *   hidden(name)     the attention mask of a probabilities node, or null;
    *   exportMap(node, tensor)  downloads a map ("value" or "grad"); without
    *                    it the maps have no export button;
-   *   note(msg)        an element (or null) the host adds above the maps.
+   *   note(msg)        an element (or null) the host adds above the maps;
+   *   optimize(node)   sends an optimize request: the inspector then has the
+   *                    optimizer's step under its maps (optimizer-panel.js),
+   *                    which the host feeds with showOptimizer.
    */
   constructor(el, ctx) {
     this.el = el;
@@ -36,8 +40,10 @@ export class Inspector {
     // The readout's class is read by the Lab's browser tests.
     this.readout = h("p", { class: "lab-readout", "aria-hidden": "true" });
     el.classList.add("insp");
-    el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.readout);
+    this.optim = ctx.optimize ? new OptimizerPanel(ctx.optimize, this.nameTag) : null;
+    el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.optim ? this.optim.el : null, this.readout);
     hoverReadout(this.body, this.readout);
+    if (this.optim) hoverReadout(this.optim.el, this.readout);
     // The formula box's size changes with the pane's and with the formula.
     this.fits = new ResizeObserver((entries) => entries.forEach((e) => scrollable(e.target)));
     this.show(null);
@@ -46,6 +52,7 @@ export class Inspector {
   /** show renders the node of node message msg, or a hint without one. */
   show(msg) {
     this.msg = msg;
+    if (this.optim) this.optim.setNode(msg && msg.node);
     if (!msg || !msg.node) {
       this.scale.replaceChildren();
       this.body.replaceChildren(h("p", { class: "insp__hint" }, "Press Next step, or click a node of the graph, to see its value and its gradient."));
@@ -86,6 +93,17 @@ export class Inspector {
     if (n.grad) parts.push(map(n.grad, "Gradient ∂L/∂·", "grad"));
     this.body.replaceChildren(...parts.filter(Boolean));
     scrollable(box);
+  }
+
+  /** showOptimizer draws an optimizer message; optimizerRefused an error that refused optimize; holdOptimizer(on) disables the step while the model trains. */
+  showOptimizer(msg) {
+    if (this.optim) this.optim.show(msg);
+  }
+  optimizerRefused(msg) {
+    if (this.optim) this.optim.refused(msg);
+  }
+  holdOptimizer(on) {
+    if (this.optim) this.optim.hold(on);
   }
 
   /** redraw shows the last node message again (its labels, mask or note changed). */

@@ -21,6 +21,7 @@ export const ClientType = Object.freeze({
   TRAIN: "train", // action: "start" | "stop"; a start's rate (steps a second, 0 full speed) and steps (a new run's length)
   SEEK: "seek", // lab: move the cursor to index
   EXPORT: "export", // lab: ask for a file: what, node, tensor
+  OPTIMIZE: "optimize", // one optimizer step on the stepped example: node (the parameter shown), optional
 });
 
 /** Message types the server sends. */
@@ -34,6 +35,7 @@ export const ServerType = Object.freeze({
   ERROR: "error", // code, message, and the id and type of the refused request
   EXPORT: "export", // lab: a file: filename, mime, encoding, data
   MAPS: "maps", // cnn: the stepped image, the class probabilities and the highlighted node's feature maps
+  OPTIMIZER: "optimizer", // what one optimizer step did to a parameter: before, grad, delta, after; Adam's m, v; SGD's velocity
 });
 
 /** Error codes of an error message. */
@@ -315,6 +317,10 @@ export class Channel {
   }
   export(what, fields = {}) {
     return this.send(ClientType.EXPORT, { what, ...fields });
+  }
+  /** optimize takes one optimizer step; node names the parameter to show (optional). */
+  optimize(node) {
+    return this.send(ClientType.OPTIMIZE, node ? { node } : {});
   }
 
   send(type, fields = {}) {

@@ -105,6 +105,7 @@ var validFrames = map[string]map[string]any{
 	TypeTrain:     {"action": TrainStart},
 	TypeSeek:      {"index": 3},
 	TypeExport:    {"what": ExportHeatmap, "node": "x", "tensor": TensorValue},
+	TypeOptimize:  {"node": "layers.0.w"},
 }
 
 // frame returns the JSON of a frame of type typ with fields.

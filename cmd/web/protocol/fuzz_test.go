@@ -94,6 +94,10 @@ func checkValid(t *testing.T, data []byte, req *Request) {
 		if req.Action != TrainStart && req.Action != TrainStop {
 			t.Fatalf("Decode(%q).Action = %q", data, req.Action)
 		}
+	case TypeOptimize:
+		if len(req.Node) > MaxStringBytes {
+			t.Fatalf("Decode(%q) optimizes node %q, longer than %d bytes", data, req.Node, MaxStringBytes)
+		}
 	case TypeSeek:
 		if req.Index < 0 || req.Index > MaxSeekIndex {
 			t.Fatalf("Decode(%q).Index = %d, outside 0..%d", data, req.Index, MaxSeekIndex)

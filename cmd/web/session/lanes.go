@@ -21,7 +21,7 @@ const heavyBytes = 16 << 20
 // laneOf returns the lane of a request to an existing widget.
 func (s *session) laneOf(req *protocol.Request) pool.Lane {
 	switch req.Type {
-	case protocol.TypeSet, protocol.TypeRun, protocol.TypeSeek, protocol.TypeTrain:
+	case protocol.TypeSet, protocol.TypeRun, protocol.TypeSeek, protocol.TypeTrain, protocol.TypeOptimize:
 		if s.m.adm.reserved(s.holds, req.Widget) > heavyBytes {
 			return pool.Heavy
 		}

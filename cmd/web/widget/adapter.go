@@ -54,7 +54,8 @@ func (a *adapter) Start(id int64) {
 	a.sendAll(id)
 }
 
-// Handle answers step, back, run, reset, select, seek, set and train.
+// Handle answers step, back, run, reset, select, seek, set, train and
+// optimize.
 // Exports go through Exporter (export.go), since the session hands out a
 // link for them.
 func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
@@ -63,6 +64,8 @@ func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
 		return a.handleTrain(req)
 	case protocol.TypeSet:
 		return a.handleSet(req)
+	case protocol.TypeOptimize:
+		return a.handleOptimize(req) // optimize.go
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()

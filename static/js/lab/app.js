@@ -6,7 +6,7 @@
 // the query string in step with the model the server runs, so that a link
 // reproduces the view.
 
-import { ServerType, Status, Dir } from "../protocol.js";
+import { ServerType, ClientType, Status, Dir } from "../protocol.js";
 import { StepperBar } from "../stepper-bar.js";
 import { GraphView } from "../graph-view.js";
 import { Inspector } from "../inspector.js";
@@ -93,6 +93,7 @@ export class Lab {
       inputs: (id) => this.graph.inputs(id),
       hidden: (name) => this.attention.hidden(name),
       exportMap: (node, tensor) => this.exports.ask("heatmap", { node, tensor }),
+      optimize: (node) => this.channel.optimize(node),
     });
     const card = root.querySelector(".lab-train");
     this.training = new TrainingCard(card, {
@@ -105,7 +106,10 @@ export class Lab {
       steps: RUN_STEPS,
       start: (fields) => this.channel.train("start", fields),
       stop: () => this.channel.train("stop"),
-      change: (on) => on && reveal(card),
+      change: (on) => {
+        this.inspector.holdOptimizer(on);
+        if (on) reveal(card);
+      },
     });
     bindKeys(this.shortcuts());
     // A menu closes when a click goes elsewhere.
@@ -134,6 +138,7 @@ export class Lab {
 
   receive(msg) {
     if (msg.type === ServerType.ERROR) {
+      if (msg.request === ClientType.OPTIMIZE) this.inspector.optimizerRefused(msg);
       this.refused(msg);
       return;
     }
@@ -167,6 +172,9 @@ export class Lab {
       }
       case ServerType.EXPORT:
         this.exports.saved(msg);
+        break;
+      case ServerType.OPTIMIZER:
+        this.inspector.showOptimizer(msg);
         break;
     }
   }

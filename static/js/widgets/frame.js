@@ -6,13 +6,15 @@
 // listens to the messages it knows.
 
 import { h } from "../dom.js";
-import { ServerType, Status, Dir } from "../protocol.js";
+import { ServerType, ClientType, Status, Dir } from "../protocol.js";
 import { StepperBar } from "../stepper-bar.js";
 import { GraphView } from "../graph-view.js";
 import { Inspector } from "../inspector.js";
 import { TrainingCard } from "../training-card.js";
 
 const GRAPH_HEIGHT = { min: 360, max: 560 }; // pixels of the graph's box
+// The kinds whose model has an optimizer the learner may step (optimize).
+const OPTIMIZING = new Set(["mlp", "cnn", "attention"]);
 
 export class WidgetFrame {
   /**
@@ -50,7 +52,8 @@ export class WidgetFrame {
       },
       nameOf: (id) => this.graph.name(id),
     });
-    this.inspector = new Inspector(insp, { name: (id) => this.graph.name(id), inputs: (id) => this.graph.inputs(id), ...inspector });
+    const optimize = OPTIMIZING.has(spec.kind) ? (node) => this.channel.optimize(node) : null;
+    this.inspector = new Inspector(insp, { name: (id) => this.graph.name(id), inputs: (id) => this.graph.inputs(id), optimize, ...inspector });
 
     this.el = h(
       "section",
@@ -94,6 +97,7 @@ export class WidgetFrame {
       stop: () => this.channel.train("stop"),
       change: (on) => {
         this.stepper.hold(on);
+        this.inspector.holdOptimizer(on);
         if (opts.change) opts.change(on);
       },
     });
@@ -116,7 +120,11 @@ export class WidgetFrame {
         this.graph.setState(msg);
         this.inspector.show(msg);
         break;
+      case ServerType.OPTIMIZER:
+        this.inspector.showOptimizer(msg);
+        break;
       case ServerType.ERROR:
+        if (msg.request === ClientType.OPTIMIZE) this.inspector.optimizerRefused(msg);
         this.error.hidden = false;
         this.error.textContent = msg.message;
         this.error.dataset.code = msg.code;
