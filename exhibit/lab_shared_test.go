@@ -83,6 +83,11 @@ func TestLabWritesOwnTheirWeights(t *testing.T) {
 	writes := map[string]func(l *Lab){
 		"a training chunk": func(l *Lab) { l.StartTraining(0); l.TrainChunk(3, ChunkTime) },
 		"a training step":  func(l *Lab) { l.TrainStep() },
+		"an optimizer step": func(l *Lab) {
+			if _, e := l.OptimizerStep(""); e != nil {
+				t.Fatal(e)
+			}
+		},
 		"a weights file": func(l *Lab) {
 			w := map[string]*engine.Tensor{}
 			for name, p := range l.Model().Params {

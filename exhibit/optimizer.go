@@ -153,6 +153,7 @@ func firstParams(g *engine.Graph, k int) string {
 // OptimizerStep implements Optimizing. The weights are no longer the
 // seed's.
 func (l *Lab) OptimizerStep(param string) (*OptimizerStep, *Error) {
+	l.lm.own()
 	out, e := optimizerStep(l, l.opt, param)
 	if e == nil {
 		l.fresh = false
