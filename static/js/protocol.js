@@ -21,6 +21,7 @@ export const ClientType = Object.freeze({
   TRAIN: "train", // action: "start" | "stop"; a start's rate (steps a second, 0 full speed) and steps (a new run's length)
   SEEK: "seek", // lab: move the cursor to index
   EXPORT: "export", // lab: ask for a file: what, node, tensor
+  CHECK: "check", // a gradient check at the cursor: node, or all: true (every parameter)
 });
 
 /** Message types the server sends. */
@@ -34,6 +35,7 @@ export const ServerType = Object.freeze({
   ERROR: "error", // code, message, and the id and type of the refused request
   EXPORT: "export", // lab: a file: filename, mime, encoding, data
   MAPS: "maps", // cnn: the stepped image, the class probabilities and the highlighted node's feature maps
+  GRADCHECK: "gradcheck", // a check's autograd next to numeric per entry, worst, tolerance, match; with all, progress and a final one
 });
 
 /** Error codes of an error message. */
@@ -68,6 +70,8 @@ export const ErrorCode = Object.freeze({
   // An export link's own codes (it answers over HTTP, see EXPORT_PATH).
   UNKNOWN_EXPORT: "unknown_export",
   TOO_MANY_DOWNLOADS: "too_many_downloads",
+  // A gradient check of a node without a complete gradient.
+  NO_GRADIENT: "no_gradient",
 });
 
 /** The limits of version 1; hello sends the server's own. */
@@ -89,6 +93,8 @@ export const Limits = Object.freeze({
   maxPendingExports: 4, // export links of a connection not fetched yet; a newer drops the oldest
   exportLinkSeconds: 60, // an export link works once, within this time
   maxDownloadsPerIp: 2, // export files of one address sent at once
+  maxCheckEntries: 64, // entries of one node a gradient check looks at; more is a seeded sample
+  maxCheckPasses: 4096, // forward passes of one check request, two an entry
   // Admission: the defaults; a server's flags change them, and its hello
   // sends its own (0: no limit).
   maxConns: 4096,
@@ -315,6 +321,13 @@ export class Channel {
   }
   export(what, fields = {}) {
     return this.send(ClientType.EXPORT, { what, ...fields });
+  }
+  /** check asks for a gradient check of node at the cursor; checkAll of every parameter. */
+  check(node) {
+    return this.send(ClientType.CHECK, { node });
+  }
+  checkAll() {
+    return this.send(ClientType.CHECK, { all: true });
   }
 
   send(type, fields = {}) {

@@ -101,6 +101,8 @@ func decodeBody(f fields, req *Request) *Error {
 		e = f.seek(req)
 	case TypeExport:
 		e = f.export(req)
+	case TypeCheck:
+		e = f.check(req)
 	}
 	return e
 }

@@ -105,6 +105,7 @@ var validFrames = map[string]map[string]any{
 	TypeTrain:     {"action": TrainStart},
 	TypeSeek:      {"index": 3},
 	TypeExport:    {"what": ExportHeatmap, "node": "x", "tensor": TensorValue},
+	TypeCheck:     {"node": "layers.0.w"},
 }
 
 // frame returns the JSON of a frame of type typ with fields.
@@ -208,6 +209,10 @@ func TestDocFields(t *testing.T) {
 				expect("above its bounds", with(hi+1), CodeOutOfRange)
 			case kind == "string":
 				expect("= a number", with(7), CodeBadField)
+			case kind == "boolean":
+				expect("= false", with(false), "")
+				expect("= a string", with("true"), CodeBadField)
+				expect("= a number", with(1), CodeBadField)
 			case kind == "object":
 				expect("= a list", with([]any{1}), CodeBadField)
 			case kind == "string, number or boolean":
