@@ -5,6 +5,7 @@ import (
 
 	"stepgraph/engine"
 	"stepgraph/engine/gradcheck"
+	"stepgraph/engine/quant"
 )
 
 // The gradient check of the stepped graph, at the cursor: for a node whose
@@ -21,6 +22,10 @@ const (
 	// MaxCheckEntries a parameter and at least one.
 	MaxCheckPasses = 4096
 )
+
+// GradCheckTolerance is the largest relative error of an entry that
+// matches (engine/gradcheck's Tolerance).
+const GradCheckTolerance = gradcheck.Tolerance
 
 // GradCheck is the check of one node's gradient: the engine's report (the
 // node, its size, the entries checked with autograd, numeric and their
@@ -42,15 +47,13 @@ func (c GradCheck) Match() bool { return c.Report.Match() }
 // node's gradient must be complete (Stepper.GradKnown). It leaves every
 // value and gradient of the graph as it was. An unknown node is
 // UnknownNode; a node that takes no gradient, or whose gradient is not
-// complete yet, is NoGradient.
+// complete yet, is NoGradient; a graph that calibrates (observes) is
+// Unsupported.
 func (s *Stepping) CheckGradient(name string, max int) (GradCheck, *Error) {
-	n := s.g.Node(name)
-	if n == nil {
-		return GradCheck{}, Errorf(UnknownNode, "no node %q in this graph", name)
-	}
-	if e := s.checkable(n); e != nil {
+	if e := s.Checkable(name); e != nil {
 		return GradCheck{}, e
 	}
+	n := s.g.Node(name)
 	if max < 1 {
 		panic("exhibit: CheckGradient with no entries to check")
 	}
@@ -63,11 +66,19 @@ func (s *Stepping) CheckGradient(name string, max int) (GradCheck, *Error) {
 	}, nil
 }
 
-// checkable refuses a check of n, with a reason for the learner, unless
-// its gradient is complete at the cursor.
-func (s *Stepping) checkable(n *engine.Node) *Error {
+// Checkable reports why a check of node name's gradient at the cursor
+// is refused, with a reason for the learner, or nil when its gradient is
+// complete: UnknownNode, NoGradient, or Unsupported for a graph whose
+// forward pass moves observers.
+func (s *Stepping) Checkable(name string) *Error {
+	n := s.g.Node(name)
+	if n == nil {
+		return Errorf(UnknownNode, "no node %q in this graph", name)
+	}
 	st := s.st
 	switch {
+	case observes(s.g):
+		return Errorf(Unsupported, "this graph calibrates: each forward pass moves its observers' ranges, so a check, which runs the graph again and again, would change them; check the float or the integer graph instead")
 	case n.Grad == nil && n.Kind == engine.KindInput:
 		return Errorf(NoGradient, "%q is an input (data fed in from outside, such as token ids): it takes no gradient, so there is nothing to check", n.Name)
 	case n.Grad == nil:
@@ -120,6 +131,23 @@ func (s *Stepping) PlanParamCheck() (CheckPlan, *Error) {
 // entry, at most MaxCheckEntries and at least one.
 func ParamEntries(params int) int {
 	return max(1, min(MaxCheckEntries, MaxCheckPasses/2/max(params, 1)))
+}
+
+// observes reports whether running g forward changes more than its values:
+// an observer of static quantization's calibration, or a fake-quant node
+// that observes its ranges, records every pass.
+func observes(g *engine.Graph) bool {
+	for _, n := range g.Nodes {
+		switch op := n.Op.(type) {
+		case *quant.Observe:
+			return true
+		case *engine.FakeQuant:
+			if a, ok := op.Q.(*quant.ActQuantizer); ok && a.Observing {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkSeed is the seed of the sample of node name's entries: FNV-1a of

@@ -183,3 +183,22 @@ func TestCheckGradientFlagsABrokenOp(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckGradientQuant checks the quantization exhibit's graphs: the
+// calibration graph of static quantization is refused, since each pass
+// moves its observers; through the fake-quant nodes of QAT the
+// straight-through gradient is not the derivative of the rounding, and the
+// check says so.
+func TestCheckGradientQuant(t *testing.T) {
+	q := build[*Quant](t, "quant", map[string]string{"pass": "static", "view": "prepared"})
+	q.Stepping().RunToEnd()
+	if _, e := q.Stepping().CheckGradient("loss", MaxCheckEntries); e == nil || e.Code != Unsupported {
+		t.Errorf("a check of the calibration graph = %v, want Unsupported", e)
+	}
+	q = build[*Quant](t, "quant", map[string]string{"pass": "qat", "view": "prepared"})
+	q.Stepping().RunToEnd()
+	c, e := q.Stepping().CheckGradient("layers.0.w", MaxCheckEntries)
+	if e != nil || c.Match() {
+		t.Errorf("a check of layers.0.w through fake quantization = match %v (worst %.3g), %v; want a mismatch: the straight-through estimator is not the derivative", c.Match(), c.Worst, e)
+	}
+}

@@ -25,6 +25,7 @@ type adapter struct {
 	// viewed is the state the kind's views were last sent for (views.go).
 	model  int
 	viewed *viewKey
+	check  *checkRun // the gradient check that runs, or nil (gradcheck.go)
 }
 
 // Adapt returns the factory of kind's widgets. It reserves the model's
@@ -63,6 +64,8 @@ func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
 		return a.handleTrain(req)
 	case protocol.TypeSet:
 		return a.handleSet(req)
+	case protocol.TypeCheck:
+		return a.handleCheck(req)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -115,8 +118,12 @@ func (a *adapter) move(req *protocol.Request) *exhibit.Error {
 }
 
 // busy refuses req while the exhibit trains, unless the kind steps while
-// it trains (the lab) or req only selects a node. The caller holds mu.
+// it trains (the lab) or req only selects a node; and while a gradient
+// check runs (checkBusy). The caller holds mu.
 func (a *adapter) busy(req *protocol.Request) *protocol.Error {
+	if e := a.checkBusy(req); e != nil {
+		return e
+	}
 	if !a.training() || req.Type == protocol.TypeSelect || a.trainer.stepsWhileTraining {
 		return nil
 	}
@@ -190,6 +197,9 @@ func (a *adapter) LoadWeights(tensors map[string]*engine.Tensor) *protocol.Error
 	}
 	if a.training() {
 		return protocol.Errorf(protocol.CodeBusy, "the model is training; stop it first, then load the weights")
+	}
+	if a.check != nil {
+		return protocol.Errorf(protocol.CodeBusy, "a gradient check of this widget runs: wait for its answer, then load the weights")
 	}
 	a.model++
 	if e := w.LoadWeights(tensors); e != nil {
@@ -285,4 +295,5 @@ var codes = map[exhibit.Code]protocol.Code{
 	exhibit.Busy:          protocol.CodeBusy,
 	exhibit.Unsupported:   protocol.CodeUnsupported,
 	exhibit.Internal:      protocol.CodeInternal,
+	exhibit.NoGradient:    protocol.CodeNoGradient,
 }
