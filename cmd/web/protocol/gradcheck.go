@@ -142,3 +142,22 @@ func (f Float) MarshalJSON() ([]byte, error) {
 	}
 	return strconv.AppendFloat(nil, x, 'g', -1, 64), nil
 }
+
+// UnmarshalJSON reads what MarshalJSON writes, for Go clients (the tests).
+func (f *Float) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case `"inf"`:
+		*f = Float(math.Inf(1))
+	case `"-inf"`:
+		*f = Float(math.Inf(-1))
+	case `"nan"`:
+		*f = Float(math.NaN())
+	default:
+		var x float64
+		if err := json.Unmarshal(b, &x); err != nil {
+			return err
+		}
+		*f = Float(x)
+	}
+	return nil
+}

@@ -64,6 +64,13 @@ func TestGradCheckJSON(t *testing.T) {
 	if e["autograd"] != 0.12345678901234566 || e["numeric"] != "-inf" || e["error"] != "nan" || got.Worst != "inf" {
 		t.Errorf("gradcheck JSON %s: entry %v, worst %v", b, e, got.Worst)
 	}
+	var back GradCheck
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if x := back.Entries[0]; x.Autograd != m.Entries[0].Autograd || !math.IsInf(float64(x.Numeric), -1) || !math.IsNaN(float64(x.Error)) || !math.IsInf(float64(back.Worst), 1) {
+		t.Errorf("gradcheck JSON %s read back as %+v", b, back)
+	}
 }
 
 // TestCheckNote checks the note the page shows.
