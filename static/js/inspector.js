@@ -6,10 +6,13 @@
 // last backward step added to ("+= 1/2" where several nodes feed one), and
 // its value and gradient as heatmaps with the server's axes and labels, on
 // a scale each or one shared, with the value under the pointer in a line
-// at the bottom.
+// at the bottom. With ctx.check it offers a gradient check of a node whose
+// gradient is complete, and with ctx.checkAll (the Lab) of every
+// parameter (gradcheck.js).
 
 import { h, parseMathML } from "./dom.js";
 import { heatmap, hoverReadout, sharedScale } from "./heatmap.js";
+import { GradCheck } from "./gradcheck.js";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 
@@ -22,7 +25,13 @@ export class Inspector {
    *   hidden(name)     the attention mask of a probabilities node, or null;
    *   exportMap(node, tensor)  downloads a map ("value" or "grad"); without
    *                    it the maps have no export button;
-   *   note(msg)        an element (or null) the host adds above the maps.
+   *   note(msg)        an element (or null) the host adds above the maps;
+   *   check(name)      sends a gradient check of a node: a "Check gradient"
+   *                    button then shows for a node whose gradient is complete;
+   *   checkAll()       sends a check of every parameter: a "Check every
+   *                    parameter" panel then follows the maps.
+   * The host passes the gradcheck messages to showCheck and the refusals
+   * of check requests to checkRefused.
    */
   constructor(el, ctx) {
     this.el = el;
@@ -36,7 +45,8 @@ export class Inspector {
     // The readout's class is read by the Lab's browser tests.
     this.readout = h("p", { class: "lab-readout", "aria-hidden": "true" });
     el.classList.add("insp");
-    el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.readout);
+    this.check = ctx.check || ctx.checkAll ? new GradCheck(ctx, this.nameTag, () => this.redraw()) : null;
+    el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.check && this.check.allEl, this.readout);
     hoverReadout(this.body, this.readout);
     // The formula box's size changes with the pane's and with the formula.
     this.fits = new ResizeObserver((entries) => entries.forEach((e) => scrollable(e.target)));
@@ -46,6 +56,7 @@ export class Inspector {
   /** show renders the node of node message msg, or a hint without one. */
   show(msg) {
     this.msg = msg;
+    if (this.check) this.check.update(msg);
     if (!msg || !msg.node) {
       this.scale.replaceChildren();
       this.body.replaceChildren(h("p", { class: "insp__hint" }, "Press Next step, or click a node of the graph, to see its value and its gradient."));
@@ -69,6 +80,7 @@ export class Inspector {
       this.shapes(n),
       this.state(msg),
       this.writes(msg),
+      this.check ? this.check.part(msg) : null,
       this.ctx.note ? this.ctx.note(msg) : null,
     ];
     this.scale.replaceChildren(this.scaleSwitch());
@@ -86,6 +98,14 @@ export class Inspector {
     if (n.grad) parts.push(map(n.grad, "Gradient ∂L/∂·", "grad"));
     this.body.replaceChildren(...parts.filter(Boolean));
     scrollable(box);
+  }
+
+  /** showCheck shows a gradcheck message; checkRefused the error of a refused check. */
+  showCheck(m) {
+    if (this.check) this.check.receive(m);
+  }
+  checkRefused(e) {
+    if (this.check) this.check.refused(e);
   }
 
   /** redraw shows the last node message again (its labels, mask or note changed). */

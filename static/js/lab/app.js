@@ -6,7 +6,7 @@
 // the query string in step with the model the server runs, so that a link
 // reproduces the view.
 
-import { ServerType, Status, Dir } from "../protocol.js";
+import { ServerType, ClientType, Status, Dir } from "../protocol.js";
 import { StepperBar } from "../stepper-bar.js";
 import { GraphView } from "../graph-view.js";
 import { Inspector } from "../inspector.js";
@@ -93,6 +93,8 @@ export class Lab {
       inputs: (id) => this.graph.inputs(id),
       hidden: (name) => this.attention.hidden(name),
       exportMap: (node, tensor) => this.exports.ask("heatmap", { node, tensor }),
+      check: (name) => this.channel.check(name),
+      checkAll: () => this.channel.checkAll(),
     });
     const card = root.querySelector(".lab-train");
     this.training = new TrainingCard(card, {
@@ -168,6 +170,9 @@ export class Lab {
       case ServerType.EXPORT:
         this.exports.saved(msg);
         break;
+      case ServerType.GRADCHECK:
+        this.inspector.showCheck(msg);
+        break;
     }
   }
 
@@ -186,6 +191,7 @@ export class Lab {
   }
 
   refused(msg) {
+    if (msg.request === ClientType.CHECK) this.inspector.checkRefused(msg);
     const p = this.pending.get(msg.id);
     if (p) {
       this.pending.delete(msg.id);

@@ -6,7 +6,7 @@
 // listens to the messages it knows.
 
 import { h } from "../dom.js";
-import { ServerType, Status, Dir } from "../protocol.js";
+import { ServerType, ClientType, Status, Dir } from "../protocol.js";
 import { StepperBar } from "../stepper-bar.js";
 import { GraphView } from "../graph-view.js";
 import { Inspector } from "../inspector.js";
@@ -50,7 +50,12 @@ export class WidgetFrame {
       },
       nameOf: (id) => this.graph.name(id),
     });
-    this.inspector = new Inspector(insp, { name: (id) => this.graph.name(id), inputs: (id) => this.graph.inputs(id), ...inspector });
+    this.inspector = new Inspector(insp, {
+      name: (id) => this.graph.name(id),
+      inputs: (id) => this.graph.inputs(id),
+      check: (name) => this.channel.check(name),
+      ...inspector,
+    });
 
     this.el = h(
       "section",
@@ -120,6 +125,10 @@ export class WidgetFrame {
         this.error.hidden = false;
         this.error.textContent = msg.message;
         this.error.dataset.code = msg.code;
+        if (msg.request === ClientType.CHECK) this.inspector.checkRefused(msg);
+        break;
+      case ServerType.GRADCHECK:
+        this.inspector.showCheck(msg);
         break;
     }
     for (const fn of this.listeners.get(msg.type) || []) fn(msg);
