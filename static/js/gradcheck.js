@@ -228,11 +228,15 @@ function resultPanel(m) {
     ),
     h("p", { class: "gc__note", "data-testid": "grad-check-note" }, m.note),
     h(
-      "table",
-      { class: "gc__table" },
-      h("caption", {}, "Autograd (the backward pass) next to numeric (central differences), per entry"),
-      h("thead", {}, h("tr", {}, ...["entry", "autograd", "numeric", "rel. error"].map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, ...rows),
+      "div",
+      { class: "gc__scroll", "data-label": `gradient check of ${m.node}` },
+      h(
+        "table",
+        { class: "gc__table" },
+        h("caption", {}, "Autograd (the backward pass) next to numeric (central differences), per entry"),
+        h("thead", {}, h("tr", {}, ...["entry", "autograd", "numeric", "rel. error"].map((t) => h("th", { scope: "col" }, t)))),
+        h("tbody", {}, ...rows),
+      ),
     ),
     more > 0 ? h("p", { class: "gc__more" }, `The first ${shown.length} of the ${m.entries.length} checked entries; the max is over all of them.`) : null,
   );
@@ -255,10 +259,16 @@ function coords(index, shape) {
   return `[${at.join(", ")}]`;
 }
 
-/** num writes a gradient with 8 significant digits, so that autograd and numeric can be read against each other. */
+/**
+ * num writes a gradient with 8 significant digits, so that autograd and
+ * numeric can be read against each other: plain from 0.001 to 10000
+ * (-0.0071911165), else with an exponent (-9.1331824e-6).
+ */
 export function num(x) {
   if (typeof x === "string") return x; // "inf", "-inf", "nan"
-  return x === 0 ? "0" : x.toPrecision(8);
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  return a >= 1e-3 && a < 1e4 ? x.toPrecision(8) : x.toExponential(7);
 }
 
 /** sci writes a relative error: 4.4e-11. */

@@ -49,7 +49,7 @@ export class Inspector {
     el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.check && this.check.allEl, this.readout);
     hoverReadout(this.body, this.readout);
     // The formula box's size changes with the pane's and with the formula.
-    this.fits = new ResizeObserver((entries) => entries.forEach((e) => scrollable(e.target)));
+    this.fits = new ResizeObserver((entries) => entries.forEach((e) => scrollable(e.target, scrollLabel(e.target))));
     this.show(null);
   }
 
@@ -98,6 +98,10 @@ export class Inspector {
     if (n.grad) parts.push(map(n.grad, "Gradient ∂L/∂·", "grad"));
     this.body.replaceChildren(...parts.filter(Boolean));
     scrollable(box);
+    // A map wider than the pane (a 16×64 weight), or a gradient check's
+    // table on a phone, scrolls sideways in its box, which then takes the
+    // focus too.
+    for (const el of this.body.querySelectorAll(".heatmap__scroll, .gc__scroll")) this.fits.observe(el);
   }
 
   /** showCheck shows a gradcheck message; checkRefused the error of a refused check. */
@@ -219,19 +223,28 @@ function formula(n) {
   return box;
 }
 
-// scrollable makes a formula box that is wider than it shows a region in
-// the tab order (a keyboard then scrolls it), and a box that fits plain.
-function scrollable(box) {
+// scrollable makes a box (a formula's, a map's) that is wider than it shows
+// a region in the tab order (a keyboard then scrolls it), named label, and
+// a box that fits plain.
+function scrollable(box, label = "formula, scrolls sideways") {
   const scrolls = box.scrollWidth > box.clientWidth + 1;
   if (scrolls) {
     box.setAttribute("tabindex", "0");
     box.setAttribute("role", "region");
-    box.setAttribute("aria-label", "formula, scrolls sideways");
+    box.setAttribute("aria-label", label);
   } else {
     box.removeAttribute("tabindex");
     box.removeAttribute("role");
     box.removeAttribute("aria-label");
   }
+}
+
+// scrollLabel names a box that scrolls: the formula's, a map's by its
+// title ("Gradient ∂L/∂·, scrolls sideways"), a gradient check's by its
+// node.
+function scrollLabel(box) {
+  const title = box.classList.contains("heatmap__scroll") ? box.closest("figure")?.querySelector("figcaption")?.textContent : box.dataset.label;
+  return title ? `${title}, scrolls sideways` : "formula, scrolls sideways";
 }
 
 // short drops a node name's scope: "layers.0.attn.head.1.probs" -> "probs".
