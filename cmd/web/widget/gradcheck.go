@@ -54,13 +54,18 @@ func (a *adapter) handleCheck(req *protocol.Request) *protocol.Error {
 // runCheck checks each of names at up to entries entries, one job on the
 // heavy lane each, and sends a gradcheck message as each finishes; for a
 // check of every parameter (req.All), with the progress, then the final
-// message. It ends early when the widget closes. A panic (a bug) ends the
-// check with an internal error.
+// message. The last message goes out after the check is forgotten, under
+// the same lock, so a request the page sends once it has the answer is
+// never refused as busy. It ends early when the widget closes. A panic (a
+// bug) ends the check with an internal error.
 func (a *adapter) runCheck(run *checkRun, req *protocol.Request, names []string, entries int) {
 	defer close(run.done)
+	ended := false // the check is forgotten; the caller holds mu to read it
 	defer func() {
 		a.mu.Lock()
-		a.check = nil
+		if !ended {
+			a.check = nil
+		}
 		a.mu.Unlock()
 	}()
 	final := &protocol.GradCheck{
@@ -71,47 +76,49 @@ func (a *adapter) runCheck(run *checkRun, req *protocol.Request, names []string,
 		if a.env.Ctx.Err() != nil {
 			return
 		}
-		var m *protocol.GradCheck
+		last := i == len(names)-1
 		var failed bool
 		err := a.env.Pool.DoIn(a.env.Ctx, pool.Heavy, func() {
+			a.mu.Lock()
+			defer a.mu.Unlock()
 			defer func() {
 				if r := recover(); r != nil {
 					failed = true
 					a.env.Log.Error("gradient check panic", "node", name, "panic", r, "stack", string(debug.Stack()))
+					a.check, ended = nil, true
+					a.env.Emit(req.ID, protocol.NewError(req, protocol.Errorf(protocol.CodeInternal,
+						"the gradient check of %s failed on the server (a bug): configure the widget again, its values may be off", name)))
 				}
 			}()
-			a.mu.Lock()
-			defer a.mu.Unlock()
 			s := a.ex.Stepping()
 			c, e := s.CheckGradient(name, entries)
 			if e != nil {
-				// Refused requests keep the cursor where the check found it.
+				// Requests that move the cursor are refused while it runs.
 				panic(fmt.Sprintf("widget: the check of %s, planned, is refused: %v", name, e))
 			}
-			m = gradCheckMessage(c, s.Stepper().Pos())
+			m := gradCheckMessage(c, s.Stepper().Pos())
+			if req.All {
+				m.All, m.Progress = true, &protocol.Progress{Done: i + 1, Total: len(names)}
+				final.Step = m.Step
+				final.Size += m.Size
+				final.Checked += m.Checked
+				final.Worst = protocol.Float(math.Max(float64(final.Worst), float64(m.Worst)))
+				final.Match = final.Match && m.Match
+				final.Progress.Done = i + 1
+				final.Params = append(final.Params, protocol.CheckRow{Node: m.Node, Shape: m.Shape, Size: m.Size, Checked: m.Checked, Sampled: m.Sampled, Worst: m.Worst, Match: m.Match})
+			}
+			if last {
+				a.check, ended = nil, true
+			}
+			a.env.Emit(req.ID, m)
+			if last && req.All {
+				final.Note = protocol.CheckNote(final.Checked, final.Size, final.Checked < final.Size) + fmt.Sprintf(" of %d parameters", len(names))
+				a.env.Emit(req.ID, final)
+			}
 		})
-		if err != nil {
-			return // the widget closed before a worker was free
+		if err != nil || failed {
+			return // the widget closed before a worker was free, or the check failed
 		}
-		if failed {
-			a.env.Emit(req.ID, protocol.NewError(req, protocol.Errorf(protocol.CodeInternal, "the gradient check of %s failed on the server", name)))
-			return
-		}
-		if req.All {
-			m.All, m.Progress = true, &protocol.Progress{Done: i + 1, Total: len(names)}
-			final.Step = m.Step
-			final.Size += m.Size
-			final.Checked += m.Checked
-			final.Worst = protocol.Float(math.Max(float64(final.Worst), float64(m.Worst)))
-			final.Match = final.Match && m.Match
-			final.Progress.Done = i + 1
-			final.Params = append(final.Params, protocol.CheckRow{Node: m.Node, Shape: m.Shape, Size: m.Size, Checked: m.Checked, Sampled: m.Sampled, Worst: m.Worst, Match: m.Match})
-		}
-		a.env.Emit(req.ID, m)
-	}
-	if req.All {
-		final.Note = protocol.CheckNote(final.Checked, final.Size, final.Checked < final.Size) + fmt.Sprintf(" of %d parameters", len(names))
-		a.env.Emit(req.ID, final)
 	}
 }
 
