@@ -50,6 +50,11 @@ export class GradCheck {
   /** update takes the inspector's node message (the cursor may have moved). */
   update(msg) {
     this.msg = msg;
+    // A result belongs to its cursor: once the cursor moves, the values
+    // may be other ones (training, a new input), so it goes.
+    const moved = (x) => x && x.step !== msg.step.index;
+    if (moved(this.result)) this.result = null;
+    if (moved(this.refusal)) this.refusal = null;
     if (this.allEl) this.showAll();
   }
 
