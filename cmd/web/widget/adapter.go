@@ -55,7 +55,8 @@ func (a *adapter) Start(id int64) {
 	a.sendAll(id)
 }
 
-// Handle answers step, back, run, reset, select, seek, set and train.
+// Handle answers step, back, run, reset, select, seek, set, train and
+// check (gradcheck.go).
 // Exports go through Exporter (export.go), since the session hands out a
 // link for them.
 func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
