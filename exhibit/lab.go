@@ -57,6 +57,7 @@ func (l *Lab) build(v Values) *Error {
 	}
 	l.values, l.lm, l.opt = v, lm, opt
 	l.step = NewStepping(lm.g)
+	l.step.beforeWrite = lm.own
 	l.run = newLabRun(v.Seed("seed"))
 	l.fresh = true
 	l.relayout()

@@ -83,6 +83,12 @@ func TestLabWritesOwnTheirWeights(t *testing.T) {
 	writes := map[string]func(l *Lab){
 		"a training chunk": func(l *Lab) { l.StartTraining(0); l.TrainChunk(3, ChunkTime) },
 		"a training step":  func(l *Lab) { l.TrainStep() },
+		"a gradient check": func(l *Lab) {
+			l.Stepping().Next(l.Stepping().Stepper().Total())
+			if _, e := l.Stepping().CheckGradient("layers.0.attn.wq", 8); e != nil {
+				t.Fatal(e)
+			}
+		},
 		"an optimizer step": func(l *Lab) {
 			if _, e := l.OptimizerStep(""); e != nil {
 				t.Fatal(e)
@@ -111,7 +117,8 @@ func TestLabWritesOwnTheirWeights(t *testing.T) {
 				t.Errorf("after %s, %s is still shared", what, name)
 			}
 		}
-		if slices.Equal(written.Model().Params["layers.0.attn.wq"].Data, want["layers.0.attn.wq"]) {
+		// A gradient check puts back what it nudged; the others change wq.
+		if what != "a gradient check" && slices.Equal(written.Model().Params["layers.0.attn.wq"].Data, want["layers.0.attn.wq"]) {
 			t.Errorf("%s left the written lab's wq unchanged", what)
 		}
 		// A lab built after the write shares the seed's weights still.

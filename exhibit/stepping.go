@@ -11,6 +11,10 @@ type Stepping struct {
 	last      engine.Event    // of the last step, or of the reset
 	highlight int             // node shown in the inspector, -1 for none
 	attention *attentionNodes // the graph's attention heads, found on first use (attention_view.go)
+	// beforeWrite, when set, runs before the stepping writes the graph's
+	// weights in place (a gradient check's nudges): the lab owns its
+	// shared initial weights then (lab_shared.go).
+	beforeWrite func()
 }
 
 // NewStepping returns a stepping of g with its cursor at the start.

@@ -6,11 +6,14 @@
 // last backward step added to ("+= 1/2" where several nodes feed one), and
 // its value and gradient as heatmaps with the server's axes and labels, on
 // a scale each or one shared, with the value under the pointer in a line
-// at the bottom.
+// at the bottom. With ctx.check it offers a gradient check of a node whose
+// gradient is complete, and with ctx.checkAll (the Lab) of every
+// parameter (gradcheck.js).
 
 import { h, parseMathML } from "./dom.js";
 import { heatmap, hoverReadout, sharedScale } from "./heatmap.js";
 import { OptimizerPanel } from "./optimizer-panel.js";
+import { GradCheck } from "./gradcheck.js";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 
@@ -27,6 +30,12 @@ export class Inspector {
    *   optimize(node)   sends an optimize request: the inspector then has the
    *                    optimizer's step under its maps (optimizer-panel.js),
    *                    which the host feeds with showOptimizer.
+   *   check(name)      sends a gradient check of a node: a "Check gradient"
+   *                    button then shows for a node whose gradient is complete;
+   *   checkAll()       sends a check of every parameter: a "Check every
+   *                    parameter" panel then follows the maps.
+   * The host passes the gradcheck messages to showCheck and the refusals
+   * of check requests to checkRefused.
    */
   constructor(el, ctx) {
     this.el = el;
@@ -41,11 +50,12 @@ export class Inspector {
     this.readout = h("p", { class: "lab-readout", "aria-hidden": "true" });
     el.classList.add("insp");
     this.optim = ctx.optimize ? new OptimizerPanel(ctx.optimize, this.nameTag) : null;
-    el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.optim ? this.optim.el : null, this.readout);
+    this.check = ctx.check || ctx.checkAll ? new GradCheck(ctx, this.nameTag, () => this.redraw()) : null;
+    el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.optim ? this.optim.el : null, this.check && this.check.allEl, this.readout);
     hoverReadout(this.body, this.readout);
     if (this.optim) hoverReadout(this.optim.el, this.readout);
     // The formula box's size changes with the pane's and with the formula.
-    this.fits = new ResizeObserver((entries) => entries.forEach((e) => scrollable(e.target)));
+    this.fits = new ResizeObserver((entries) => entries.forEach((e) => scrollable(e.target, scrollLabel(e.target))));
     this.show(null);
   }
 
@@ -53,6 +63,7 @@ export class Inspector {
   show(msg) {
     this.msg = msg;
     if (this.optim) this.optim.setNode(msg && msg.node);
+    if (this.check) this.check.update(msg);
     if (!msg || !msg.node) {
       this.scale.replaceChildren();
       this.body.replaceChildren(h("p", { class: "insp__hint" }, "Press Next step, or click a node of the graph, to see its value and its gradient."));
@@ -76,6 +87,7 @@ export class Inspector {
       this.shapes(n),
       this.state(msg),
       this.writes(msg),
+      this.check ? this.check.part(msg) : null,
       this.ctx.note ? this.ctx.note(msg) : null,
     ];
     this.scale.replaceChildren(this.scaleSwitch());
@@ -93,6 +105,18 @@ export class Inspector {
     if (n.grad) parts.push(map(n.grad, "Gradient ∂L/∂·", "grad"));
     this.body.replaceChildren(...parts.filter(Boolean));
     scrollable(box);
+    // A map wider than the pane (a 16×64 weight), or a gradient check's
+    // table on a phone, scrolls sideways in its box, which then takes the
+    // focus too.
+    for (const el of this.body.querySelectorAll(".heatmap__scroll, .gc__scroll")) this.fits.observe(el);
+  }
+
+  /** showCheck shows a gradcheck message; checkRefused the error of a refused check. */
+  showCheck(m) {
+    if (this.check) this.check.receive(m);
+  }
+  checkRefused(e) {
+    if (this.check) this.check.refused(e);
   }
 
   /** showOptimizer draws an optimizer message; optimizerRefused an error that refused optimize; holdOptimizer(on) disables the step while the model trains. */
@@ -217,19 +241,28 @@ function formula(n) {
   return box;
 }
 
-// scrollable makes a formula box that is wider than it shows a region in
-// the tab order (a keyboard then scrolls it), and a box that fits plain.
-function scrollable(box) {
+// scrollable makes a box (a formula's, a map's) that is wider than it shows
+// a region in the tab order (a keyboard then scrolls it), named label, and
+// a box that fits plain.
+function scrollable(box, label = "formula, scrolls sideways") {
   const scrolls = box.scrollWidth > box.clientWidth + 1;
   if (scrolls) {
     box.setAttribute("tabindex", "0");
     box.setAttribute("role", "region");
-    box.setAttribute("aria-label", "formula, scrolls sideways");
+    box.setAttribute("aria-label", label);
   } else {
     box.removeAttribute("tabindex");
     box.removeAttribute("role");
     box.removeAttribute("aria-label");
   }
+}
+
+// scrollLabel names a box that scrolls: the formula's, a map's by its
+// title ("Gradient ∂L/∂·, scrolls sideways"), a gradient check's by its
+// node.
+function scrollLabel(box) {
+  const title = box.classList.contains("heatmap__scroll") ? box.closest("figure")?.querySelector("figcaption")?.textContent : box.dataset.label;
+  return title ? `${title}, scrolls sideways` : "formula, scrolls sideways";
 }
 
 // short drops a node name's scope: "layers.0.attn.head.1.probs" -> "probs".

@@ -22,6 +22,7 @@ export const ClientType = Object.freeze({
   SEEK: "seek", // lab: move the cursor to index
   EXPORT: "export", // lab: ask for a file: what, node, tensor
   OPTIMIZE: "optimize", // one optimizer step on the stepped example: node (the parameter shown), optional
+  CHECK: "check", // a gradient check at the cursor: node, or all: true (every parameter)
 });
 
 /** Message types the server sends. */
@@ -36,6 +37,7 @@ export const ServerType = Object.freeze({
   EXPORT: "export", // lab: a file: filename, mime, encoding, data
   MAPS: "maps", // cnn: the stepped image, the class probabilities and the highlighted node's feature maps
   OPTIMIZER: "optimizer", // what one optimizer step did to a parameter: before, grad, delta, after; Adam's m, v; SGD's velocity
+  GRADCHECK: "gradcheck", // a check's autograd next to numeric per entry, worst, tolerance, match; with all, progress and a final one
 });
 
 /** Error codes of an error message. */
@@ -70,6 +72,8 @@ export const ErrorCode = Object.freeze({
   // An export link's own codes (it answers over HTTP, see EXPORT_PATH).
   UNKNOWN_EXPORT: "unknown_export",
   TOO_MANY_DOWNLOADS: "too_many_downloads",
+  // A gradient check of a node without a complete gradient.
+  NO_GRADIENT: "no_gradient",
 });
 
 /** The limits of version 1; hello sends the server's own. */
@@ -91,6 +95,8 @@ export const Limits = Object.freeze({
   maxPendingExports: 4, // export links of a connection not fetched yet; a newer drops the oldest
   exportLinkSeconds: 60, // an export link works once, within this time
   maxDownloadsPerIp: 2, // export files of one address sent at once
+  maxCheckEntries: 64, // entries of one node a gradient check looks at; more is a seeded sample
+  maxCheckPasses: 4096, // forward passes of one check request, two an entry
   // Admission: the defaults; a server's flags change them, and its hello
   // sends its own (0: no limit).
   maxConns: 4096,
@@ -321,6 +327,13 @@ export class Channel {
   /** optimize takes one optimizer step; node names the parameter to show (optional). */
   optimize(node) {
     return this.send(ClientType.OPTIMIZE, node ? { node } : {});
+  }
+  /** check asks for a gradient check of node at the cursor; checkAll of every parameter. */
+  check(node) {
+    return this.send(ClientType.CHECK, { node });
+  }
+  checkAll() {
+    return this.send(ClientType.CHECK, { all: true });
   }
 
   send(type, fields = {}) {

@@ -103,6 +103,8 @@ func decodeBody(f fields, req *Request) *Error {
 		e = f.export(req)
 	case TypeOptimize:
 		e = f.optimize(req)
+	case TypeCheck:
+		e = f.check(req)
 	}
 	return e
 }

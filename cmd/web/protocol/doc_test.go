@@ -106,6 +106,7 @@ var validFrames = map[string]map[string]any{
 	TypeSeek:      {"index": 3},
 	TypeExport:    {"what": ExportHeatmap, "node": "x", "tensor": TensorValue},
 	TypeOptimize:  {"node": "layers.0.w"},
+	TypeCheck:     {"node": "layers.0.w"},
 }
 
 // frame returns the JSON of a frame of type typ with fields.
@@ -209,6 +210,10 @@ func TestDocFields(t *testing.T) {
 				expect("above its bounds", with(hi+1), CodeOutOfRange)
 			case kind == "string":
 				expect("= a number", with(7), CodeBadField)
+			case kind == "boolean":
+				expect("= false", with(false), "")
+				expect("= a string", with("true"), CodeBadField)
+				expect("= a number", with(1), CodeBadField)
 			case kind == "object":
 				expect("= a list", with([]any{1}), CodeBadField)
 			case kind == "string, number or boolean":

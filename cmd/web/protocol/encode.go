@@ -21,6 +21,7 @@ type wireRequest struct {
 	Index   *int              `json:"index,omitempty"`
 	What    string            `json:"what,omitempty"`
 	Tensor  string            `json:"tensor,omitempty"`
+	All     bool              `json:"all,omitempty"`
 }
 
 // Encode returns the JSON frame a client sends for r: the inverse of Decode
@@ -29,7 +30,7 @@ func Encode(r *Request) ([]byte, error) {
 	w := wireRequest{
 		Type: r.Type, Widget: r.Widget, ID: r.ID, Kind: r.Kind, Options: r.Options,
 		Dir: r.Dir, Count: r.Count, To: r.To, Name: r.Name, Node: r.Node, Action: r.Action, Rate: r.Rate, Steps: r.Steps,
-		What: r.What, Tensor: r.Tensor,
+		What: r.What, Tensor: r.Tensor, All: r.All,
 	}
 	if r.Type == TypeSet {
 		w.Value = &r.Value

@@ -13,6 +13,7 @@ var allCodes = []Code{
 	CodeCrossOrigin, CodeBadMediaType, CodeTooLarge, CodeBadFile, CodeUnknownSession, CodeBadWeights, CodeTooManyUploads,
 	CodeServerFull, CodeTooManyConnections, CodeTooManyTrainers, CodeOverBudget,
 	CodeUnknownExport, CodeTooManyDownloads,
+	CodeNoGradient,
 }
 
 // FuzzDecode checks that Decode never panics, that what it accepts is
@@ -108,6 +109,10 @@ func checkValid(t *testing.T, data []byte, req *Request) {
 		}
 		if req.What == ExportHeatmap && (req.Node == "" || req.Tensor != TensorValue && req.Tensor != TensorGrad) {
 			t.Fatalf("Decode(%q) = heatmap of node %q tensor %q", data, req.Node, req.Tensor)
+		}
+	case TypeCheck:
+		if req.All == (req.Node != "") {
+			t.Fatalf("Decode(%q) = check of node %q, all %v: want one of them", data, req.Node, req.All)
 		}
 	}
 }

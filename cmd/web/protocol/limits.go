@@ -119,6 +119,8 @@ type Limits struct {
 	MaxTrainersPerIP   int   `json:"maxTrainersPerIp"`
 	MaxSessionBytes    int64 `json:"maxSessionBytes"`
 	MaxServerBytes     int64 `json:"maxServerBytes"`
+	MaxCheckEntries    int   `json:"maxCheckEntries"`
+	MaxCheckPasses     int   `json:"maxCheckPasses"`
 }
 
 // CurrentLimits returns the limits of this version, with the default
@@ -152,5 +154,7 @@ func LimitsOf(a Admission) Limits {
 		MaxTrainersPerIP:   a.MaxTrainersPerIP,
 		MaxSessionBytes:    a.MaxSessionBytes,
 		MaxServerBytes:     a.MaxServerBytes,
+		MaxCheckEntries:    MaxCheckEntries,
+		MaxCheckPasses:     MaxCheckPasses,
 	}
 }

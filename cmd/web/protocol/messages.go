@@ -38,7 +38,7 @@ const (
 )
 
 // ClientTypes lists the client message types in documentation order.
-var ClientTypes = []string{TypeConfigure, TypeStep, TypeBack, TypeRun, TypeReset, TypeSet, TypeSelect, TypeTrain, TypeSeek, TypeExport, TypeOptimize}
+var ClientTypes = []string{TypeConfigure, TypeStep, TypeBack, TypeRun, TypeReset, TypeSet, TypeSelect, TypeTrain, TypeSeek, TypeExport, TypeOptimize, TypeCheck}
 
 // Request is one decoded and validated client message. Only the fields of
 // its Type are set; the decoder fills defaults (count 1, run to the end).
@@ -54,13 +54,14 @@ type Request struct {
 	To      string            // run: RunToEnd or RunToForward
 	Name    string            // set: hyperparameter name
 	Value   string            // set: value as text ("0.01", "tanh")
-	Node    string            // select: node name; export: the heatmap's node; optimize: the parameter shown, or ""
+	Node    string            // select: node name; export: the heatmap's node; optimize: the parameter shown, or ""; check: the node whose gradient to check
 	Action  string            // train: TrainStart or TrainStop
 	Rate    int               // train start: training steps a second, 0 (the default) for full speed
 	Steps   int               // train start: steps of a new run, 0 (the default) to resume the run or start one of the kind's length
 	Index   int               // seek: cursor position, 0..MaxSeekIndex
 	What    string            // export: ExportWeights, ExportTrace, ExportGraph or ExportHeatmap
 	Tensor  string            // export of a heatmap: TensorValue or TensorGrad
+	All     bool              // check: every parameter, instead of Node (gradcheck.go)
 }
 
 // Message is a server message. Every server message embeds a Header, which

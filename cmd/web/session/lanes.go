@@ -11,7 +11,9 @@ import (
 // which holds at most half the workers, so that steps of other learners
 // still find a worker while they run: the making of every export file
 // (exports.go), every weights upload, and on a large model (over heavyBytes, as estimated) the requests that
-// may run a whole pass or rebuild it.
+// may run a whole pass or rebuild it. A gradient check is answered at once
+// on the interactive lane, and its work then takes the heavy lane, a node
+// a job, in the background (widget/gradcheck.go).
 
 // heavyBytes is the estimated size from which a model's rebuilds and long
 // runs are heavy jobs: about nine default labs (1.8 MiB each); the largest

@@ -37,6 +37,8 @@ func TestLanes(t *testing.T) {
 		{protocol.Request{Type: protocol.TypeSeek, Widget: "big"}, pool.Heavy},
 		{protocol.Request{Type: protocol.TypeSelect, Widget: "big"}, pool.Interactive},
 		{protocol.Request{Type: protocol.TypeReset, Widget: "big"}, pool.Interactive},
+		// A check is answered at once; its work takes the heavy lane from the widget.
+		{protocol.Request{Type: protocol.TypeCheck, Widget: "big", All: true}, pool.Interactive},
 	}
 	for _, c := range cases {
 		if got := s.laneOf(&c.req); got != c.want {

@@ -302,6 +302,10 @@ func coalesceKey(m protocol.Message) string {
 		return fmt.Sprintf("%s\x00%s\x00%s", h.Type, h.Widget, m.(*protocol.Plot).Name)
 	case protocol.TypeExport:
 		return fmt.Sprintf("%s\x00%s\x00%s", h.Type, h.Widget, m.(*protocol.Export).Filename)
+	case protocol.TypeGradCheck:
+		// A check of every parameter sends one a parameter: each is kept.
+		c := m.(*protocol.GradCheck)
+		return fmt.Sprintf("%s\x00%s\x00%s\x00%v", h.Type, h.Widget, c.Node, c.Final)
 	}
 	return h.Type + "\x00" + h.Widget
 }

@@ -25,6 +25,7 @@ type adapter struct {
 	// viewed is the state the kind's views were last sent for (views.go).
 	model  int
 	viewed *viewKey
+	check  *checkRun // the gradient check that runs, or nil (gradcheck.go)
 }
 
 // Adapt returns the factory of kind's widgets. It reserves the model's
@@ -55,7 +56,7 @@ func (a *adapter) Start(id int64) {
 }
 
 // Handle answers step, back, run, reset, select, seek, set, train and
-// optimize.
+// optimize, check (gradcheck.go).
 // Exports go through Exporter (export.go), since the session hands out a
 // link for them.
 func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
@@ -66,6 +67,8 @@ func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
 		return a.handleSet(req)
 	case protocol.TypeOptimize:
 		return a.handleOptimize(req) // optimize.go
+	case protocol.TypeCheck:
+		return a.handleCheck(req)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -118,8 +121,12 @@ func (a *adapter) move(req *protocol.Request) *exhibit.Error {
 }
 
 // busy refuses req while the exhibit trains, unless the kind steps while
-// it trains (the lab) or req only selects a node. The caller holds mu.
+// it trains (the lab) or req only selects a node; and while a gradient
+// check runs (checkBusy). The caller holds mu.
 func (a *adapter) busy(req *protocol.Request) *protocol.Error {
+	if e := a.checkBusy(req); e != nil {
+		return e
+	}
 	if !a.training() || req.Type == protocol.TypeSelect || a.trainer.stepsWhileTraining {
 		return nil
 	}
@@ -193,6 +200,9 @@ func (a *adapter) LoadWeights(tensors map[string]*engine.Tensor) *protocol.Error
 	}
 	if a.training() {
 		return protocol.Errorf(protocol.CodeBusy, "the model is training; stop it first, then load the weights")
+	}
+	if a.check != nil {
+		return protocol.Errorf(protocol.CodeBusy, "a gradient check of this widget runs: wait for its answer, then load the weights")
 	}
 	a.model++
 	if e := w.LoadWeights(tensors); e != nil {
@@ -288,4 +298,5 @@ var codes = map[exhibit.Code]protocol.Code{
 	exhibit.Busy:          protocol.CodeBusy,
 	exhibit.Unsupported:   protocol.CodeUnsupported,
 	exhibit.Internal:      protocol.CodeInternal,
+	exhibit.NoGradient:    protocol.CodeNoGradient,
 }

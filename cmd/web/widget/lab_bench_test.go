@@ -101,3 +101,31 @@ func BenchmarkLabTrainChunk(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLabCheckAll times a "check all" request of the default lab at
+// the end of the backward pass through the adapter, as the server runs
+// it: the request, one heavy job a parameter on the pool, the gradcheck
+// messages (22 and the final one) and their JSON.
+func BenchmarkLabCheckAll(b *testing.B) {
+	w, rec := newWidget(b, "lab", nil)
+	if e := w.Handle(&protocol.Request{Type: protocol.TypeRun, To: protocol.RunToEnd}); e != nil {
+		b.Fatal(e)
+	}
+	rec.take()
+	bytes := 0
+	for b.Loop() {
+		if e := w.Handle(&protocol.Request{Type: protocol.TypeCheck, All: true}); e != nil {
+			b.Fatal(e)
+		}
+		w.waitCheck()
+		bytes = 0
+		for _, m := range rec.take() {
+			data, err := protocol.MarshalMessage(m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			bytes += len(data)
+		}
+	}
+	b.ReportMetric(float64(bytes), "bytes/answer")
+}

@@ -171,6 +171,9 @@ func (a *adapter) handleTrain(req *protocol.Request) *protocol.Error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if e := a.checkBusy(req); e != nil {
+		return e
+	}
 	running := a.training()
 	if running && req.Steps == 0 {
 		a.trainer.rate.Store(int64(req.Rate))

@@ -94,6 +94,8 @@ export class Lab {
       hidden: (name) => this.attention.hidden(name),
       exportMap: (node, tensor) => this.exports.ask("heatmap", { node, tensor }),
       optimize: (node) => this.channel.optimize(node),
+      check: (name) => this.channel.check(name),
+      checkAll: () => this.channel.checkAll(),
     });
     const card = root.querySelector(".lab-train");
     this.training = new TrainingCard(card, {
@@ -175,6 +177,8 @@ export class Lab {
         break;
       case ServerType.OPTIMIZER:
         this.inspector.showOptimizer(msg);
+      case ServerType.GRADCHECK:
+        this.inspector.showCheck(msg);
         break;
     }
   }
@@ -194,6 +198,7 @@ export class Lab {
   }
 
   refused(msg) {
+    if (msg.request === ClientType.CHECK) this.inspector.checkRefused(msg);
     const p = this.pending.get(msg.id);
     if (p) {
       this.pending.delete(msg.id);

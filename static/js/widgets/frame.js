@@ -53,7 +53,13 @@ export class WidgetFrame {
       nameOf: (id) => this.graph.name(id),
     });
     const optimize = OPTIMIZING.has(spec.kind) ? (node) => this.channel.optimize(node) : null;
-    this.inspector = new Inspector(insp, { name: (id) => this.graph.name(id), inputs: (id) => this.graph.inputs(id), optimize, ...inspector });
+    this.inspector = new Inspector(insp, {
+      name: (id) => this.graph.name(id),
+      inputs: (id) => this.graph.inputs(id),
+      optimize,
+      check: (name) => this.channel.check(name),
+      ...inspector,
+    });
 
     this.el = h(
       "section",
@@ -128,6 +134,10 @@ export class WidgetFrame {
         this.error.hidden = false;
         this.error.textContent = msg.message;
         this.error.dataset.code = msg.code;
+        if (msg.request === ClientType.CHECK) this.inspector.checkRefused(msg);
+        break;
+      case ServerType.GRADCHECK:
+        this.inspector.showCheck(msg);
         break;
     }
     for (const fn of this.listeners.get(msg.type) || []) fn(msg);
