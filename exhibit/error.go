@@ -15,6 +15,7 @@ const (
 	Busy                      // the exhibit is training and cannot do this meanwhile
 	Unsupported               // the kind does not do this
 	Internal                  // a bug, or a bound of the engine the table failed to keep
+	BlockedRow                // a mask edit that would block every key of a query
 )
 
 // Error is a request an exhibit refuses: a code, a reason for people, and
