@@ -33,7 +33,10 @@ type AttentionLayer struct {
 	Preset string
 	Length int
 	Edited bool
-	Heads  []AttentionHead
+	// Queries and Keys label the rows and columns of the maps and the
+	// mask: one token per position.
+	Queries, Keys []string
+	Heads         []AttentionHead
 }
 
 // AttentionHead is one head. Scores (QK^T/sqrt(d)) and Probs are nil until
@@ -77,6 +80,7 @@ func attentionOf(s *Stepping, tokens, srcTokens []string, ms masks) *AttentionVi
 		head := AttentionHead{Head: ref.Head}
 		scores, probs := g.MustNode(ref.Scores), g.MustNode(ref.Probs)
 		rows, cols := fitAxis(Axis{Name: "query", Labels: queries}, probs.Shape[len(probs.Shape)-2]), fitAxis(Axis{Name: "key", Labels: keys}, probs.Shape[len(probs.Shape)-1])
+		v.Layers[i].Queries, v.Layers[i].Keys = rows.Labels, cols.Labels
 		if s.st.ForwardDone(scores) {
 			head.Scores = &Map{Tensor: scores.Value, Rows: rows, Cols: cols}
 		}

@@ -21,6 +21,7 @@ export const ClientType = Object.freeze({
   TRAIN: "train", // action: "start" | "stop"; a start's rate (steps a second, 0 full speed) and steps (a new run's length)
   SEEK: "seek", // lab: move the cursor to index
   EXPORT: "export", // lab: ask for a file: what, node, tensor
+  MASK: "mask", // lab, attention: edit an attention's mask: attention, and preset ("causal" | "padding" with length | "none") or row, col, allowed
 });
 
 /** Message types the server sends. */
@@ -52,6 +53,7 @@ export const ErrorCode = Object.freeze({
   UNSUPPORTED: "unsupported",
   TOO_MANY_REQUESTS: "too_many_requests",
   INTERNAL: "internal",
+  BLOCKED_ROW: "blocked_row", // a mask edit would block every key of a query row
   // Admission: the error's limit field holds the limit that refused.
   SERVER_FULL: "server_full",
   TOO_MANY_CONNECTIONS: "too_many_connections",
@@ -315,6 +317,10 @@ export class Channel {
   }
   export(what, fields = {}) {
     return this.send(ClientType.EXPORT, { what, ...fields });
+  }
+  /** Edits an attention's mask: { preset, length } or { row, col, allowed }. */
+  mask(attention, edit) {
+    return this.send(ClientType.MASK, { attention, ...edit });
   }
 
   send(type, fields = {}) {

@@ -101,6 +101,8 @@ func decodeBody(f fields, req *Request) *Error {
 		e = f.seek(req)
 	case TypeExport:
 		e = f.export(req)
+	case TypeMask:
+		e = f.mask(req)
 	}
 	return e
 }

@@ -105,6 +105,7 @@ var validFrames = map[string]map[string]any{
 	TypeTrain:     {"action": TrainStart},
 	TypeSeek:      {"index": 3},
 	TypeExport:    {"what": ExportHeatmap, "node": "x", "tensor": TensorValue},
+	TypeMask:      {"attention": "layers.0.attn", "row": 1, "col": 0, "allowed": false, "length": 3},
 }
 
 // frame returns the JSON of a frame of type typ with fields.
@@ -210,6 +211,11 @@ func TestDocFields(t *testing.T) {
 				expect("= a number", with(7), CodeBadField)
 			case kind == "object":
 				expect("= a list", with([]any{1}), CodeBadField)
+			case kind == "boolean":
+				expect("= true", with(true), "")
+				expect("= false", with(false), "")
+				expect("= a string", with("true"), CodeBadField)
+				expect("= a number", with(1), CodeBadField)
 			case kind == "string, number or boolean":
 				expect("= a number", with(0.5), "")
 				expect("= a boolean", with(true), "")

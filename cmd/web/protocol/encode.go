@@ -21,6 +21,7 @@ type wireRequest struct {
 	Index   *int              `json:"index,omitempty"`
 	What    string            `json:"what,omitempty"`
 	Tensor  string            `json:"tensor,omitempty"`
+	*wireMask
 }
 
 // Encode returns the JSON frame a client sends for r: the inverse of Decode
@@ -36,6 +37,9 @@ func Encode(r *Request) ([]byte, error) {
 	}
 	if r.Type == TypeSeek {
 		w.Index = &r.Index
+	}
+	if r.Type == TypeMask && r.Mask != nil {
+		w.wireMask = encodeMask(r.Mask)
 	}
 	return json.Marshal(w)
 }

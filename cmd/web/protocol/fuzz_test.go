@@ -13,6 +13,7 @@ var allCodes = []Code{
 	CodeCrossOrigin, CodeBadMediaType, CodeTooLarge, CodeBadFile, CodeUnknownSession, CodeBadWeights, CodeTooManyUploads,
 	CodeServerFull, CodeTooManyConnections, CodeTooManyTrainers, CodeOverBudget,
 	CodeUnknownExport, CodeTooManyDownloads,
+	CodeBlockedRow,
 }
 
 // FuzzDecode checks that Decode never panics, that what it accepts is
@@ -98,6 +99,8 @@ func checkValid(t *testing.T, data []byte, req *Request) {
 		if req.Index < 0 || req.Index > MaxSeekIndex {
 			t.Fatalf("Decode(%q).Index = %d, outside 0..%d", data, req.Index, MaxSeekIndex)
 		}
+	case TypeMask:
+		checkMask(t, data, req.Mask)
 	case TypeExport:
 		if !slices.Contains(Exports, req.What) {
 			t.Fatalf("Decode(%q).What = %q", data, req.What)

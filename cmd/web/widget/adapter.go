@@ -63,6 +63,8 @@ func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
 		return a.handleTrain(req)
 	case protocol.TypeSet:
 		return a.handleSet(req)
+	case protocol.TypeMask:
+		return a.handleMask(req)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -285,4 +287,5 @@ var codes = map[exhibit.Code]protocol.Code{
 	exhibit.Busy:          protocol.CodeBusy,
 	exhibit.Unsupported:   protocol.CodeUnsupported,
 	exhibit.Internal:      protocol.CodeInternal,
+	exhibit.BlockedRow:    protocol.CodeBlockedRow,
 }

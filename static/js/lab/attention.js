@@ -16,14 +16,17 @@
 
 import { h } from "../dom.js";
 import { heatmap, hoverReadout, sharedScale } from "../heatmap.js";
+import { MaskEditor } from "../mask-editor.js";
 
 export class AttentionPanel {
   /**
-   * el is the panel's pane; ctx.select(name) inspects a node.
+   * el is the panel's pane; ctx.select(name) inspects a node;
+   * ctx.mask(attention, fields) sends a mask edit (mask-editor.js).
    */
   constructor(el, ctx) {
     this.el = el;
     this.ctx = ctx;
+    this.masks = new MaskEditor((attention, fields) => ctx.mask(attention, fields));
     this.msg = null;
     this.layer = 0; // index into msg.layers
     this.head = "all"; // or a head number
@@ -76,6 +79,7 @@ export class AttentionPanel {
     this.body.replaceChildren(
       h("p", { class: "attn-caption" }, h("strong", {}, layer.name), ` · ${what}. Rows are queries, columns keys.`),
       h("div", { class: "attn-cards" }, ...cards),
+      this.masks.render(layer),
     );
   }
 
