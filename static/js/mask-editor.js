@@ -75,7 +75,7 @@ export class MaskEditor {
     const length = this.lengths.get(layer.name) || layer.length || Math.max(tk - 1, 1);
     const lengthInput = h("input", {
       type: "number",
-      class: "lab-input lab-input--small mask-ed__length",
+      class: "input input--small mask-ed__length",
       min: "1",
       max: String(tk),
       value: String(length),
@@ -97,7 +97,7 @@ export class MaskEditor {
     const select = h(
       "select",
       {
-        class: "lab-input lab-input--small",
+        class: "select select--small",
         "data-testid": "mask-preset",
         "aria-label": `mask preset of ${layer.name}`,
         onchange: (ev) => {
