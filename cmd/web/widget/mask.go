@@ -8,8 +8,9 @@ import (
 // handleMask answers a mask request: the exhibit edits the attention's
 // mask and recomputes the run at the cursor; the answer is the graph when
 // the first edit of an attention added its mask nodes, then the node and
-// the attention maps, as after a step. Refused while the widget trains,
-// the lab too: training replays the stepped run under the learner's edit.
+// the attention maps, as after a step. Refused with busy while the widget
+// trains, the lab too (which steps meanwhile): an edit is a probe of one
+// still model, and the maps of a training model would move under it.
 func (a *adapter) handleMask(req *protocol.Request) *protocol.Error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
