@@ -266,6 +266,13 @@ func TestMaskEditUnmaskedAttention(t *testing.T) {
 	if _, ok := s.g.MustNode("layers.0.attn.head.0.masked").Op.(*engine.Mask); !ok {
 		t.Errorf("no edited mask node on head 0")
 	}
+	// New tokens keep the edits: the same graph, fed the new input.
+	if e := set(lab, LabOptions, "tokens", "bca"); e != nil {
+		t.Fatal(e)
+	}
+	if l := lab.Views()[0].(*AttentionView).Layers[0]; !l.Edited || l.Preset != MaskPadding || strings.Join(l.Queries, "") != "bca" {
+		t.Errorf("after set tokens: layer %+v, want the edited padding mask over the new tokens", l)
+	}
 	// A rebuild of the model drops the edits.
 	if e := set(lab, LabOptions, "d", "8"); e != nil {
 		t.Fatal(e)
