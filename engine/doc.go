@@ -58,6 +58,9 @@
 //   - op_heads.go, op_mask.go: SplitHead and Concat, which cut attention
 //     into heads and join them, and CausalMask, which hides future keys
 //     with -inf before the softmax.
+//   - op_editmask.go: Mask, a pattern of allowed and blocked keys the
+//     learner edits (MaskPattern: causal, padding, none or their own),
+//     which refuses a row with every key blocked.
 //   - op_conv.go: Conv2D, computed as im2col and one matrix product; its
 //     backward runs the product transposed and adds patches back (col2im).
 //   - op_pool.go: MaxPool2D, whose gradient goes only to each window's

@@ -12,7 +12,8 @@ import (
 // Subtracting the row maximum m changes nothing mathematically and keeps
 // e^x from overflowing. An entry of -inf (a masked attention score) gets a
 // probability of exactly 0. A row that is entirely -inf has no defined
-// softmax and gives NaN; a causal mask never produces one.
+// softmax and gives NaN; neither a causal mask nor a Mask (whose patterns
+// keep an allowed key in every row) produces one.
 type Softmax struct{}
 
 // Info describes the op.

@@ -244,6 +244,31 @@ func (s *Stepper) Seek(pos int) Event {
 	return ev
 }
 
+// Refresh recomputes the run at the cursor after what node n computes
+// changed under it (a learner edited the pattern of its mask), as though
+// the timeline had been stepped to the cursor again: the values from n up
+// to the cursor, those before n being unchanged, and in the backward pass
+// every gradient up to the cursor. Nodes the cursor has not reached are
+// left for their steps. It returns the event of the last step.
+func (s *Stepper) Refresh(n *Node) Event {
+	nf := len(s.order)
+	for i := max(s.index[n.ID], 0); i < min(s.pos, nf); i++ {
+		s.g.ForwardNode(s.order[i])
+	}
+	if s.pos <= nf {
+		return s.endEvent()
+	}
+	target := s.pos
+	s.pos = nf
+	s.g.ZeroGrad()
+	clear(s.contributions)
+	ev := s.endEvent()
+	for s.pos < target {
+		ev = s.Next()
+	}
+	return ev
+}
+
 // RunForward runs the rest of the forward pass.
 func (s *Stepper) RunForward() Event {
 	ev := s.endEvent()

@@ -78,6 +78,7 @@ type Attention struct {
 	trainG *engine.Graph
 	opt    optim.Optimizer
 	rng    *engine.Mulberry32
+	masks  masks // the learner's masks of the stepped run (mask.go)
 	budget
 	history []viz.Series // loss and accuracy, every attnRecordEvery steps
 	sum     [2]float64   // loss and accuracy summed since the last point
@@ -133,6 +134,7 @@ func (a *Attention) build(v Values) *Error {
 	a.values, a.layout, a.model, a.trainG, a.opt = v, layout, model, nil, opt
 	a.step = NewStepping(graphs[0])
 	a.drawn = drawingOf(graphs[0], nil)
+	a.masks = nil
 	a.budget = budget{run: attnMaxSteps}
 	a.history = []viz.Series{{Name: "loss"}, {Name: "accuracy"}}
 	a.sum, a.n = [2]float64{}, 0
@@ -208,7 +210,28 @@ func (a *Attention) ViewedNodes() []*engine.Node { return a.step.attentionNodes(
 
 func (a *Attention) Views() []View {
 	input, src := a.Tokens()
-	return []View{attentionOf(a.step, input, src)}
+	return []View{attentionOf(a.step, input, src, a.masks)}
+}
+
+// EditMask implements MaskEditor, as the lab does.
+func (a *Attention) EditMask(e MaskEdit) (bool, *Error) {
+	if a.masks == nil {
+		a.masks = masks{}
+	}
+	input, src := a.Tokens()
+	rebuild, err := a.masks.edit(a.step, e, input, src)
+	if err != nil || !rebuild {
+		return false, err
+	}
+	g, berr := a.model.BuildMasked(1, a.layout.T, a.layout.TSrc, a.masks.patterns())
+	if berr != nil {
+		delete(a.masks, e.Attention)
+		return false, internal(berr)
+	}
+	task.Fill(g, a.batch)
+	a.step = restep(a.step, g)
+	a.drawn = drawingOf(g, nil)
+	return true, nil
 }
 
 // Metrics implements Exhibit: the training steps done, and the last

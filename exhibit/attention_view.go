@@ -25,13 +25,23 @@ type AttentionLayer struct {
 	Layer  int
 	Kind   string // "self", "masked-self" or "cross"
 	Cross  bool   // keys come from the encoder
-	Causal bool   // future keys are masked
-	Heads  []AttentionHead
+	Causal bool   // the model's own mask hides future keys (edited or not)
+	// Preset names the mask in use, shared by every head: MaskCausal,
+	// MaskPadding (with Length), MaskNone or, after cell edits that match
+	// no preset, MaskCustom. Edited says that the learner changed it
+	// (MaskEditor).
+	Preset string
+	Length int
+	Edited bool
+	// Queries and Keys label the rows and columns of the maps and the
+	// mask: one token per position.
+	Queries, Keys []string
+	Heads         []AttentionHead
 }
 
 // AttentionHead is one head. Scores (QK^T/sqrt(d)) and Probs are nil until
 // the cursor has computed them in the current run; Mask is true where a
-// key is hidden from a query.
+// key is hidden from a query, nil when no key is.
 type AttentionHead struct {
 	Head          int
 	Scores, Probs *Map
@@ -41,12 +51,13 @@ type AttentionHead struct {
 func (*AttentionView) view() {}
 
 // attentionOf returns the attention view of a transformer graph that s
-// steps. The causal mask is part of the model, so a masked layer always
-// carries it. Rows are labelled with the query tokens, columns with the
+// steps, with the learner's masks ms (nil for none). The causal mask is
+// part of the model, so a masked layer always carries it, and an edited
+// one carries its pattern. Rows are labelled with the query tokens, columns with the
 // key tokens: tokens for self-attention, srcTokens (nil without an
 // encoder) for cross-attention and on both axes of the encoder-decoder's
 // encoder.
-func attentionOf(s *Stepping, tokens, srcTokens []string) *AttentionView {
+func attentionOf(s *Stepping, tokens, srcTokens []string, ms masks) *AttentionView {
 	g := s.g
 	v := &AttentionView{Tokens: tokens, SrcTokens: srcTokens}
 	index := map[string]int{}
@@ -55,20 +66,32 @@ func attentionOf(s *Stepping, tokens, srcTokens []string) *AttentionView {
 		if !ok {
 			i = len(v.Layers)
 			index[ref.Scope] = i
-			v.Layers = append(v.Layers, AttentionLayer{Name: ref.Scope, Layer: ref.Layer, Kind: attentionKind(ref), Cross: ref.Kind == "cross", Causal: ref.Causal})
+			l := AttentionLayer{Name: ref.Scope, Layer: ref.Layer, Cross: ref.Kind == "cross", Causal: ref.Causal, Preset: MaskNone}
+			if ref.Causal {
+				l.Preset = MaskCausal
+			}
+			if m := ms[ref.Scope]; m != nil && ref.Edited {
+				l.Causal, l.Preset, l.Length, l.Edited = m.causal, m.preset, m.length, true
+			}
+			l.Kind = attentionKind(ref, l.Causal)
+			v.Layers = append(v.Layers, l)
 		}
 		queries, keys := attentionAxes(ref, tokens, srcTokens)
 		head := AttentionHead{Head: ref.Head}
 		scores, probs := g.MustNode(ref.Scores), g.MustNode(ref.Probs)
 		rows, cols := fitAxis(Axis{Name: "query", Labels: queries}, probs.Shape[len(probs.Shape)-2]), fitAxis(Axis{Name: "key", Labels: keys}, probs.Shape[len(probs.Shape)-1])
+		v.Layers[i].Queries, v.Layers[i].Keys = rows.Labels, cols.Labels
 		if s.st.ForwardDone(scores) {
 			head.Scores = &Map{Tensor: scores.Value, Rows: rows, Cols: cols}
 		}
 		if s.st.ForwardDone(probs) {
 			head.Probs = &Map{Tensor: probs.Value, Rows: rows, Cols: cols}
 		}
-		if ref.Causal {
-			tq, tk := probs.Shape[len(probs.Shape)-2], probs.Shape[len(probs.Shape)-1] // [B, Tq, Tk]
+		tq, tk := probs.Shape[len(probs.Shape)-2], probs.Shape[len(probs.Shape)-1] // [B, Tq, Tk]
+		switch m := ms[ref.Scope]; {
+		case m != nil && ref.Edited:
+			head.Mask = blockedOf(m.pattern)
+		case ref.Causal:
 			head.Mask = causalMask(tq, tk)
 		}
 		v.Layers[i].Heads = append(v.Layers[i].Heads, head)
@@ -79,11 +102,11 @@ func attentionOf(s *Stepping, tokens, srcTokens []string) *AttentionView {
 // attentionKind names an attention: "cross" when its keys come from the
 // encoder, "masked-self" when a causal mask hides the future keys, else
 // "self".
-func attentionKind(ref transformer.AttnRef) string {
+func attentionKind(ref transformer.AttnRef, causal bool) string {
 	switch {
 	case ref.Kind == "cross":
 		return "cross"
-	case ref.Causal:
+	case causal:
 		return "masked-self"
 	}
 	return "self"
@@ -110,6 +133,23 @@ func causalMask(rows, cols int) [][]bool {
 		for j := i + 1; j < cols; j++ {
 			mask[i][j] = true
 		}
+	}
+	return mask
+}
+
+// blockedOf returns the keys p hides from each query (true where
+// blocked), or nil when it hides none.
+func blockedOf(p *engine.MaskPattern) [][]bool {
+	mask, any := make([][]bool, p.Tq), false
+	for i := range mask {
+		mask[i] = make([]bool, p.Tk)
+		for k := range mask[i] {
+			mask[i][k] = !p.At(i, k)
+			any = any || mask[i][k]
+		}
+	}
+	if !any {
+		return nil
 	}
 	return mask
 }

@@ -16,6 +16,7 @@ const (
 	Unsupported               // the kind does not do this
 	Internal                  // a bug, or a bound of the engine the table failed to keep
 	NoGradient                // a gradient check of a node that takes no gradient, or whose gradient is not complete yet
+	BlockedRow                // a mask edit that would block every key of a query
 )
 
 // Error is a request an exhibit refuses: a code, a reason for people, and

@@ -21,7 +21,8 @@ type Lab struct {
 	drawn  *Drawing // the graph as drawn, with the folded scopes
 	opt    optim.Optimizer
 	run    *labRun
-	fresh  bool // the weights are the seed's, untrained
+	fresh  bool  // the weights are the seed's, untrained
+	masks  masks // the learner's masks of the stepped run (mask.go)
 }
 
 // NewLab builds the lab of v, options checked by LabOptions; a "step"
@@ -55,7 +56,7 @@ func (l *Lab) build(v Values) *Error {
 	if e != nil {
 		return e
 	}
-	l.values, l.lm, l.opt = v, lm, opt
+	l.values, l.lm, l.opt, l.masks = v, lm, opt, nil
 	l.step = NewStepping(lm.g)
 	l.step.beforeWrite = lm.own
 	l.run = newLabRun(v.Seed("seed"))
@@ -151,7 +152,31 @@ func (l *Lab) ViewedNodes() []*engine.Node { return l.step.attentionNodes().node
 
 func (l *Lab) Views() []View {
 	input, src := l.lm.tokens()
-	return []View{attentionOf(l.step, input, src)}
+	return []View{attentionOf(l.step, input, src, l.masks)}
+}
+
+// EditMask implements MaskEditor. The first edit of an attention builds
+// the stepped graph anew with its mask, fed the same example, at the same
+// place of the timeline.
+func (l *Lab) EditMask(e MaskEdit) (bool, *Error) {
+	if l.masks == nil {
+		l.masks = masks{}
+	}
+	input, src := l.lm.tokens()
+	rebuild, err := l.masks.edit(l.step, e, input, src)
+	if err != nil || !rebuild {
+		return false, err
+	}
+	g, berr := l.lm.model.BuildMasked(1, l.lm.layout.T, l.lm.layout.TSrc, l.masks.patterns())
+	if berr != nil {
+		delete(l.masks, e.Attention)
+		return false, internal(berr)
+	}
+	task.Fill(g, l.lm.batch)
+	l.lm.g = g
+	l.step = restep(l.step, g)
+	l.relayout()
+	return true, nil
 }
 
 // Filename implements Named: an export is named after the model, e.g.

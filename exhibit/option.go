@@ -71,8 +71,9 @@ type Option struct {
 }
 
 // Presentational lists options a page may give a widget for its own use,
-// such as a caption above it. Every table ignores them.
-var Presentational = []string{"caption", "title"}
+// such as a caption above it, or "mask: edit", which shows the attention
+// widget's mask editor. Every table ignores them.
+var Presentational = []string{"caption", "title", "mask"}
 
 // Table is an exhibit kind's options, in the order a form shows them.
 type Table struct {

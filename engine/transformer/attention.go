@@ -21,7 +21,7 @@ func (b *builder) attention(scope string, xq, xkv *engine.Node, causal bool) *en
 	v := b.linear(scope+".v", xkv, scope+".wv", scope+".bv") // [B, Tk, d]
 	heads := make([]*engine.Node, b.m.Heads)
 	for j := range heads {
-		heads[j] = b.head(fmt.Sprintf("%s.head.%d", scope, j), j, q, k, v, causal) // [B, Tq, dh]
+		heads[j] = b.head(fmt.Sprintf("%s.head.%d", scope, j), j, q, k, v, causal, b.masks[scope]) // [B, Tq, dh]
 	}
 	o := b.g.Apply(scope+".concat", &engine.Concat{}, heads...) // [B, Tq, d]
 	return b.linear(scope+".out", o, scope+".wo", scope+".bo")  // [B, Tq, d]
@@ -33,16 +33,22 @@ func (b *builder) attention(scope string, xq, xkv *engine.Node, causal bool) *en
 //	scores = (Q_j / sqrt(dh)) K_j^T ;  [masked = causal(scores)] ;
 //	probs = softmax(scores) ;  out = probs V_j
 //
+// With a learner's pattern (BuildMasked), masked = mask(scores) applies it
+// instead of the causal mask, with or without causal.
+//
 // Scaling Q_j before the product gives the same scores as scaling Q_j K_j^T
 // after it, at a cost of [Tq, dh] multiplications instead of [Tq, Tk].
-func (b *builder) head(scope string, j int, q, k, v *engine.Node, causal bool) *engine.Node {
+func (b *builder) head(scope string, j int, q, k, v *engine.Node, causal bool, mask *engine.MaskPattern) *engine.Node {
 	dh := b.m.HeadSize()
 	qj := b.g.Apply(scope+".q", &engine.SplitHead{Head: j, Size: dh}, q)                 // [B, Tq, dh]
 	kj := b.g.Apply(scope+".k", &engine.SplitHead{Head: j, Size: dh}, k)                 // [B, Tk, dh]
 	vj := b.g.Apply(scope+".v", &engine.SplitHead{Head: j, Size: dh}, v)                 // [B, Tk, dh]
 	qs := b.g.Apply(scope+".q_scaled", &engine.Scale{C: 1 / math.Sqrt(float64(dh))}, qj) // [B, Tq, dh]
 	s := b.g.Apply(scope+".scores", &engine.MatMul{TransB: true}, qs, kj)                // [B, Tq, Tk]
-	if causal {
+	switch {
+	case mask != nil:
+		s = b.g.Apply(scope+".masked", &engine.Mask{P: mask}, s) // [B, Tq, Tk], -inf where the pattern blocks
+	case causal:
 		s = b.g.Apply(scope+".masked", &engine.CausalMask{}, s) // [B, Tq, Tk], -inf where key > query
 	}
 	p := b.g.Apply(scope+".probs", &engine.Softmax{}, s)    // [B, Tq, Tk], rows sum to 1

@@ -13,10 +13,11 @@ type AttnRef struct {
 	Stack  string // "" for encoder-only and decoder-only models, else "enc" or "dec"
 	Layer  int    // layer index within its stack
 	Kind   string // "self" or "cross"
-	Causal bool   // whether the scores are masked
+	Causal bool   // whether the model's causal mask hides future keys (engine.CausalMask)
+	Edited bool   // whether a learner's mask (engine.Mask, BuildMasked) replaces the model's
 	Head   int    // head index j
 	Scores string // scaled Q K^T [B, Tq, Tk]
-	Masked string // the masked scores, or "" when not causal
+	Masked string // the masked scores, or "" without a mask
 	Probs  string // softmax probabilities [B, Tq, Tk]
 }
 
@@ -40,8 +41,10 @@ func AttentionNodes(g *engine.Graph) []AttnRef {
 			continue
 		}
 		r := AttnRef{Scope: scope[:i], Head: head, Kind: "self", Scores: scope + ".scores", Probs: n.Name}
-		if g.Node(scope+".masked") != nil {
-			r.Causal, r.Masked = true, scope+".masked"
+		if mn := g.Node(scope + ".masked"); mn != nil {
+			r.Masked = mn.Name
+			_, r.Edited = mn.Op.(*engine.Mask)
+			r.Causal = !r.Edited
 		}
 		if strings.HasSuffix(r.Scope, ".cross_attn") {
 			r.Kind = "cross"

@@ -13,6 +13,7 @@ type builder struct {
 	m      *Model
 	g      *engine.Graph
 	params map[string]*engine.Node // parameter nodes by spec name
+	masks  Masks                   // the learner's masks by attention scope (BuildMasked), nil for the model's own
 }
 
 // param returns the parameter node of the given spec name. It panics if the

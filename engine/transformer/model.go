@@ -61,11 +61,31 @@ func (m *Model) SetParams(src map[string]*engine.Tensor) error {
 // m.Order and share m.Params. Its outputs are "logits" [B, T, V] and the
 // loss "loss". Fill the ids with Feed before running it.
 func (m *Model) Build(batch, T, tSrc int) (*engine.Graph, error) {
+	return m.BuildMasked(batch, T, tSrc, nil)
+}
+
+// Masks are the attention masks a learner chose, by attention scope
+// ("layers.0.attn", "dec.layers.0.cross_attn"): one pattern [Tq, Tk] for
+// every head of the attention.
+type Masks map[string]*engine.MaskPattern
+
+// BuildMasked is Build with the learner's masks: every head of an
+// attention named in masks gets a node "<head>.masked" that applies the
+// pattern (engine.Mask) to its scores, in place of the causal mask if the
+// model has one there. The graph reads the patterns as they are when it
+// runs, so changing their entries changes the next forward pass. A scope
+// that is not an attention of the model, a pattern whose sides are not
+// the attention's [Tq, Tk], or one with a row of blocked keys return an
+// error.
+func (m *Model) BuildMasked(batch, T, tSrc int, masks Masks) (*engine.Graph, error) {
 	if err := m.checkSizes(batch, T, tSrc); err != nil {
 		return nil, err
 	}
+	if err := m.checkMasks(T, tSrc, masks); err != nil {
+		return nil, err
+	}
 	g := engine.NewGraph()
-	b := &builder{m: m, g: g, params: map[string]*engine.Node{}}
+	b := &builder{m: m, g: g, params: map[string]*engine.Node{}, masks: masks}
 	var src, srcPos *engine.Node
 	if m.Variant == EncDec {
 		src = g.Input("src_ids", batch, tSrc)        // [B, Tsrc]
@@ -101,6 +121,39 @@ func (m *Model) Build(batch, T, tSrc int) (*engine.Graph, error) {
 	logits := b.linear("logits", x, "head.w", "head.b")     // [B, T, V]
 	g.Loss("loss", &engine.CrossEntropy{}, logits, targets) // [], mean over B*T positions
 	return g, nil
+}
+
+// checkMasks validates the masks of BuildMasked against the attentions
+// of the model, for target length T and source length tSrc.
+func (m *Model) checkMasks(T, tSrc int, masks Masks) error {
+	sides := map[string][2]int{}
+	switch m.Variant {
+	case EncDec:
+		for l := range m.LEnc {
+			sides[fmt.Sprintf("enc.layers.%d.attn", l)] = [2]int{tSrc, tSrc}
+		}
+		for l := range m.LDec {
+			sides[fmt.Sprintf("dec.layers.%d.self_attn", l)] = [2]int{T, T}
+			sides[fmt.Sprintf("dec.layers.%d.cross_attn", l)] = [2]int{T, tSrc}
+		}
+	default:
+		for l := range m.Layers {
+			sides[fmt.Sprintf("layers.%d.attn", l)] = [2]int{T, T}
+		}
+	}
+	for scope, p := range masks {
+		side, ok := sides[scope]
+		switch {
+		case !ok:
+			return fmt.Errorf("build: mask for %q, which is no attention of this model", scope)
+		case p.Tq != side[0] || p.Tk != side[1]:
+			return fmt.Errorf("build: mask of %q is %d×%d, want %d×%d", scope, p.Tq, p.Tk, side[0], side[1])
+		}
+		if err := p.Check(); err != nil {
+			return fmt.Errorf("build: mask of %q: %w", scope, err)
+		}
+	}
+	return nil
 }
 
 // positions adds the input node name [T] holding 0, 1, ..., T-1.

@@ -23,6 +23,7 @@ export const ClientType = Object.freeze({
   EXPORT: "export", // lab: ask for a file: what, node, tensor
   OPTIMIZE: "optimize", // one optimizer step on the stepped example: node (the parameter shown), optional
   CHECK: "check", // a gradient check at the cursor: node, or all: true (every parameter)
+  MASK: "mask", // lab, attention: edit an attention's mask: attention, and preset ("causal" | "padding" with length | "none") or row, col, allowed
 });
 
 /** Message types the server sends. */
@@ -56,6 +57,7 @@ export const ErrorCode = Object.freeze({
   UNSUPPORTED: "unsupported",
   TOO_MANY_REQUESTS: "too_many_requests",
   INTERNAL: "internal",
+  BLOCKED_ROW: "blocked_row", // a mask edit would block every key of a query row
   // Admission: the error's limit field holds the limit that refused.
   SERVER_FULL: "server_full",
   TOO_MANY_CONNECTIONS: "too_many_connections",
@@ -334,6 +336,10 @@ export class Channel {
   }
   checkAll() {
     return this.send(ClientType.CHECK, { all: true });
+  }
+  /** Edits an attention's mask: { preset, length } or { row, col, allowed }. */
+  mask(attention, edit) {
+    return this.send(ClientType.MASK, { attention, ...edit });
   }
 
   send(type, fields = {}) {

@@ -105,6 +105,8 @@ func decodeBody(f fields, req *Request) *Error {
 		e = f.optimize(req)
 	case TypeCheck:
 		e = f.check(req)
+	case TypeMask:
+		e = f.mask(req)
 	}
 	return e
 }

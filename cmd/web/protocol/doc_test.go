@@ -107,6 +107,7 @@ var validFrames = map[string]map[string]any{
 	TypeExport:    {"what": ExportHeatmap, "node": "x", "tensor": TensorValue},
 	TypeOptimize:  {"node": "layers.0.w"},
 	TypeCheck:     {"node": "layers.0.w"},
+	TypeMask:      {"attention": "layers.0.attn", "row": 1, "col": 0, "allowed": false, "length": 3},
 }
 
 // frame returns the JSON of a frame of type typ with fields.
@@ -216,6 +217,11 @@ func TestDocFields(t *testing.T) {
 				expect("= a number", with(1), CodeBadField)
 			case kind == "object":
 				expect("= a list", with([]any{1}), CodeBadField)
+			case kind == "boolean":
+				expect("= true", with(true), "")
+				expect("= false", with(false), "")
+				expect("= a string", with("true"), CodeBadField)
+				expect("= a number", with(1), CodeBadField)
 			case kind == "string, number or boolean":
 				expect("= a number", with(0.5), "")
 				expect("= a boolean", with(true), "")

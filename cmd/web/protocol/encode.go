@@ -22,6 +22,7 @@ type wireRequest struct {
 	What    string            `json:"what,omitempty"`
 	Tensor  string            `json:"tensor,omitempty"`
 	All     bool              `json:"all,omitempty"`
+	*wireMask
 }
 
 // Encode returns the JSON frame a client sends for r: the inverse of Decode
@@ -37,6 +38,9 @@ func Encode(r *Request) ([]byte, error) {
 	}
 	if r.Type == TypeSeek {
 		w.Index = &r.Index
+	}
+	if r.Type == TypeMask && r.Mask != nil {
+		w.wireMask = encodeMask(r.Mask)
 	}
 	return json.Marshal(w)
 }

@@ -22,6 +22,7 @@ const (
 	CodeUnsupported     Code = "unsupported"       // the widget kind does not answer this request type
 	CodeTooManyRequests Code = "too_many_requests" // MaxPendingRequests requests wait for an answer already
 	CodeInternal        Code = "internal"          // a bug on the server; the widget was dropped
+	CodeBlockedRow      Code = "blocked_row"       // a mask edit would block every key of a query (mask.go)
 )
 
 // The error codes of admission (limits.go's Admission): the refusal names

@@ -14,6 +14,7 @@ var allCodes = []Code{
 	CodeServerFull, CodeTooManyConnections, CodeTooManyTrainers, CodeOverBudget,
 	CodeUnknownExport, CodeTooManyDownloads,
 	CodeNoGradient,
+	CodeBlockedRow,
 }
 
 // FuzzDecode checks that Decode never panics, that what it accepts is
@@ -103,6 +104,8 @@ func checkValid(t *testing.T, data []byte, req *Request) {
 		if req.Index < 0 || req.Index > MaxSeekIndex {
 			t.Fatalf("Decode(%q).Index = %d, outside 0..%d", data, req.Index, MaxSeekIndex)
 		}
+	case TypeMask:
+		checkMask(t, data, req.Mask)
 	case TypeExport:
 		if !slices.Contains(Exports, req.What) {
 			t.Fatalf("Decode(%q).What = %q", data, req.What)

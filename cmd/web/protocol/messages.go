@@ -38,7 +38,7 @@ const (
 )
 
 // ClientTypes lists the client message types in documentation order.
-var ClientTypes = []string{TypeConfigure, TypeStep, TypeBack, TypeRun, TypeReset, TypeSet, TypeSelect, TypeTrain, TypeSeek, TypeExport, TypeOptimize, TypeCheck}
+var ClientTypes = []string{TypeConfigure, TypeStep, TypeBack, TypeRun, TypeReset, TypeSet, TypeSelect, TypeTrain, TypeSeek, TypeExport, TypeOptimize, TypeCheck, TypeMask}
 
 // Request is one decoded and validated client message. Only the fields of
 // its Type are set; the decoder fills defaults (count 1, run to the end).
@@ -62,6 +62,7 @@ type Request struct {
 	What    string            // export: ExportWeights, ExportTrace, ExportGraph or ExportHeatmap
 	Tensor  string            // export of a heatmap: TensorValue or TensorGrad
 	All     bool              // check: every parameter, instead of Node (gradcheck.go)
+	Mask    *MaskEdit         // mask: the edit (mask.go)
 }
 
 // Message is a server message. Every server message embeds a Header, which
@@ -251,12 +252,22 @@ type Attention struct {
 
 // AttentionLayer is one attention block: self- or cross-attention of a layer.
 type AttentionLayer struct {
-	Name   string          `json:"name"` // scope, e.g. "layers.0.attn" or "dec.layers.0.cross_attn"
-	Layer  int             `json:"layer"`
-	Kind   string          `json:"kind"`   // "self", "masked-self" or "cross"
-	Cross  bool            `json:"cross"`  // keys come from the encoder (SrcTokens)
-	Causal bool            `json:"causal"` // future keys are masked
-	Heads  []AttentionHead `json:"heads"`
+	Name   string `json:"name"` // scope, e.g. "layers.0.attn" or "dec.layers.0.cross_attn"
+	Layer  int    `json:"layer"`
+	Kind   string `json:"kind"`   // "self", "masked-self" or "cross"
+	Cross  bool   `json:"cross"`  // keys come from the encoder (SrcTokens)
+	Causal bool   `json:"causal"` // the model's own mask hides future keys
+	// Preset, Length and Edited are the mask in use (mask.go): "causal",
+	// "padding" (keys from Length on blocked), "none" or "custom", and
+	// whether the learner edited it.
+	Preset string `json:"preset"`
+	Length int    `json:"length,omitempty"`
+	Edited bool   `json:"edited"`
+	// Queries and Keys are the tokens along the rows and the columns of
+	// the layer's maps and mask, one a position.
+	Queries []string        `json:"queries"`
+	Keys    []string        `json:"keys"`
+	Heads   []AttentionHead `json:"heads"`
 }
 
 // AttentionHead is one head: raw scores QK^T/sqrt(d), the mask, and the

@@ -69,6 +69,8 @@ func (a *adapter) Handle(req *protocol.Request) *protocol.Error {
 		return a.handleOptimize(req) // optimize.go
 	case protocol.TypeCheck:
 		return a.handleCheck(req)
+	case protocol.TypeMask:
+		return a.handleMask(req)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -299,4 +301,5 @@ var codes = map[exhibit.Code]protocol.Code{
 	exhibit.Unsupported:   protocol.CodeUnsupported,
 	exhibit.Internal:      protocol.CodeInternal,
 	exhibit.NoGradient:    protocol.CodeNoGradient,
+	exhibit.BlockedRow:    protocol.CodeBlockedRow,
 }

@@ -119,7 +119,7 @@ func viewMessage(v exhibit.View) protocol.Message {
 	case *exhibit.AttentionView:
 		m := &protocol.Attention{Header: protocol.Header{Type: protocol.TypeAttention}, Tokens: v.Tokens, SrcTokens: v.SrcTokens, Layers: []protocol.AttentionLayer{}}
 		for _, l := range v.Layers {
-			pl := protocol.AttentionLayer{Name: l.Name, Layer: l.Layer, Kind: l.Kind, Cross: l.Cross, Causal: l.Causal}
+			pl := protocol.AttentionLayer{Name: l.Name, Layer: l.Layer, Kind: l.Kind, Cross: l.Cross, Causal: l.Causal, Preset: l.Preset, Length: l.Length, Edited: l.Edited, Queries: l.Queries, Keys: l.Keys}
 			for _, h := range l.Heads {
 				ph := protocol.AttentionHead{Head: h.Head, Mask: h.Mask}
 				if h.Scores != nil {

@@ -86,6 +86,7 @@ export class Lab {
         this.channel.select(name);
         if (this.tabs.phone.matches) this.tabs.show("inspector");
       },
+      mask: (attention, fields) => this.channel.mask(attention, fields),
     });
     this.inspector = new Inspector(q("inspector"), {
       heading: "h2",

@@ -16,14 +16,17 @@
 
 import { h } from "../dom.js";
 import { heatmap, hoverReadout, sharedScale } from "../heatmap.js";
+import { MaskEditor } from "../mask-editor.js";
 
 export class AttentionPanel {
   /**
-   * el is the panel's pane; ctx.select(name) inspects a node.
+   * el is the panel's pane; ctx.select(name) inspects a node;
+   * ctx.mask(attention, fields) sends a mask edit (mask-editor.js).
    */
   constructor(el, ctx) {
     this.el = el;
     this.ctx = ctx;
+    this.masks = new MaskEditor((attention, fields) => ctx.mask(attention, fields));
     this.msg = null;
     this.layer = 0; // index into msg.layers
     this.head = "all"; // or a head number
@@ -73,9 +76,11 @@ export class AttentionPanel {
       "masked-self": "masked self-attention: each token sees itself and the tokens before it",
       self: "self-attention: every token sees every token",
     }[layer.kind];
+    const edited = layer.edited ? ` Its mask is edited: ${maskText(layer)}.` : "";
     this.body.replaceChildren(
-      h("p", { class: "attn-caption" }, h("strong", {}, layer.name), ` · ${what}. Rows are queries, columns keys.`),
+      h("p", { class: "attn-caption" }, h("strong", {}, layer.name), ` · ${what}.${edited} Rows are queries, columns keys.`),
       h("div", { class: "attn-cards" }, ...cards),
+      this.masks.render(layer),
     );
   }
 
@@ -203,6 +208,16 @@ function maskView(mask, rows, cols) {
   const masked = [];
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) masked.push(!!(mask && mask[i] && mask[i][j]));
   return { rows, cols, data, masked, min: 0, max: 0, mean: 0, norm: 0 };
+}
+
+// maskText says which mask an edited layer uses.
+function maskText(layer) {
+  return {
+    causal: "causal",
+    padding: `padding, keys from position ${layer.length} on blocked`,
+    none: "none, every query reads every key",
+    custom: "a pattern of your own",
+  }[layer.preset] || layer.preset;
 }
 
 // layerLabel names a layer for its tab: "Layer 0", "Enc 0 · self",

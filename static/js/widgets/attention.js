@@ -4,10 +4,12 @@
 // labels both axes. Each head's box has the data-testid
 // attention-<layer name>-head-<head>, inside a wrapper
 // attention-<kind>-<layer>-<head>; its map says its layer's kind
-// (data-kind) and labels (data-rows, data-cols).
+// (data-kind) and labels (data-rows, data-cols). With the block option
+// `mask: edit`, each layer has the shared mask editor under its heads.
 
 import { h, fmt, pct } from "../dom.js";
 import { heatmap } from "../heatmap.js";
+import { MaskEditor } from "../mask-editor.js";
 import { ServerType } from "../protocol.js";
 import { WidgetFrame } from "./frame.js";
 
@@ -26,12 +28,13 @@ export function mountAttention(root, client, spec) {
   const card = f.train({ metrics: METRICS, steps: RUN_STEPS });
   const maps = h("div", { class: "sgw-attention", "data-testid": "attention" }, h("p", { class: "insp__hint" }, "Attention maps appear here as the heads compute them."));
   f.add(h("div", { class: "sgw-footer" }, card.el, maps));
-  f.on(ServerType.ATTENTION, (msg) => maps.replaceChildren(...msg.layers.map(layerMaps)));
+  const editor = spec.options && spec.options.mask === "edit" ? new MaskEditor((attention, fields) => f.channel.mask(attention, fields)) : null;
+  f.on(ServerType.ATTENTION, (msg) => maps.replaceChildren(...msg.layers.map((l) => layerMaps(l, editor))));
   return f;
 }
 
 // layerMaps shows one layer's heads, each once it has computed its map.
-function layerMaps(layer) {
+function layerMaps(layer, editor) {
   return h(
     "div",
     { class: "attn-layer", "data-kind": layer.kind },
@@ -63,5 +66,6 @@ function layerMaps(layer) {
         );
       }),
     ),
+    editor ? editor.render(layer) : null,
   );
 }
