@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"stepgraph/cmd/web/protocol"
 )
@@ -65,9 +66,18 @@ func TestExportLinks(t *testing.T) {
 	ts.refusedDownload(t, links[0], http.StatusNotFound, protocol.CodeUnknownExport)
 	ts.download(t, links[1], http.StatusOK)
 
-	// An address that downloads MaxDownloadsPerIP files already.
-	for range protocol.MaxDownloadsPerIP {
-		ts.m.enterDownload("127.0.0.1")
+	// An address that downloads MaxDownloadsPerIP files already. The
+	// server may still be finishing the last download (its client has
+	// read the body before the handler gave its slot back): the test
+	// takes every slot, waiting for that one (bounded: 10 s).
+	for taken, deadline := 0, time.Now().Add(10*time.Second); taken < protocol.MaxDownloadsPerIP; {
+		if ts.m.enterDownload("127.0.0.1") {
+			taken++
+		} else if time.Now().After(deadline) {
+			t.Fatalf("took %d of the address's %d download slots: the last download never gave its back", taken, protocol.MaxDownloadsPerIP)
+		} else {
+			time.Sleep(time.Millisecond)
+		}
 	}
 	ts.refusedDownload(t, links[2], http.StatusTooManyRequests, protocol.CodeTooManyDownloads)
 	for range protocol.MaxDownloadsPerIP {
