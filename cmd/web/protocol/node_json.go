@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -12,11 +13,45 @@ import (
 // by field in the order of its struct, without reflection; every other
 // message by encoding/json. Both give the same JSON value
 // (TestMarshalNode), so the page cannot tell which wrote it.
+//
+// A node message's bytes come from a pool: the caller that has written
+// them may hand them back with Recycle, so that a step allocates no
+// buffer.
 func MarshalMessage(m Message) ([]byte, error) {
 	if n, ok := m.(*Node); ok {
-		return appendNode(make([]byte, 0, 4096), n)
+		b := buffers.Get().(*[]byte)
+		if cap(*b) == 0 {
+			*b = make([]byte, 0, 4096)
+		}
+		out, err := appendNode((*b)[:0], n)
+		*b = nil
+		buffers.Put(b)
+		return out, err
 	}
 	return json.Marshal(m)
+}
+
+// buffers holds spare message buffers (pointers to slices, so that Put
+// does not allocate).
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// recycleMax is the largest buffer kept for reuse: a step's message at the
+// largest lab's views is under it; a rare larger one is left to the
+// collector.
+const recycleMax = 64 << 10
+
+// Recycle hands back the bytes of a message that MarshalMessage returned
+// once nothing holds them any more (they have been written). Any other
+// bytes may be recycled too; bytes in use must not be.
+func Recycle(data []byte) {
+	if cap(data) == 0 || cap(data) > recycleMax {
+		return
+	}
+	b := buffers.Get().(*[]byte)
+	if cap(*b) < cap(data) {
+		*b = data[:0]
+	}
+	buffers.Put(b)
 }
 
 // appendNode appends the JSON of n.

@@ -103,3 +103,31 @@ func TestNumbersRounded(t *testing.T) {
 		t.Errorf("negative zero is written %s, want 0", b)
 	}
 }
+
+// TestRecycledBuffersStayCorrect marshals node messages in turn, each
+// into the buffer the last one handed back, smaller after larger: each
+// one's bytes equal those of a fresh marshal.
+func TestRecycledBuffersStayCorrect(t *testing.T) {
+	big := &Node{Header: Header{Type: TypeNode, Widget: "w", ID: 1}, Forward: make([]int, 2000), Backward: []int{}}
+	small := &Node{Header: Header{Type: TypeNode, Widget: "w", ID: 2}, Forward: []int{1}, Backward: []int{}}
+	var want [2][]byte
+	for i, m := range []*Node{big, small} {
+		b, err := appendNode(nil, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = b
+	}
+	for range 4 {
+		for i, m := range []*Node{big, small} {
+			got, err := MarshalMessage(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want[i]) {
+				t.Fatalf("message %d from a recycled buffer:\n%s\nwant\n%s", i, got, want[i])
+			}
+			Recycle(got)
+		}
+	}
+}

@@ -123,6 +123,7 @@ func (s *session) writePump() {
 					return
 				}
 				s.out.sent(len(data))
+				protocol.Recycle(data) // written: the next step's message may reuse it
 			}
 		case <-ticker.C:
 			s.writeDeadline(writeWait)
