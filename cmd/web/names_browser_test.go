@@ -31,6 +31,14 @@ func TestBrowserStepNames(t *testing.T) {
 		t.Errorf("%d distinct icons for %d buttons", icons, len(labels))
 	}
 
+	// A lesson may also name the inspector's optimizer button, as the
+	// page labels it.
+	optim := eval[string](b, `(document.querySelector('[data-testid="optim-step"]') || {}).textContent || ""`)
+	if optim == "" {
+		t.Errorf("the Lab's inspector has no optimizer step button (optim-step)")
+	}
+	names := append(slices.Clone(labels), strings.TrimSpace(optim))
+
 	old := regexp.MustCompile(`(?i)\bstep (forward|backward|back)\b`)
 	bold := regexp.MustCompile(`<strong>([^<]+)</strong>`)
 	for _, l := range loadLessons(t) {
@@ -41,8 +49,8 @@ func TestBrowserStepNames(t *testing.T) {
 		for _, m := range bold.FindAllStringSubmatch(text, -1) {
 			name := m[1]
 			if strings.Contains(strings.ToLower(name), "step") || name == "Undo" || name == "Reset" {
-				if !slices.Contains(labels, name) {
-					t.Errorf("%s names the button %q, which the stepper bar (%v) does not have", l.Slug, name, labels)
+				if !slices.Contains(names, name) {
+					t.Errorf("%s names the button %q, which neither the stepper bar nor the inspector (%v) has", l.Slug, name, names)
 				}
 			}
 		}
