@@ -12,14 +12,15 @@ import "stepgraph/engine"
 // example; a kernel [C_out, C_in, k, k] one per pair of output and input
 // channel.
 type MapsView struct {
-	Image    Map       // the stepped image [1, 1, H, W]
-	Example  int       // its index in the training set
-	Label    string    // its class
-	Classes  []string  // every class name, in label order
-	Probs    []float64 // softmax of the logits, nil before they are computed
-	Node     string    // the highlighted node when it holds pictures, else ""
-	Channels []Map     // its value, picture by picture, once computed
-	Grads    []Map     // its gradient, once complete
+	Image    Map        // the stepped image [1, 1, H, W]
+	Example  int        // its index in the training set
+	Label    string     // its class
+	Classes  []string   // every class name, in label order
+	Probs    []float64  // softmax of the logits, nil before they are computed
+	Node     string     // the highlighted node when it holds pictures, else ""
+	Channels []Map      // its value, picture by picture, once computed
+	Grads    []Map      // its gradient, once complete
+	Sizes    []ConvSize // the output-size formula of every convolution layer, with the current options
 }
 
 func (*MapsView) view() {}
@@ -34,7 +35,7 @@ func (c *CNN) Maps() *MapsView {
 	m := &MapsView{
 		Image:   Map{Tensor: g.MustNode("x").Value},
 		Example: c.values.Int("image"), Label: c.train.Names[label], Classes: c.train.Names,
-		Channels: []Map{}, Grads: []Map{},
+		Channels: []Map{}, Grads: []Map{}, Sizes: CNNSizes(c.values),
 	}
 	if logits := g.MustNode("logits"); s.st.ForwardDone(logits) {
 		p := engine.New(logits.Shape...) // [1, classes]

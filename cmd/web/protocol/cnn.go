@@ -32,4 +32,22 @@ type Maps struct {
 	// Grads are the node's gradient, picture by picture, once it is
 	// complete in the current run; empty before.
 	Grads []*Heatmap `json:"grads"`
+	// Sizes is the output-size formula of every convolution layer, filled
+	// in with the widget's options: one entry a layer, in order.
+	Sizes []ConvSize `json:"sizes"`
+}
+
+// ConvSize is one convolution layer's output-size formula with its
+// numbers: conv = floor((in + 2·pad − kernel) / stride) + 1, then
+// out = floor((conv − pool) / pool) + 1 (out = conv when pool is 0).
+type ConvSize struct {
+	Layer    int `json:"layer"`    // 0 for convs.0
+	Channels int `json:"channels"` // its output channels
+	In       int `json:"in"`       // side of its input
+	Kernel   int `json:"kernel"`
+	Stride   int `json:"stride"`
+	Pad      int `json:"pad"`
+	Conv     int `json:"conv"` // side of its feature maps before the pool
+	Pool     int `json:"pool"` // pool window and stride; 0 without a pool
+	Out      int `json:"out"`  // side after the pool
 }

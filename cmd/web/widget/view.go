@@ -137,6 +137,7 @@ func viewMessage(v exhibit.View) protocol.Message {
 		return &protocol.Maps{
 			Header: protocol.Header{Type: protocol.TypeMaps}, Image: heatmap(v.Image), Example: v.Example, Label: v.Label,
 			Classes: v.Classes, Probs: v.Probs, Node: v.Node, Channels: heatmaps(v.Channels), Grads: heatmaps(v.Grads),
+			Sizes: convSizes(v.Sizes),
 		}
 	}
 	panic(fmt.Sprintf("widget: no message for the view %T", v))
@@ -158,4 +159,13 @@ func (a *adapter) metrics(running bool) protocol.Message {
 		lm.Samples[i] = protocol.Sample{Input: s.Input, Target: s.Target, Predicted: s.Predicted, Correct: s.Correct}
 	}
 	return lm
+}
+
+// convSizes converts the output-size formulas of a cnn's layers.
+func convSizes(ss []exhibit.ConvSize) []protocol.ConvSize {
+	out := make([]protocol.ConvSize, len(ss))
+	for i, s := range ss {
+		out[i] = protocol.ConvSize{Layer: s.Layer, Channels: s.Channels, In: s.In, Kernel: s.Kernel, Stride: s.Stride, Pad: s.Pad, Conv: s.Conv, Pool: s.Pool, Out: s.Out}
+	}
+	return out
 }
