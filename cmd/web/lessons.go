@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"sync"
 
+	"stepgraph/exhibit"
 	"stepgraph/lesson"
 	"stepgraph/templates"
 )
@@ -80,6 +81,14 @@ func lessonView(l *lesson.Lesson, i int) templates.Lesson {
 	v := templates.Lesson{
 		LessonLink: linkView(l, i+1), Section: l.Section, HTML: l.HTML, Widgets: len(l.Widgets),
 	}
+	for _, w := range l.Widgets {
+		if t, ok := knobTables[w.Kind]; ok {
+			if v.Knobs == nil {
+				v.Knobs = map[string][]templates.Field{}
+			}
+			v.Knobs[w.Kind] = t
+		}
+	}
 	if l.Prev != nil {
 		p := linkView(l.Prev, i)
 		v.Prev = &p
@@ -89,6 +98,14 @@ func lessonView(l *lesson.Lesson, i int) templates.Lesson {
 		v.Next = &n
 	}
 	return v
+}
+
+// knobTables are the option fields of the widget kinds whose lesson
+// widget builds its controls from its option table (static/js/knobs.js):
+// made once, like the lab's form.
+var knobTables = map[string][]templates.Field{
+	"mlp": formOf(exhibit.MLPOptions, nil).Fields,
+	"cnn": formOf(exhibit.CNNOptions, nil).Fields,
 }
 
 func linkView(l *lesson.Lesson, number int) templates.LessonLink {

@@ -3,7 +3,9 @@
 // sees, from the server's maps message: the stepped image with the class
 // probabilities, buttons to step to another training image, and the
 // highlighted node's feature maps (or kernels), one heatmap per channel on
-// one colour scale.
+// one colour scale. Its options are one control per row of the cnn option
+// table (knobs.js); the output-size formula of every layer, filled in
+// with the current numbers, comes with each maps message.
 
 import { h } from "../dom.js";
 import { heatmap, sharedScale } from "../heatmap.js";
@@ -11,11 +13,6 @@ import { ServerType } from "../protocol.js";
 import { WidgetFrame } from "./frame.js";
 import { METRICS, footer } from "./mlp.js";
 
-const CHOICES = {
-  data: { label: "images", values: ["bars", "crosses", "circles", "shapes", "digits"], def: "bars" },
-  pool: { label: "pool", values: ["max", "avg", "none"], def: "max" },
-  act: { label: "activation", values: ["relu", "tanh", "sigmoid", "gelu_tanh"], def: "relu" },
-};
 const RUN_STEPS = 600; // a run's length unless the learner sets another (docs/protocol.md, train)
 const IMAGES = 512; // training images the stepped graph can show (docs/protocol.md, cnn)
 // cellSize gives a map about 120 pixels on its longer side: 10-pixel cells
@@ -42,6 +39,8 @@ export function mountCNN(root, client, spec) {
   const buttons = [imageButton("image-prev", "Previous image", -1), imageButton("image-next", "Next image", 1)];
   const input = h("div", { class: "cnn-input", "data-testid": "cnn-input" }, h("p", { class: "insp__hint" }, "Loading the image…"));
   const maps = h("div", { class: "cnn-maps", "data-testid": "cnn-maps" });
+  const sizes = h("div", { class: "cnn-sizes", "data-testid": "cnn-sizes", "aria-live": "polite" });
+  const knobs = f.knobs();
   const card = f.train({
     metrics: METRICS,
     steps: RUN_STEPS,
@@ -50,16 +49,46 @@ export function mountCNN(root, client, spec) {
       for (const b of buttons) b.disabled = on;
     },
   });
-  f.add(h("div", { class: "cnn-view" }, h("div", { class: "cnn-side" }, input, h("div", { class: "cnn-nav" }, ...buttons)), maps), footer(f, CHOICES, card));
+  f.add(h("div", { class: "cnn-view" }, h("div", { class: "cnn-side" }, input, h("div", { class: "cnn-nav" }, ...buttons)), maps), sizes, footer(knobs, card));
   noMaps(maps);
 
   f.on(ServerType.MAPS, (m) => {
     image = m.example;
+    knobs.accept({ image: String(image) });
+    showSizes(sizes, m.sizes || []);
     if (!training) for (const b of buttons) b.disabled = false;
     input.replaceChildren(heatmap(m.image, { title: `Image ${image}: ${m.label}`, testid: "cnn-image", cell: cellSize(m.image) }), probs(m));
     showMaps(maps, m, f.graphMsg);
   });
   return f;
+}
+
+// showSizes fills in the output-size formula of every convolution layer
+// (the maps message's sizes): the side of its feature maps before and
+// after the pool, and their shape.
+function showSizes(el, sizes) {
+  const floor = (num, den) => `⌊(${num}) / ${den}⌋ + 1`;
+  el.replaceChildren(
+    h("h4", { class: "cnn-maps__title" }, "Output size: out = ⌊(in + 2·pad − kernel) / stride⌋ + 1, then the pool"),
+    h(
+      "ol",
+      { class: "cnn-sizes__list" },
+      ...sizes.map((s) => {
+        const parts = [
+          h("span", { class: "cnn-sizes__name" }, `convs.${s.layer}`),
+          ` conv: ${floor(`${s.in} + 2·${s.pad} − ${s.kernel}`, s.stride)} = `,
+          h("strong", {}, String(s.conv)),
+        ];
+        if (s.pool > 0) parts.push(`; pool: ${floor(`${s.conv} − ${s.pool}`, s.pool)} = `, h("strong", {}, String(s.out)));
+        parts.push(` → feature maps ${s.channels} × ${s.out} × ${s.out}`);
+        return h(
+          "li",
+          { "data-testid": `cnn-size-${s.layer}`, "data-conv": String(s.conv), "data-out": String(s.out), "data-channels": String(s.channels) },
+          ...parts,
+        );
+      }),
+    ),
+  );
 }
 
 // probs lists the network's probability for each class, once the logits
