@@ -34,8 +34,9 @@ type Lesson struct {
 	Widgets int    // number of live widgets on the page
 	// Knobs are the option fields of each widget kind on the page whose
 	// widget builds its controls from them (mlp, cnn), made by the server
-	// from the kind's option table; the page reads them as JSON.
-	Knobs map[string][]Field
+	// from the kind's option table: JSON of kind → [Field], "" for none.
+	// The page reads them from the article's data-knobs attribute.
+	Knobs string
 	Prev  *LessonLink // nil on the first lesson
 	Next  *LessonLink // nil on the last lesson
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"sync"
@@ -81,13 +82,18 @@ func lessonView(l *lesson.Lesson, i int) templates.Lesson {
 	v := templates.Lesson{
 		LessonLink: linkView(l, i+1), Section: l.Section, HTML: l.HTML, Widgets: len(l.Widgets),
 	}
+	knobs := map[string][]templates.Field{}
 	for _, w := range l.Widgets {
 		if t, ok := knobTables[w.Kind]; ok {
-			if v.Knobs == nil {
-				v.Knobs = map[string][]templates.Field{}
-			}
-			v.Knobs[w.Kind] = t
+			knobs[w.Kind] = t
 		}
+	}
+	if len(knobs) > 0 {
+		text, err := json.Marshal(knobs)
+		if err != nil {
+			panic(fmt.Sprintf("web: the knobs of lesson %s: %v", l.Slug, err)) // plain strings: cannot fail
+		}
+		v.Knobs = string(text)
 	}
 	if l.Prev != nil {
 		p := linkView(l.Prev, i)

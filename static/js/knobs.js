@@ -1,7 +1,7 @@
 // knobs.js: a widget's option controls, made from its kind's option table.
-// The server puts the table's fields on the lesson page as JSON (a script
-// element with id sg-knobs: kind → [{name, label, title, control, default,
-// min, max, step, choices}]), made from the same table that checks every
+// The server puts the table's fields on the lesson page as JSON (the
+// article's data-knobs attribute: kind → [{name, label, title, control,
+// default, min, max, step, choices}]), made from the same table that checks every
 // set request; the page adds nothing of its own. Each control has
 // data-testid hyper-<name> and sends its option when the learner commits
 // a value (a select at once, a number on Enter or when it loses focus).
@@ -17,9 +17,9 @@ let tables = null; // kind → fields, read once from the page
 /** knobFields returns the option fields of kind from the page, or []. */
 export function knobFields(kind) {
   if (tables === null) {
-    const el = document.getElementById("sg-knobs");
+    const el = document.querySelector("[data-knobs]");
     try {
-      tables = el ? JSON.parse(el.textContent) : {};
+      tables = el ? JSON.parse(el.dataset.knobs) : {};
     } catch {
       tables = {};
     }
