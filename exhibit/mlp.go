@@ -60,8 +60,9 @@ func mlpSplit(v Values) (train, test int) {
 // regions (mlp_regions.go).
 type MLP struct {
 	*classifier
-	model *mlp.Model
-	grid  *lazyGraph // the model on a grid of points of the plane
+	model   *mlp.Model
+	grid    *lazyGraph // the model on a grid of points of the plane
+	neurons *lazyGraph // the model on the coarser grid of the neurons' maps
 }
 
 // NewMLP builds the mlp exhibit of v, options checked by MLPOptions.
@@ -102,6 +103,13 @@ func (m *MLP) build(v Values) *Error {
 		}
 		return g, err
 	}}
+	m.neurons = &lazyGraph{build: func() (*engine.Graph, error) {
+		g, err := model.Build(neuronsGrid * neuronsGrid)
+		if err == nil {
+			fillNeuronsGrid(g)
+		}
+		return g, err
+	}}
 	return nil
 }
 
@@ -118,5 +126,6 @@ func (m *MLP) fill(v Values) {
 // Model returns the MLP, which the stepped, training and grid graphs share.
 func (m *MLP) Model() *mlp.Model { return m.model }
 
-// views implements classifierKind: the mlp shows nothing beyond the graph.
-func (m *MLP) views() []View { return nil }
+// views implements classifierKind: the maps of the highlighted hidden
+// layer's neurons (mlp_neurons.go).
+func (m *MLP) views() []View { return []View{m.Neurons()} }

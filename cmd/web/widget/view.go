@@ -139,6 +139,11 @@ func viewMessage(v exhibit.View) protocol.Message {
 			Classes: v.Classes, Probs: v.Probs, Node: v.Node, Channels: heatmaps(v.Channels), Grads: heatmaps(v.Grads),
 			Sizes: convSizes(v.Sizes),
 		}
+	case *exhibit.NeuronsView:
+		return &protocol.Neurons{
+			Header: protocol.Header{Type: protocol.TypeNeurons}, Layer: v.Layer, Node: v.Node,
+			Lo: v.Lo, Hi: v.Hi, Grid: v.Grid, Units: heatmaps(v.Units),
+		}
 	}
 	panic(fmt.Sprintf("widget: no message for the view %T", v))
 }
