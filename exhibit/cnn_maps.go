@@ -21,6 +21,9 @@ type MapsView struct {
 	Channels []Map      // its value, picture by picture, once computed
 	Grads    []Map      // its gradient, once complete
 	Sizes    []ConvSize // the output-size formula of every convolution layer, with the current options
+	// Slide is the first convolution's kernel sliding over the image, when
+	// the highlighted node is convs.0.conv and computed in this run; else nil.
+	Slide *KernelSlide
 }
 
 func (*MapsView) view() {}
@@ -51,6 +54,9 @@ func (c *CNN) Maps() *MapsView {
 		return m // its value belongs to an earlier run
 	}
 	m.Channels = pictures(n.Value)
+	if n.Name == "convs.0.conv" {
+		m.Slide = c.slide()
+	}
 	if s.st.GradKnown(n) {
 		m.Grads = pictures(n.Grad)
 	}

@@ -137,7 +137,7 @@ func viewMessage(v exhibit.View) protocol.Message {
 		return &protocol.Maps{
 			Header: protocol.Header{Type: protocol.TypeMaps}, Image: heatmap(v.Image), Example: v.Example, Label: v.Label,
 			Classes: v.Classes, Probs: v.Probs, Node: v.Node, Channels: heatmaps(v.Channels), Grads: heatmaps(v.Grads),
-			Sizes: convSizes(v.Sizes),
+			Sizes: convSizes(v.Sizes), Slide: slideMessage(v.Slide),
 		}
 	case *exhibit.NeuronsView:
 		return &protocol.Neurons{
@@ -173,4 +173,19 @@ func convSizes(ss []exhibit.ConvSize) []protocol.ConvSize {
 		out[i] = protocol.ConvSize{Layer: s.Layer, Channels: s.Channels, In: s.In, Kernel: s.Kernel, Stride: s.Stride, Pad: s.Pad, Conv: s.Conv, Pool: s.Pool, Out: s.Out}
 	}
 	return out
+}
+
+// slideMessage converts a cnn's kernel slide; nil stays nil.
+func slideMessage(s *exhibit.KernelSlide) *protocol.Slide {
+	if s == nil {
+		return nil
+	}
+	m := &protocol.Slide{
+		Kernel: s.Kernel, Stride: s.Stride, Pad: s.Pad, Bias: s.Bias,
+		Padded: heatmap(s.Padded), Weight: heatmap(s.Weight), Output: heatmap(s.Output), Sums: s.Sums,
+	}
+	for _, t := range s.Terms {
+		m.Terms = append(m.Terms, t)
+	}
+	return m
 }
