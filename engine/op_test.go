@@ -72,6 +72,8 @@ func TestActivationAndLossGradients(t *testing.T) {
 		{"tanh", engine.Tanh(), []*engine.Tensor{r(22, 2, 3, 4)}, nil},
 		{"sigmoid", engine.Sigmoid(), []*engine.Tensor{r(23, 3, 3, 4)}, nil},
 		{"cross-entropy", &engine.CrossEntropy{}, []*engine.Tensor{r(24, 2, 2, 3, 5), targets}, []int{1}},
+		{"l2-penalty/one", engine.NewL2Penalty(0.3), []*engine.Tensor{r(25, 1, 3, 4)}, nil},
+		{"l2-penalty/several", engine.NewL2Penalty(0.05), []*engine.Tensor{r(26, 2, 2, 3), r(27, 1, 3, 5), r(28, 1, 4)}, nil},
 	})
 }
 

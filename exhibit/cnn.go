@@ -44,7 +44,7 @@ var CNNOptions = &Table{Kind: "cnn", Options: append([]Option{
 	activationOption("relu", cnn.Activations...),
 	{Name: "image", Label: "Image", Help: "the training image of the stepped graph; setting it keeps the trained weights and moves the cursor to the start",
 		Type: Int, Min: 0, Max: cnnImages - 1, Default: "0", Effect: NewExample},
-}, trainingOptions("0.01")...), Combine: padInsideKernel}
+}, trainingOptions("0.01")...), Combine: cnnCombine}
 
 // padInsideKernel checks that the padding is at most kernel - 1, so that
 // every window of a convolution holds at least one pixel of its input,

@@ -12,14 +12,18 @@ import "stepgraph/engine"
 // example; a kernel [C_out, C_in, k, k] one per pair of output and input
 // channel.
 type MapsView struct {
-	Image    Map       // the stepped image [1, 1, H, W]
-	Example  int       // its index in the training set
-	Label    string    // its class
-	Classes  []string  // every class name, in label order
-	Probs    []float64 // softmax of the logits, nil before they are computed
-	Node     string    // the highlighted node when it holds pictures, else ""
-	Channels []Map     // its value, picture by picture, once computed
-	Grads    []Map     // its gradient, once complete
+	Image    Map        // the stepped image [1, 1, H, W]
+	Example  int        // its index in the training set
+	Label    string     // its class
+	Classes  []string   // every class name, in label order
+	Probs    []float64  // softmax of the logits, nil before they are computed
+	Node     string     // the highlighted node when it holds pictures, else ""
+	Channels []Map      // its value, picture by picture, once computed
+	Grads    []Map      // its gradient, once complete
+	Sizes    []ConvSize // the output-size formula of every convolution layer, with the current options
+	// Slide is the first convolution's kernel sliding over the image, when
+	// the highlighted node is convs.0.conv and computed in this run; else nil.
+	Slide *KernelSlide
 }
 
 func (*MapsView) view() {}
@@ -34,7 +38,7 @@ func (c *CNN) Maps() *MapsView {
 	m := &MapsView{
 		Image:   Map{Tensor: g.MustNode("x").Value},
 		Example: c.values.Int("image"), Label: c.train.Names[label], Classes: c.train.Names,
-		Channels: []Map{}, Grads: []Map{},
+		Channels: []Map{}, Grads: []Map{}, Sizes: CNNSizes(c.values),
 	}
 	if logits := g.MustNode("logits"); s.st.ForwardDone(logits) {
 		p := engine.New(logits.Shape...) // [1, classes]
@@ -50,6 +54,9 @@ func (c *CNN) Maps() *MapsView {
 		return m // its value belongs to an earlier run
 	}
 	m.Channels = pictures(n.Value)
+	if n.Name == "convs.0.conv" {
+		m.Slide = c.slide()
+	}
 	if s.st.GradKnown(n) {
 		m.Grads = pictures(n.Grad)
 	}

@@ -87,7 +87,7 @@ func mlpCost(v Values) int64 {
 		params += widths[i-1]*widths[i] + widths[i]
 	}
 	perRow += 2 + 4 // inputs, the loss's row
-	return graphsCost(perRow, params, v.Int("batch"), mlpTrainBatch, regionsGrid*regionsGrid) + pointsCost(2*mlpPoints)
+	return graphsCost(perRow, params, v.Int("batch"), mlpTrainBatch, regionsGrid*regionsGrid, neuronsGrid*neuronsGrid) + pointsCost(mlpAllPoints)
 }
 
 // cnnCost is the cnn exhibit's Cost: each convolution stage holds its

@@ -67,6 +67,14 @@ func TestCosts(t *testing.T) {
 		if _, err := ex.Charts(); err != nil {
 			t.Fatal(err)
 		}
+		if c.kind == "mlp" {
+			// A hidden layer's node highlighted: the neurons' maps build
+			// their grid's graph.
+			if e := ex.Stepping().Select("layers.0.act"); e != nil {
+				t.Fatal(e)
+			}
+			ex.Views()
+		}
 		used := int64(heapNow() - before)
 		runtime.KeepAlive(ex)
 		cost := k.Cost(v)

@@ -30,25 +30,30 @@ type Section struct {
 type Lesson struct {
 	LessonLink
 	Section string
-	HTML    string      // the rendered body: trusted, produced by package lesson from our own content
-	Widgets int         // number of live widgets on the page
-	Prev    *LessonLink // nil on the first lesson
-	Next    *LessonLink // nil on the last lesson
+	HTML    string // the rendered body: trusted, produced by package lesson from our own content
+	Widgets int    // number of live widgets on the page
+	// Knobs are the option fields of each widget kind on the page whose
+	// widget builds its controls from them (mlp, cnn), made by the server
+	// from the kind's option table: JSON of kind → [Field], "" for none.
+	// The page reads them from the article's data-knobs attribute.
+	Knobs string
+	Prev  *LessonLink // nil on the first lesson
+	Next  *LessonLink // nil on the last lesson
 }
 
 // Field is one control of an options form, as the page shows it: made by
 // the server from an exhibit's option table.
 type Field struct {
-	Name    string // the option's name, sent in a set request
-	Label   string
-	Title   string // a longer explanation, shown on hover
-	Control string // one of the Control constants
-	Default string // the value the page configures unless its address says otherwise
-	Min     string // bounds and step of a number control
-	Max     string
-	Step    string
-	Choices []Choice // of a select
-	Width   string   // "wide", "half" or "third" of the form's grid
+	Name    string   `json:"name"` // the option's name, sent in a set request
+	Label   string   `json:"label"`
+	Title   string   `json:"title"`         // a longer explanation, shown on hover
+	Control string   `json:"control"`       // one of the Control constants
+	Default string   `json:"default"`       // the value the page configures unless its address says otherwise
+	Min     string   `json:"min,omitempty"` // bounds and step of a number control
+	Max     string   `json:"max,omitempty"`
+	Step    string   `json:"step,omitempty"`
+	Choices []Choice `json:"choices,omitempty"` // of a select
+	Width   string   `json:"-"`                 // "wide", "half" or "third" of the form's grid
 }
 
 // The controls of a Field.
@@ -62,7 +67,8 @@ const (
 
 // Choice is one choice of a select.
 type Choice struct {
-	Value, Label string
+	Value string `json:"value"`
+	Label string `json:"label"`
 }
 
 // LabForm is the lab's model form: one field per option the learner sets

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"sync"
 
+	"stepgraph/exhibit"
 	"stepgraph/lesson"
 	"stepgraph/templates"
 )
@@ -80,6 +82,19 @@ func lessonView(l *lesson.Lesson, i int) templates.Lesson {
 	v := templates.Lesson{
 		LessonLink: linkView(l, i+1), Section: l.Section, HTML: l.HTML, Widgets: len(l.Widgets),
 	}
+	knobs := map[string][]templates.Field{}
+	for _, w := range l.Widgets {
+		if t, ok := knobTables[w.Kind]; ok {
+			knobs[w.Kind] = t
+		}
+	}
+	if len(knobs) > 0 {
+		text, err := json.Marshal(knobs)
+		if err != nil {
+			panic(fmt.Sprintf("web: the knobs of lesson %s: %v", l.Slug, err)) // plain strings: cannot fail
+		}
+		v.Knobs = string(text)
+	}
 	if l.Prev != nil {
 		p := linkView(l.Prev, i)
 		v.Prev = &p
@@ -89,6 +104,14 @@ func lessonView(l *lesson.Lesson, i int) templates.Lesson {
 		v.Next = &n
 	}
 	return v
+}
+
+// knobTables are the option fields of the widget kinds whose lesson
+// widget builds its controls from its option table (static/js/knobs.js):
+// made once, like the lab's form.
+var knobTables = map[string][]templates.Field{
+	"mlp": formOf(exhibit.MLPOptions, nil).Fields,
+	"cnn": formOf(exhibit.CNNOptions, nil).Fields,
 }
 
 func linkView(l *lesson.Lesson, number int) templates.LessonLink {

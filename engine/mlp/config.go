@@ -24,7 +24,14 @@ type Config struct {
 	Hidden  []int  // widths of the hidden layers, each in [1, MaxWidth]; at most MaxHidden of them, none for a linear classifier
 	Classes int    // number of classes (logits per example), in [2, MaxClasses]
 	Act     string // hidden activation: "relu", "tanh", "sigmoid" or "gelu_tanh"
+	// L2 is the strength λ of the L2 penalty (λ/2) Σ W² on the weight
+	// matrices (not the biases), added to the loss; in [0, MaxL2], 0 for
+	// none.
+	L2 float64
 }
+
+// MaxL2 is the largest L2 strength.
+const MaxL2 = 1.0
 
 // Widths returns the widths of every layer, input first and classes last.
 func (c Config) Widths() []int {
@@ -60,6 +67,9 @@ func (c Config) Validate() error {
 	}
 	if !slices.Contains(Activations, c.Act) {
 		return fmt.Errorf("unknown activation %q (want one of %v)", c.Act, Activations)
+	}
+	if !(c.L2 >= 0 && c.L2 <= MaxL2) {
+		return fmt.Errorf("l2 = %v outside [0, %v]", c.L2, MaxL2)
 	}
 	if n := c.NumParams(); n > MaxParams {
 		return fmt.Errorf("%d parameters, more than %d", n, MaxParams)

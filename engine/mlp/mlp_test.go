@@ -295,3 +295,63 @@ func TestTrainSpiral(t *testing.T) {
 		t.Errorf("held-out spiral accuracy = %.3f after %d steps, want >= 0.97", acc, steps)
 	}
 }
+
+// TestL2InTheLoss checks that an L2 strength above 0 adds the penalty to
+// the graph's loss: loss = ce + (λ/2) Σ W² over the weight matrices, and
+// the gradient of each weight gains λ W, against the same model without
+// it. Biases get no penalty.
+func TestL2InTheLoss(t *testing.T) {
+	const lambda = 0.1
+	cfg := small
+	plain, err := New(cfg, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.L2 = lambda
+	reg, err := New(cfg, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := data.Points("spiral", 4, 0.05, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(m *Model) *engine.Graph {
+		g, err := m.Build(4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.Fill(g.MustNode("x").Value, g.MustNode("y").Value, []int{0, 1, 2, 3})
+		g.Forward()
+		g.Backward()
+		return g
+	}
+	g0, g1 := run(plain), run(reg)
+	if g1.Node("ce") == nil || g1.Node("l2") == nil || g0.Node("l2") != nil {
+		t.Fatalf("nodes ce and l2: with L2 %v %v, without %v; want both with, none without", g1.Node("ce"), g1.Node("l2"), g0.Node("l2"))
+	}
+	sq := 0.0
+	for _, name := range []string{"layers.0.w", "layers.1.w", "layers.2.w"} {
+		for _, v := range reg.Params[name].Data {
+			sq += v * v
+		}
+	}
+	// Sums of a few dozen terms: exact to about 1e-15; 1e-12 leaves room.
+	const tol = 1e-12
+	ce, loss := g0.LossNode().Value.Data[0], g1.LossNode().Value.Data[0]
+	if want := ce + lambda/2*sq; math.Abs(loss-want) > tol {
+		t.Errorf("loss with L2 = %v, want ce %v + λ/2 Σ W² = %v", loss, ce, want)
+	}
+	for _, name := range reg.Order {
+		p0, p1 := g0.MustNode(name), g1.MustNode(name)
+		for i, g := range p1.Grad.Data {
+			want := p0.Grad.Data[i]
+			if strings.HasSuffix(name, ".w") {
+				want += lambda * p1.Value.Data[i]
+			}
+			if math.Abs(g-want) > tol {
+				t.Fatalf("%s grad[%d] with L2 = %v, want %v", name, i, g, want)
+			}
+		}
+	}
+}

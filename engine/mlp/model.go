@@ -60,7 +60,10 @@ func (m *Model) SetParams(src map[string]*engine.Tensor) error {
 // float64). Its parameter nodes come in m.Order and share m.Params. Hidden
 // layer l adds the nodes "layers.l.linear" (h W), "layers.l.affine"
 // (+ b) and "layers.l.act"; the last layer adds "layers.L.linear" and
-// "logits" [B, Classes]. The loss node "loss" is the mean cross-entropy.
+// "logits" [B, Classes]. The loss node "loss" is the mean cross-entropy;
+// with an L2 strength above 0 it is "ce" (the mean cross-entropy) plus
+// "l2", the penalty (λ/2) Σ W² of every weight matrix, so that the graph
+// shows the whole loss training descends.
 func (m *Model) Build(batch int) (*engine.Graph, error) {
 	if batch < 1 || batch > MaxBatch {
 		return nil, fmt.Errorf("build: batch %d outside [1, %d]", batch, MaxBatch)
@@ -83,6 +86,16 @@ func (m *Model) Build(batch int) (*engine.Graph, error) {
 		z = g.Apply(layerName(l, "affine"), &engine.Add{}, z, params[layerName(l, "b")]) // [B, d_{l+1}]
 		h = g.Apply(layerName(l, "act"), engine.ActivationByName(m.Act), z)              // [B, d_{l+1}]
 	}
-	g.Loss("loss", &engine.CrossEntropy{}, h, y) // [], mean over the batch
+	if m.L2 == 0 {
+		g.Loss("loss", &engine.CrossEntropy{}, h, y) // [], mean over the batch
+		return g, nil
+	}
+	ce := g.Apply("ce", &engine.CrossEntropy{}, h, y) // [], mean over the batch
+	var ws []*engine.Node
+	for l := 0; l <= last; l++ {
+		ws = append(ws, params[layerName(l, "w")])
+	}
+	l2 := g.Apply("l2", engine.NewL2Penalty(m.L2), ws...) // [], (λ/2) Σ W²
+	g.Loss("loss", &engine.Add{}, ce, l2)                 // [], ce + l2
 	return g, nil
 }

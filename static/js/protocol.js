@@ -39,6 +39,7 @@ export const ServerType = Object.freeze({
   MAPS: "maps", // cnn: the stepped image, the class probabilities and the highlighted node's feature maps
   OPTIMIZER: "optimizer", // what one optimizer step did to a parameter: before, grad, delta, after; Adam's m, v; SGD's velocity
   GRADCHECK: "gradcheck", // a check's autograd next to numeric per entry, worst, tolerance, match; with all, progress and a final one
+  NEURONS: "neurons", // mlp: one map per neuron of the highlighted hidden layer, its activation over the plane
 });
 
 /** Error codes of an error message. */

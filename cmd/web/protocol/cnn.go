@@ -32,4 +32,44 @@ type Maps struct {
 	// Grads are the node's gradient, picture by picture, once it is
 	// complete in the current run; empty before.
 	Grads []*Heatmap `json:"grads"`
+	// Sizes is the output-size formula of every convolution layer, filled
+	// in with the widget's options: one entry a layer, in order.
+	Sizes []ConvSize `json:"sizes"`
+	// Slide is the first convolution's kernel sliding over the image, with
+	// every output cell's multiply-add, when the node is convs.0.conv and
+	// computed in the current run; null otherwise.
+	Slide *Slide `json:"slide"`
+}
+
+// Slide is output channel 0 of convs.0.conv as the kernel slides over the
+// zero-padded image: output cell (r, c) is
+// bias + Σ_{u,v} weight[u, v] · padded[stride·r + u, stride·c + v].
+type Slide struct {
+	Kernel int      `json:"kernel"`
+	Stride int      `json:"stride"`
+	Pad    int      `json:"pad"`
+	Bias   float64  `json:"bias"`
+	Padded *Heatmap `json:"padded"` // the image with pad zeros on every side
+	Weight *Heatmap `json:"weight"` // the kernel of output channel 0, [kernel, kernel]
+	Output *Heatmap `json:"output"` // channel 0 of convs.0.conv, as the engine computed it
+	// Terms are the products weight[u, v] · padded[...] of each output
+	// cell (row-major), kernel cell u·kernel + v within it.
+	Terms []Numbers `json:"terms"`
+	// Sums are bias plus each cell's terms, as the server adds them.
+	Sums Numbers `json:"sums"`
+}
+
+// ConvSize is one convolution layer's output-size formula with its
+// numbers: conv = floor((in + 2·pad − kernel) / stride) + 1, then
+// out = floor((conv − pool) / pool) + 1 (out = conv when pool is 0).
+type ConvSize struct {
+	Layer    int `json:"layer"`    // 0 for convs.0
+	Channels int `json:"channels"` // its output channels
+	In       int `json:"in"`       // side of its input
+	Kernel   int `json:"kernel"`
+	Stride   int `json:"stride"`
+	Pad      int `json:"pad"`
+	Conv     int `json:"conv"` // side of its feature maps before the pool
+	Pool     int `json:"pool"` // pool window and stride; 0 without a pool
+	Out      int `json:"out"`  // side after the pool
 }

@@ -14,9 +14,9 @@ import (
 )
 
 // TestCNNOptions checks which options configure a cnn widget, and the
-// error code and field of each bad one. A combination the network cannot
-// build is refused by the engine, not by one option's row, and names no
-// option.
+// error code and field of each bad one. A combination whose feature maps
+// have no pixels is refused by the table's output-size formula, which
+// names the first size option the request set.
 func TestCNNOptions(t *testing.T) {
 	checkOptions(t, "cnn", []optionCase{
 		{map[string]string{}, "", ""},
@@ -40,7 +40,7 @@ func TestCNNOptions(t *testing.T) {
 		// Padding wider than kernel - 1 only adds all-zero windows.
 		{map[string]string{"kernel": "1", "pad": "1"}, protocol.CodeOutOfRange, "pad"},
 		// 10 -> (10 - 5)/3 + 1 = 2 -> pool 1: the second 5x5 kernel does not fit.
-		{map[string]string{"size": "10", "channels": "4,4", "kernel": "5", "stride": "3", "pad": "0"}, protocol.CodeOutOfRange, ""},
+		{map[string]string{"size": "10", "channels": "4,4", "kernel": "5", "stride": "3", "pad": "0"}, protocol.CodeOutOfRange, "size"},
 		{map[string]string{"pool": "min"}, protocol.CodeBadField, "pool"},
 		{map[string]string{"act": "swish"}, protocol.CodeBadField, "act"},
 		{map[string]string{"image": "512"}, protocol.CodeOutOfRange, "image"},

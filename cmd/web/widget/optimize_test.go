@@ -1,6 +1,7 @@
 package widget
 
 import (
+	"slices"
 	"testing"
 
 	"stepgraph/cmd/web/protocol"
@@ -25,8 +26,10 @@ func TestOptimizeSGDMessage(t *testing.T) {
 			t.Errorf("%s answers id %d, want 3", m.Head().Type, m.Head().ID)
 		}
 	}
-	if len(types) != 3 || types[0] != protocol.TypeOptimizer || types[1] != protocol.TypeNode || types[2] != protocol.TypeMetrics {
-		t.Fatalf("optimize answers %v, want optimizer, node, metrics", types)
+	// The mlp's view, the maps of the highlighted hidden layer's neurons,
+	// follows the node: the weights changed.
+	if want := []string{protocol.TypeOptimizer, protocol.TypeNode, protocol.TypeNeurons, protocol.TypeMetrics}; !slices.Equal(types, want) {
+		t.Fatalf("optimize answers %v, want %v", types, want)
 	}
 	o := msgs[0].(*protocol.Optimizer)
 	if o.Optimizer != "sgd" || o.Momentum == nil || *o.Momentum != 0.9 || o.Velocity == nil || o.M != nil || o.StepSize != nil || o.T != 1 || !o.RanBackward {

@@ -137,6 +137,12 @@ func viewMessage(v exhibit.View) protocol.Message {
 		return &protocol.Maps{
 			Header: protocol.Header{Type: protocol.TypeMaps}, Image: heatmap(v.Image), Example: v.Example, Label: v.Label,
 			Classes: v.Classes, Probs: v.Probs, Node: v.Node, Channels: heatmaps(v.Channels), Grads: heatmaps(v.Grads),
+			Sizes: convSizes(v.Sizes), Slide: slideMessage(v.Slide),
+		}
+	case *exhibit.NeuronsView:
+		return &protocol.Neurons{
+			Header: protocol.Header{Type: protocol.TypeNeurons}, Layer: v.Layer, Node: v.Node,
+			Lo: v.Lo, Hi: v.Hi, Grid: v.Grid, Units: heatmaps(v.Units),
 		}
 	}
 	panic(fmt.Sprintf("widget: no message for the view %T", v))
@@ -158,4 +164,28 @@ func (a *adapter) metrics(running bool) protocol.Message {
 		lm.Samples[i] = protocol.Sample{Input: s.Input, Target: s.Target, Predicted: s.Predicted, Correct: s.Correct}
 	}
 	return lm
+}
+
+// convSizes converts the output-size formulas of a cnn's layers.
+func convSizes(ss []exhibit.ConvSize) []protocol.ConvSize {
+	out := make([]protocol.ConvSize, len(ss))
+	for i, s := range ss {
+		out[i] = protocol.ConvSize{Layer: s.Layer, Channels: s.Channels, In: s.In, Kernel: s.Kernel, Stride: s.Stride, Pad: s.Pad, Conv: s.Conv, Pool: s.Pool, Out: s.Out}
+	}
+	return out
+}
+
+// slideMessage converts a cnn's kernel slide; nil stays nil.
+func slideMessage(s *exhibit.KernelSlide) *protocol.Slide {
+	if s == nil {
+		return nil
+	}
+	m := &protocol.Slide{
+		Kernel: s.Kernel, Stride: s.Stride, Pad: s.Pad, Bias: s.Bias,
+		Padded: heatmap(s.Padded), Weight: heatmap(s.Weight), Output: heatmap(s.Output), Sums: s.Sums,
+	}
+	for _, t := range s.Terms {
+		m.Terms = append(m.Terms, t)
+	}
+	return m
 }

@@ -11,6 +11,7 @@ import { StepperBar } from "../stepper-bar.js";
 import { GraphView } from "../graph-view.js";
 import { Inspector } from "../inspector.js";
 import { TrainingCard } from "../training-card.js";
+import { Knobs } from "../knobs.js";
 
 const GRAPH_HEIGHT = { min: 360, max: 560 }; // pixels of the graph's box
 // The kinds whose model has an optimizer the learner may step (optimize).
@@ -29,6 +30,7 @@ export class WidgetFrame {
     this.graphMsg = null; // the last graph message
     this.nodeMsg = null; // the last node message
     this.listeners = new Map(); // server message type -> [fn]
+    this.knobPanel = null; // the option controls, once knobs() made them
 
     const stepper = h("div", { class: "sgw-stepper" });
     const bar = h("div", { class: "sgw-graphbar", role: "toolbar", "aria-label": "graph view" });
@@ -112,11 +114,23 @@ export class WidgetFrame {
     return card;
   }
 
+  /**
+   * knobs returns the widget's option controls, made from its kind's
+   * option table (see knobs.js) and wired to the channel: a refusal that
+   * names an option shows beside its control instead of above the graph.
+   * opts.skip lists options the widget sets by other means.
+   */
+  knobs(opts = {}) {
+    this.knobPanel = new Knobs(this.spec.kind, this.spec.id, this.spec.options, (name, value) => this.channel.set(name, value), opts);
+    return this.knobPanel;
+  }
+
   receive(msg) {
     if (msg.type !== ServerType.ERROR) this.error.hidden = true;
     switch (msg.type) {
       case ServerType.GRAPH:
         this.graphMsg = msg;
+        if (this.knobPanel) this.knobPanel.accept(msg.options);
         this.graph.setGraph(msg);
         this.stepper.setGraph(msg);
         break;
@@ -131,7 +145,8 @@ export class WidgetFrame {
         break;
       case ServerType.ERROR:
         if (msg.request === ClientType.OPTIMIZE) this.inspector.optimizerRefused(msg);
-        this.error.hidden = false;
+        // A refused option shows beside its control, not here too.
+        this.error.hidden = Boolean(msg.field && this.knobPanel && this.knobPanel.refuse(msg));
         this.error.textContent = msg.message;
         this.error.dataset.code = msg.code;
         if (msg.request === ClientType.CHECK) this.inspector.checkRefused(msg);
