@@ -69,29 +69,17 @@ func TestUploadBadTokenTakesNoSlot(t *testing.T) {
 		first <- status
 	}()
 	w.Write(file[:8]) // the upload is being sent
-	// Until the server takes the slow upload, others go through, and each
-	// loaded file sends the page a new graph. Read them, or the session,
-	// a page that never reads, is closed for its queue's bytes and its
-	// token stops working (CI failed so on a loaded machine).
-	go func() {
-		for {
-			if _, _, err := a.conn.ReadMessage(); err != nil {
-				return
-			}
+	// Wait until the server reads it, holding its address's slot (bounded:
+	// 30 s). Only then is the next upload's refusal certain: before, it
+	// could go through, or take the slot first and the slow one be refused.
+	for deadline := time.Now().Add(30 * time.Second); s.weights.reading("127.0.0.1") == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the slow upload with the real token never took its slot")
 		}
-	}()
-	deadline := time.Now().Add(30 * time.Second)
-	for i := 0; ; i++ {
-		status, ans := post(t, hs, okUpload(hs, a.hello.Session, "lab", file))
-		if status == http.StatusTooManyRequests && ans.Code == protocol.CodeTooManyUploads {
-			break
-		}
-		if status != http.StatusOK {
-			t.Fatalf("a second upload from the same address: %d %+v, want 429 too_many_uploads (or 200 before the first is read)", status, ans)
-		}
-		if i == 1000 || time.Now().After(deadline) {
-			t.Fatalf("after %d uploads that went through, the slow one still holds no slot", i+1)
-		}
+		time.Sleep(time.Millisecond)
+	}
+	if status, ans := post(t, hs, okUpload(hs, a.hello.Session, "lab", file)); status != http.StatusTooManyRequests || ans.Code != protocol.CodeTooManyUploads {
+		t.Fatalf("a second upload from the same address: %d %+v, want 429 too_many_uploads", status, ans)
 	}
 	w.Write(file[8:])
 	w.Close()

@@ -35,7 +35,8 @@ func (s *Server) routes() {
 	e.Match(pages, "/healthz", s.healthz)
 	e.Match(pages, "/static/*", s.static.serve)
 	e.GET("/ws", s.websocket)
-	e.POST(protocol.UploadPath, newWeightsHandler(s.Sessions, s.log, s.trustProxy).upload)
+	s.weights = newWeightsHandler(s.Sessions, s.log, s.trustProxy)
+	e.POST(protocol.UploadPath, s.weights.upload)
 	e.GET(protocol.ExportPath+":token", echo.WrapHandler(http.HandlerFunc(s.Sessions.ServeExport)), gz)
 	// Anything else is echo's ErrNotFound (or ErrMethodNotAllowed), which
 	// handleError turns into a friendly page.

@@ -61,7 +61,8 @@ type Server struct {
 	log        *slog.Logger
 	compress   bool // gzip the pages
 	trustProxy bool
-	allowHosts []string // see Config.AllowHosts
+	allowHosts []string        // see Config.AllowHosts
+	weights    *weightsHandler // the weights uploads (routes.go)
 }
 
 // NewServer loads the lessons (a broken lesson is an error here, not at the

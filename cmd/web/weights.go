@@ -52,6 +52,13 @@ func newWeightsHandler(sessions *session.Manager, log *slog.Logger, trustProxy b
 	return &weightsHandler{sessions: sessions, log: log, trustProxy: trustProxy, slots: make(chan struct{}, maxUploads), byIP: map[string]int{}}
 }
 
+// reading returns how many uploads of address ip are being read.
+func (h *weightsHandler) reading(ip string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.byIP[ip]
+}
+
 // uploadStatus is the HTTP status of each refusal.
 var uploadStatus = map[protocol.Code]int{
 	protocol.CodeMissingField:   http.StatusBadRequest,
