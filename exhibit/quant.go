@@ -3,6 +3,7 @@ package exhibit
 import (
 	"fmt"
 
+	"stepgraph/engine"
 	"stepgraph/engine/mlp"
 	"stepgraph/engine/quant"
 	"stepgraph/viz"
@@ -83,9 +84,18 @@ func (q *Quant) Stepping() *Stepping { return q.step }
 // Drawing implements Exhibit.
 func (q *Quant) Drawing() *Drawing { return q.drawn }
 
-// Views implements Exhibit: the quant exhibit shows nothing beyond the
-// graph and its report.
-func (q *Quant) Views() []View { return nil }
+// Views implements Exhibit: the error of every node of the stepped graph,
+// which colours it, and the highlighted node's float and quantized values.
+// The errors are the integer model's (the report's), in either view of the
+// graph: a node of the prepared graph shows the error of the integer node
+// of the same name.
+func (q *Quant) Views() []View {
+	return []View{q.rep.errorView(q.step.Graph(), q.step.Highlight(), q.axes)}
+}
+
+// axes names the rows and columns of n's comparison maps: examples and
+// units, as the other classifiers do.
+func (q *Quant) axes(n *engine.Node) (rows, cols Axis) { return classifierAxes(n, q.float.test.Names) }
 
 // Metrics implements Exhibit: the report of quantize.
 func (q *Quant) Metrics(bool) Metrics { return Metrics{Values: q.rep.values} }

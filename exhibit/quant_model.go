@@ -196,6 +196,11 @@ type quantReport struct {
 	stepped *engine.Graph        // the graph the learner steps, on the first held-out points
 	values  map[string]float64   // the metrics message: see quantize
 	errors  map[string][]float64 // per weight name, w - w' for every entry
+
+	// What the graph's colours and the inspector's comparison show.
+	ref, q     *engine.Graph                // the float and the integer model, run on every held-out point
+	nodeErrors map[string]quant.Error       // engine/quant's error of each op node (Compare) and weight (WeightErrors), by name
+	weights    map[string][2]*engine.Tensor // per weight name, the float weight and its round trip
 }
 
 // quantize runs the options' pass on the float model and measures the
@@ -251,7 +256,10 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	}
 	data.FillFirst(stepped, f.test)
 
-	rep := &quantReport{scheme: s, stepped: stepped, values: map[string]float64{}, errors: map[string][]float64{}}
+	rep := &quantReport{
+		scheme: s, stepped: stepped, values: map[string]float64{}, errors: map[string][]float64{},
+		ref: ref, q: q, nodeErrors: map[string]quant.Error{}, weights: map[string][2]*engine.Tensor{},
+	}
 	fe, qe := quant.Evaluate(ref), quant.Evaluate(q)
 	mem := quant.MemoryOf(ref, s)
 	for k, v := range map[string]float64{
@@ -274,6 +282,7 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	for _, name := range quantWeights() {
 		w := m.Params[name]
 		d, _ := quant.RoundTrip(w, s)
+		rep.weights[name] = [2]*engine.Tensor{w, d}
 		diff := make([]float64, w.Size())
 		for i, v := range w.Data {
 			diff[i] = v - d.Data[i]
@@ -292,6 +301,7 @@ func (r *quantReport) put(key string, v float64) {
 
 // putError stores the three numbers of a node's error.
 func (r *quantReport) putError(e quant.NodeError) {
+	r.nodeErrors[e.Name] = e.Error
 	r.put("mse:"+e.Name, e.MSE)
 	r.put("maxAbs:"+e.Name, e.MaxAbs)
 	r.put("sqnr:"+e.Name, e.SQNR)
