@@ -39,6 +39,7 @@ export const ServerType = Object.freeze({
   MAPS: "maps", // cnn: the stepped image, the class probabilities and the highlighted node's feature maps
   OPTIMIZER: "optimizer", // what one optimizer step did to a parameter: before, grad, delta, after; Adam's m, v; SGD's velocity
   GRADCHECK: "gradcheck", // a check's autograd next to numeric per entry, worst, tolerance, match; with all, progress and a final one
+  QUANT_ERROR: "quantError", // quant: every node's SQNR (dB) and band, and the highlighted node's float, quantized and error maps
 });
 
 /** Error codes of an error message. */

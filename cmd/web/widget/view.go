@@ -138,6 +138,8 @@ func viewMessage(v exhibit.View) protocol.Message {
 			Header: protocol.Header{Type: protocol.TypeMaps}, Image: heatmap(v.Image), Example: v.Example, Label: v.Label,
 			Classes: v.Classes, Probs: v.Probs, Node: v.Node, Channels: heatmaps(v.Channels), Grads: heatmaps(v.Grads),
 		}
+	case *exhibit.QuantErrorView:
+		return quantErrorMessage(v)
 	}
 	panic(fmt.Sprintf("widget: no message for the view %T", v))
 }
