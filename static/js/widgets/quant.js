@@ -10,6 +10,7 @@ import { selects } from "../fields.js";
 import { plotImage } from "../chart.js";
 import { ServerType } from "../protocol.js";
 import { WidgetFrame } from "./frame.js";
+import { QuantErrors } from "../quant-errors.js";
 
 // The options offered as selects: name → {label, values, def}. The values
 // are the server's (docs/protocol.md, "quant").
@@ -38,20 +39,25 @@ const sqnrText = (x) => (x === undefined ? "∞ (exact)" : `${x.toFixed(1)} dB`)
 export function mountQuant(root, client, spec) {
   let values = {}; // the report: the last metrics message's values
   const has = (name) => `mse:${name}` in values;
+  let qe = null; // the graph's colours by error, once the frame has a graph view
   const f = new WidgetFrame(root, client, spec, {
     inspector: {
-      // The inspected node's error, from the report.
+      // The inspected node's error, from the report, and its float and
+      // quantized values (quantError).
       note: (msg) => {
         const name = errorName(msg.node.name);
-        if (!has(name)) return null;
-        return h(
+        const cmp = qe ? qe.compare(msg) : null;
+        if (!has(name)) return cmp;
+        const report = h(
           "p",
           { class: "sgq-node-error", "data-testid": "inspector-quant-error" },
           `Against the float model (every held-out point): MSE ${fmt(values[`mse:${name}`])}, max |error| ${fmt(values[`maxAbs:${name}`])}, SQNR ${sqnrText(values[`sqnr:${name}`])}.`,
         );
+        return cmp ? h("div", {}, report, cmp) : report;
       },
     },
   });
+  qe = new QuantErrors(f.graph);
   const summary = h("dl", { class: "sgw-metrics sgq-summary", "data-testid": "quant-summary" });
   const errors = h("div", { class: "sgq-errors", "data-testid": "quant-errors" });
   const plot = h("div", { class: "sgw-plot", "data-testid": "plot" });
@@ -61,6 +67,7 @@ export function mountQuant(root, client, spec) {
       { class: "sgw-footer" },
       h("div", { class: "sgw-controls" }, ...selects(CHOICES, spec.options, (name, value) => f.channel.set(name, value))),
       h("p", { class: "sgq-legend" }, h("span", { class: "sgq-legend__item sgq-legend--inserted" }, "inserted by the pass: .q integer weights, .fq fake quantization, .obs observers, integer matmuls")),
+      qe.legend,
       summary,
       h("div", { class: "sgq-report" }, errors, plot),
     ),
@@ -116,6 +123,10 @@ export function mountQuant(root, client, spec) {
     f.inspector.redraw();
   });
   f.on(ServerType.PLOT, (p) => plotImage(plot, p));
+  f.on(ServerType.QUANT_ERROR, (m) => {
+    qe.show(m);
+    f.inspector.redraw();
+  });
   return f;
 }
 
