@@ -17,8 +17,10 @@ var QuantOptions = &Table{Kind: "quant", Options: []Option{
 		Choices: []string{"symmetric", "asymmetric"}, Default: "symmetric", Effect: Rebuild},
 	{Name: "granularity", Label: "Scales", Help: "one scale per tensor, or one per output column of each weight", Type: Choice,
 		Choices: []string{"per-tensor", "per-channel"}, Default: "per-tensor", Effect: Rebuild},
-	{Name: "pass", Label: "Pass", Help: "`dynamic`; `static` (min/max observers over the 300 training points); `qat` (200 fine-tuning steps through fake quantization, then converted)",
+	{Name: "pass", Label: "Pass", Help: "`dynamic`; `static` (min/max observers over the `calibration` training points); `qat` (200 fine-tuning steps through fake quantization, then converted)",
 		Type: Choice, Choices: []string{"dynamic", "static", "qat"}, Default: "dynamic", Effect: Rebuild},
+	{Name: "calibration", Label: "Calibration points", Help: "`static` only: how many training points the observers see, the first ones of the training set",
+		Type: Int, Min: 1, Max: quantPoints, Default: "300", Effect: Rebuild},
 	{Name: "view", Label: "Graph", Help: "`integer`: the converted graph (int matmuls on the `.q` weights); `prepared`: the graph the pass works on before converting (the float model for `dynamic`, the calibration graph with its `.obs` observers for `static`, the fake-quant graph with its `.fq` nodes for `qat`)",
 		Type: Choice, Choices: []string{"integer", "prepared"}, Default: "integer", Effect: Rebuild},
 	{Name: "weight", Label: "Histogram of", Help: "the weight whose rounding error the histogram shows", Type: Choice,
@@ -90,7 +92,9 @@ func (q *Quant) Drawing() *Drawing { return q.drawn }
 // graph: a node of the prepared graph shows the error of the integer node
 // of the same name.
 func (q *Quant) Views() []View {
-	return []View{q.rep.errorView(q.step.Graph(), q.step.Highlight(), q.axes)}
+	v := q.rep.errorView(q.step.Graph(), q.step.Highlight(), q.axes)
+	v.Calibration = q.rep.calibration
+	return []View{v}
 }
 
 // axes names the rows and columns of n's comparison maps: examples and

@@ -22,6 +22,8 @@ type QuantErrorView struct {
 	Edges []float64         // QuantErrorEdges
 	Nodes []QuantNodeError  // the stepped graph's nodes that have an error, in graph order
 	Node  *QuantNodeCompare // the highlighted node's values; nil when it has no error
+
+	Calibration *QuantCalibration // the static pass's calibration; nil for the others
 }
 
 func (*QuantErrorView) view() {}

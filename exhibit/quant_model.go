@@ -75,20 +75,25 @@ func (f *quantFloat) graph(m *mlp.Model, batch int) (*engine.Graph, error) {
 	return g, nil
 }
 
-// calibrate runs a static pass's calibration graph forward over every
-// training point, a batch at a time, so that its observers see them all.
-// Min/max observers then find the same ranges whatever the batch size.
-func (f *quantFloat) calibrate(cal *engine.Graph) error {
-	x, y := cal.MustNode("x").Value, cal.MustNode("y").Value
-	idx := make([]int, y.Size())
-	for start := 0; start < f.train.Len(); start += len(idx) {
-		for b := range idx {
-			idx[b] = (start + b) % f.train.Len()
+// calibrate returns the calibration of a static pass over the first n
+// training points: it runs the pass's calibration graph forward over them,
+// a batch at a time, so that its observers see them all. A batch larger
+// than what is left takes points from the start of the set again, which
+// min/max observers do not notice: they find the same ranges whatever the
+// batch size.
+func (f *quantFloat) calibrate(n int) func(cal *engine.Graph) error {
+	return func(cal *engine.Graph) error {
+		x, y := cal.MustNode("x").Value, cal.MustNode("y").Value
+		idx := make([]int, y.Size())
+		for start := 0; start < n; start += len(idx) {
+			for b := range idx {
+				idx[b] = (start + b) % n
+			}
+			f.train.Fill(x, y, idx)
+			cal.Forward()
 		}
-		f.train.Fill(x, y, idx)
-		cal.Forward()
+		return nil
 	}
-	return nil
 }
 
 // fineTune runs quantization-aware training on a copy of the float model:
@@ -117,12 +122,31 @@ func (f *quantFloat) fineTune(s quant.Scheme) (*mlp.Model, *engine.Graph, error)
 
 // convert returns the integer graph of g, a fresh float graph, under the
 // pass; qat is the trained QAT graph for the "qat" pass.
-func (f *quantFloat) convert(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph) (*engine.Graph, error) {
+func (f *quantFloat) convert(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, calN int) (*engine.Graph, error) {
+	q, _, err := f.convertCal(pass, g, s, qat, calN)
+	return q, err
+}
+
+// convertCal is convert that also returns, for the static pass, its
+// calibration graph (the observers' ranges).
+func (f *quantFloat) convertCal(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, calN int) (*engine.Graph, *engine.Graph, error) {
+	if pass == "static" {
+		var cal *engine.Graph
+		q, err := quant.Static(g, s, nil, func(c *engine.Graph) error {
+			cal = c
+			return f.calibrate(calN)(c)
+		})
+		return q, cal, err
+	}
+	q, err := f.convertOther(pass, g, s, qat)
+	return q, nil, err
+}
+
+// convertOther converts g by the dynamic or the qat pass.
+func (f *quantFloat) convertOther(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph) (*engine.Graph, error) {
 	switch pass {
 	case "dynamic":
 		return quant.Dynamic(g, s)
-	case "static":
-		return quant.Static(g, s, nil, f.calibrate)
 	case "qat":
 		return quant.Convert(qat, g, s)
 	}
@@ -133,7 +157,7 @@ func (f *quantFloat) convert(pass string, g *engine.Graph, s quant.Scheme, qat *
 // for dynamic (nothing to insert), the calibration graph with its observers
 // for static, and for qat the fake-quant graph with the activation ranges
 // that training learnt (frozen, as for evaluation).
-func (f *quantFloat) prepare(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph) (*engine.Graph, error) {
+func (f *quantFloat) prepare(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, calN int) (*engine.Graph, error) {
 	switch pass {
 	case "dynamic":
 		return g, nil
@@ -141,7 +165,7 @@ func (f *quantFloat) prepare(pass string, g *engine.Graph, s quant.Scheme, qat *
 		var cal *engine.Graph
 		_, err := quant.Static(g, s, nil, func(c *engine.Graph) error {
 			cal = c
-			return f.calibrate(c)
+			return f.calibrate(calN)(c)
 		})
 		return cal, err
 	case "qat":
@@ -198,9 +222,10 @@ type quantReport struct {
 	errors  map[string][]float64 // per weight name, w - w' for every entry
 
 	// What the graph's colours and the inspector's comparison show.
-	ref, q     *engine.Graph                // the float and the integer model, run on every held-out point
-	nodeErrors map[string]quant.Error       // engine/quant's error of each op node (Compare) and weight (WeightErrors), by name
-	weights    map[string][2]*engine.Tensor // per weight name, the float weight and its round trip
+	ref, q      *engine.Graph                // the float and the integer model, run on every held-out point
+	nodeErrors  map[string]quant.Error       // engine/quant's error of each op node (Compare) and weight (WeightErrors), by name
+	weights     map[string][2]*engine.Tensor // per weight name, the float weight and its round trip
+	calibration *QuantCalibration            // the static pass's calibration; nil for the others
 }
 
 // quantize runs the options' pass on the float model and measures the
@@ -234,7 +259,8 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := f.convert(pass, src, s, qat)
+	calN := v.Int("calibration")
+	q, cal, err := f.convertCal(pass, src, s, qat, calN)
 	if err != nil {
 		return nil, err
 	}
@@ -247,9 +273,9 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	}
 	var stepped *engine.Graph
 	if v.Str("view") == "integer" {
-		stepped, err = f.convert(pass, src, s, qat)
+		stepped, err = f.convert(pass, src, s, qat, calN)
 	} else {
-		stepped, err = f.prepare(pass, src, s, qat)
+		stepped, err = f.prepare(pass, src, s, qat, calN)
 	}
 	if err != nil {
 		return nil, err
@@ -268,6 +294,9 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 		"weightBytes": float64(mem.Weights), "scaleBytes": float64(mem.Scales), "zeroBytes": float64(mem.Zeros), "otherBytes": float64(mem.Other),
 	} {
 		rep.put(k, v)
+	}
+	if cal != nil {
+		rep.calibration = calibrationOf(cal, q, calN)
 	}
 	for _, e := range quant.Compare(ref, q) {
 		rep.putError(e)

@@ -85,7 +85,7 @@ func quantIntegerGraph(t *testing.T, q *Quant) *engine.Graph {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := f.convert(pass, src, s, qat)
+	g, err := f.convert(pass, src, s, qat, q.values.Int("calibration"))
 	if err != nil {
 		t.Fatal(err)
 	}

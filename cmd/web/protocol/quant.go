@@ -14,6 +14,28 @@ type QuantError struct {
 	Edges []float64       `json:"edges"` // the bands' edges, ascending: band i is [edges[i-1], edges[i])
 	Nodes []QuantNodeStat `json:"nodes"` // the nodes that have an error, in graph order
 	Node  *QuantCompare   `json:"node"`  // the highlighted node's values; null when it has no error
+	// Calibration is the static pass's calibration set and observers; null
+	// for the other passes.
+	Calibration *QuantCalibration `json:"calibration"`
+}
+
+// QuantCalibration is which training points static quantization's
+// observers saw, and the grid each observer's range fixed.
+type QuantCalibration struct {
+	Points    int             `json:"points"`    // how many: the calibration option
+	Examples  []int           `json:"examples"`  // their indices in the training set
+	Observers []QuantObserver `json:"observers"` // one per observed activation, in graph order
+}
+
+// QuantObserver is one observer's range and the grid it fixed.
+type QuantObserver struct {
+	Node       string  `json:"node"`       // the observer's node, "<activation>.obs"
+	Activation string  `json:"activation"` // the activation it watches
+	Observer   string  `json:"observer"`   // "minmax"
+	Lo         float64 `json:"lo"`         // the range it found
+	Hi         float64 `json:"hi"`
+	Scale      float64 `json:"scale"` // the activation grid's scale
+	Zero       int     `json:"zero"`  // its zero point (0 for a symmetric grid)
 }
 
 // QuantNodeStat is one node's error against the float model, on every

@@ -24,6 +24,14 @@ func quantErrorMessage(v *exhibit.QuantErrorView) *protocol.QuantError {
 			Float:         heatmap(c.Float), Quantized: heatmap(c.Quantized), Error: heatmap(c.Error),
 		}
 	}
+	if c := v.Calibration; c != nil {
+		m.Calibration = &protocol.QuantCalibration{Points: c.Points, Examples: append([]int{}, c.Examples...), Observers: []protocol.QuantObserver{}}
+		for _, o := range c.Observers {
+			m.Calibration.Observers = append(m.Calibration.Observers, protocol.QuantObserver{
+				Node: o.Node, Activation: o.Activation, Observer: o.Observer, Lo: o.Lo, Hi: o.Hi, Scale: o.Scale, Zero: o.Zero,
+			})
+		}
+	}
 	return m
 }
 
