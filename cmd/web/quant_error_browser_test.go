@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,5 +82,68 @@ func TestBrowserQuantErrorGraph(t *testing.T) {
 	}
 	b.checkAxe("the quantization lesson, graph coloured by error", axe)
 	b.shootWidget("quant-error-graph.png", root)
+	b.checkClean()
+}
+
+// TestBrowserQuantCalibration opens the quantization lesson's static
+// widget: the calibration table lists every observer with its range, scale
+// and zero point; setting the calibration size (calibration-size) to 5
+// points updates the set and the ranges to what the exhibit, built in Go
+// with 5 points, reports.
+func TestBrowserQuantCalibration(t *testing.T) {
+	axe := optionalAxe(t)
+	b := newBrowser(t)
+	l := lessonBySlug(t, "quantization")
+	var opts map[string]string
+	var id string
+	for _, w := range l.Widgets {
+		if w.Kind == "quant" && w.Options["pass"] == "static" {
+			opts, id = w.Options, w.ID
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("the quantization lesson has no static quant widget")
+	}
+	root := openLesson(b, l.Slug, id)
+	pollJS[bool](b, "the calibration of 300 points", `document.querySelector('`+root+` [data-testid="calibration-set"]')?.textContent.startsWith("Calibration: 300 points")`)
+
+	field := root + ` [data-testid="calibration-size"]`
+	b.do("calibrate on 5 points", chromedp.SetValue(chromedp.CSS(field), "5"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+field+`').dispatchEvent(new Event("change"))`))
+	pollJS[bool](b, "the calibration of 5 points", `document.querySelector('`+root+` [data-testid="calibration-set"]')?.textContent.startsWith("Calibration: 5 points (training points 0 to 4)")`)
+
+	five := map[string]string{}
+	for k, v := range opts {
+		five[k] = v
+	}
+	five["calibration"] = "5"
+	k, _ := exhibit.KindOf("quant")
+	ex, e := k.Build(five)
+	if e != nil {
+		t.Fatal(e)
+	}
+	c := ex.Views()[0].(*exhibit.QuantErrorView).Calibration
+	shown := eval[map[string][]string](b, `Object.fromEntries([...document.querySelectorAll('`+root+` [data-testid^="calibration-row-"]')].map(r => [r.dataset.testid.slice("calibration-row-".length), ["lo", "hi", "scale", "zero"].map(f => r.querySelector('[data-testid="calibration-' + f + '"]').textContent)]))`)
+	if len(shown) != len(c.Observers) {
+		t.Fatalf("page shows %d observers, want %d", len(shown), len(c.Observers))
+	}
+	for _, o := range c.Observers {
+		row := shown[o.Activation]
+		if len(row) != 4 {
+			t.Errorf("no row for observer %s", o.Node)
+			continue
+		}
+		for i, want := range []float64{o.Lo, o.Hi, o.Scale, float64(o.Zero)} {
+			got, err := strconv.ParseFloat(row[i], 64)
+			// The page writes 4 significant digits: a relative error of
+			// at most 5e-4.
+			if err != nil || math.Abs(got-want) > 5e-4*math.Abs(want) {
+				t.Errorf("observer %s column %d = %q, want %v", o.Node, i, row[i], want)
+			}
+		}
+	}
+	b.checkAxe("the quantization lesson's calibration", axe)
+	b.shootWidget("quant-calibration.png", root)
 	b.checkClean()
 }

@@ -58,6 +58,24 @@ export function mountQuant(root, client, spec) {
     },
   });
   qe = new QuantErrors(f.graph);
+  // The static pass's calibration set: its size, a field of the option
+  // calibration (docs/protocol.md, "quant": 1 to 300), and what it gave.
+  const calibrationField = h(
+    "label",
+    { class: "sgw-field" },
+    h("span", {}, "calibration points (static)"),
+    h("input", {
+      type: "number",
+      class: "select sgd-input",
+      "data-testid": "calibration-size",
+      min: 1,
+      max: 300,
+      step: 1,
+      value: spec.options.calibration ?? 300,
+      onchange: (ev) => f.channel.set("calibration", ev.target.value),
+    }),
+  );
+  const calibration = h("div", { class: "sgq-calibration", "data-testid": "calibration", hidden: true });
   const summary = h("dl", { class: "sgw-metrics sgq-summary", "data-testid": "quant-summary" });
   const errors = h("div", { class: "sgq-errors", "data-testid": "quant-errors" });
   const plot = h("div", { class: "sgw-plot", "data-testid": "plot" });
@@ -65,10 +83,11 @@ export function mountQuant(root, client, spec) {
     h(
       "div",
       { class: "sgw-footer" },
-      h("div", { class: "sgw-controls" }, ...selects(CHOICES, spec.options, (name, value) => f.channel.set(name, value))),
+      h("div", { class: "sgw-controls" }, ...selects(CHOICES, spec.options, (name, value) => f.channel.set(name, value)), calibrationField),
       h("p", { class: "sgq-legend" }, h("span", { class: "sgq-legend__item sgq-legend--inserted" }, "inserted by the pass: .q integer weights, .fq fake quantization, .obs observers, integer matmuls")),
       qe.legend,
       summary,
+      calibration,
       h("div", { class: "sgq-report" }, errors, plot),
     ),
   );
@@ -125,6 +144,7 @@ export function mountQuant(root, client, spec) {
   f.on(ServerType.PLOT, (p) => plotImage(plot, p));
   f.on(ServerType.QUANT_ERROR, (m) => {
     qe.show(m);
+    showCalibration(calibration, m.calibration);
     f.inspector.redraw();
   });
   return f;
@@ -140,5 +160,40 @@ function showReport(el, v) {
     ...item("held-out accuracy", `${pct(v.floatAccuracy)} → ${pct(v.quantAccuracy)}`, "quant-accuracy"),
     ...item("parameters", `${v.floatBytes} B → ${v.bytes} B${ratio}`, "quant-bytes"),
     ...item("of which", `weights ${v.weightBytes} B · scales ${v.scaleBytes} B · zero points ${v.zeroBytes} B · float ${v.otherBytes} B`, "quant-bytes-parts"),
+  );
+}
+
+// showCalibration writes which training points the static pass's
+// observers saw, each observer's range and the grid it fixed; it hides
+// the part for the other passes (c null).
+function showCalibration(el, c) {
+  el.hidden = !c;
+  if (!c) return el.replaceChildren();
+  const ex = c.examples;
+  const which = ex.length === 1 ? `training point ${ex[0]}` : `training points ${ex[0]} to ${ex[ex.length - 1]}`;
+  const num = (x) => fmt(x);
+  el.replaceChildren(
+    h(
+      "table",
+      { class: "sgq-table", "data-testid": "calibration-table" },
+      h("caption", { "data-testid": "calibration-set" }, `Calibration: ${c.points} ${c.points === 1 ? "point" : "points"} (${which}); each observer's range fixes its activation's grid`),
+      h("thead", {}, h("tr", {}, ...["observer", "kind", "min", "max", "scale", "zero point"].map((x) => h("th", { scope: "col" }, x)))),
+      h(
+        "tbody",
+        {},
+        ...c.observers.map((o) =>
+          h(
+            "tr",
+            { "data-testid": `calibration-row-${o.activation}` },
+            h("th", { scope: "row" }, o.node),
+            h("td", {}, o.observer),
+            h("td", { "data-testid": "calibration-lo" }, num(o.lo)),
+            h("td", { "data-testid": "calibration-hi" }, num(o.hi)),
+            h("td", { "data-testid": "calibration-scale" }, num(o.scale)),
+            h("td", { "data-testid": "calibration-zero" }, String(o.zero)),
+          ),
+        ),
+      ),
+    ),
   );
 }
