@@ -120,7 +120,10 @@ func pointsCost(n int) int64 { return int64(n * 3 * floatBytes) }
 // dropped once measured; the exhibit keeps the stepped graph over
 // quantBatch points (each layer a product, a sum, an activation, and as
 // many of the quantize and dequantize ops) and, per parameter, its
-// quantized value, its dequantized value and its error.
+// quantized value, its dequantized value and its error; for the graph's
+// error colours and the inspector's comparison, each op node's float and
+// integer values on the stepped points (as many numbers as the stepped
+// graph's values and gradients) and each weight's round trip again.
 func quantCost(Values) int64 {
 	perRow, params := 0, 0
 	widths := append(append([]int{quantConfig.Inputs}, quantConfig.Hidden...), quantConfig.Classes)
@@ -128,7 +131,7 @@ func quantCost(Values) int64 {
 		perRow += 2 * 3 * widths[i]
 		params += widths[i-1]*widths[i] + widths[i]
 	}
-	numbers := 2*perRow*quantBatch + 3*params
+	numbers := 3*perRow*quantBatch + 4*params
 	return int64(costMargin * float64(numbers*floatBytes))
 }
 

@@ -100,7 +100,7 @@ func (r *quantReport) compare(ne QuantNodeError, rows, cols Axis) *QuantNodeComp
 	if w, ok := r.weights[ne.Of]; ok {
 		fl, qu = w[0], w[1]
 	} else {
-		fl, qu = leading(r.ref.MustNode(ne.Of).Value, quantBatch), leading(r.q.MustNode(ne.Of).Value, quantBatch)
+		fl, qu = r.rows[ne.Of][0], r.rows[ne.Of][1]
 	}
 	d := fl.Clone()
 	for i, x := range qu.Data {
@@ -110,8 +110,9 @@ func (r *quantReport) compare(ne QuantNodeError, rows, cols Axis) *QuantNodeComp
 	return &QuantNodeCompare{QuantNodeError: ne, Float: m(fl), Quantized: m(qu), Error: m(d)}
 }
 
-// leading returns the first k entries of t's leading (batch) axis, or t
-// itself when it has no axis or k of it.
+// leading returns a copy of the first k entries of t's leading (batch)
+// axis, or t itself when it has no axis or k of it (the loss: a scalar,
+// small).
 func leading(t *engine.Tensor, k int) *engine.Tensor {
 	if t.Rank() < 1 || t.Shape[0] <= k {
 		return t

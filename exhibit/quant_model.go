@@ -222,7 +222,7 @@ type quantReport struct {
 	errors  map[string][]float64 // per weight name, w - w' for every entry
 
 	// What the graph's colours and the inspector's comparison show.
-	ref, q      *engine.Graph                // the float and the integer model, run on every held-out point
+	rows        map[string][2]*engine.Tensor // per compared op node, its float and integer values on the stepped points
 	nodeErrors  map[string]quant.Error       // engine/quant's error of each op node (Compare) and weight (WeightErrors), by name
 	weights     map[string][2]*engine.Tensor // per weight name, the float weight and its round trip
 	calibration *QuantCalibration            // the static pass's calibration; nil for the others
@@ -284,7 +284,7 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 
 	rep := &quantReport{
 		scheme: s, stepped: stepped, values: map[string]float64{}, errors: map[string][]float64{},
-		ref: ref, q: q, nodeErrors: map[string]quant.Error{}, weights: map[string][2]*engine.Tensor{},
+		rows: map[string][2]*engine.Tensor{}, nodeErrors: map[string]quant.Error{}, weights: map[string][2]*engine.Tensor{},
 	}
 	fe, qe := quant.Evaluate(ref), quant.Evaluate(q)
 	mem := quant.MemoryOf(ref, s)
@@ -300,6 +300,9 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	}
 	for _, e := range quant.Compare(ref, q) {
 		rep.putError(e)
+		// The graphs over every held-out point are dropped: the
+		// inspector's comparison keeps the stepped points only.
+		rep.rows[e.Name] = [2]*engine.Tensor{leading(ref.MustNode(e.Name).Value, quantBatch), leading(q.MustNode(e.Name).Value, quantBatch)}
 	}
 	wg, err := m.Build(1) // a graph of m, for its weights
 	if err != nil {
