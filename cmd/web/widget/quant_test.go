@@ -26,6 +26,10 @@ func TestQuantOptions(t *testing.T) {
 		{map[string]string{"view": "float"}, protocol.CodeBadField, "view"},
 		{map[string]string{"weight": "layers.0.b"}, protocol.CodeBadField, "weight"},
 		{map[string]string{"seed": "-1"}, protocol.CodeOutOfRange, "seed"},
+		{map[string]string{"pass": "static", "calibration": "1"}, "", ""},
+		{map[string]string{"calibration": "0"}, protocol.CodeOutOfRange, "calibration"},
+		{map[string]string{"calibration": "301"}, protocol.CodeOutOfRange, "calibration"},
+		{map[string]string{"calibration": "many"}, protocol.CodeBadField, "calibration"},
 		{map[string]string{"lr": "0.1"}, protocol.CodeUnknownParam, "lr"},
 	})
 }
