@@ -35,16 +35,19 @@ func quantScheme(v Values) quant.Scheme {
 
 // Quant shows what quantizing a trained MLP costs: it steps through the
 // quantized graph and reports the error of every node, the loss and
-// accuracy before and after, and the bytes the weights take. It does not
-// train on request: the float model is trained once, when the exhibit is
-// built (once per seed and process: see memo), and the pass (at most
-// a short QAT fine-tuning) runs on every change of an option.
+// accuracy before and after, and the bytes the weights take. The float
+// model is trained once, when the exhibit is built (once per seed and
+// process: see memo), and the pass (at most a short QAT fine-tuning) runs
+// on every change of an option. With the qat pass it also trains on
+// request: a live replay of that fine-tuning beside a float one
+// (quant_train.go).
 type Quant struct {
 	values Values
 	float  *quantFloat  // the trained float model of the seed
 	rep    *quantReport // the quantized model of the other options
 	step   *Stepping
 	drawn  *Drawing
+	run    *quantRun // the live QAT run (quant_train.go), nil before a train start
 }
 
 // NewQuant builds the quant exhibit of v, options checked by QuantOptions.
@@ -68,7 +71,7 @@ func (q *Quant) Apply(v Values, effect Effect) *Error {
 	if err != nil {
 		return internal(err)
 	}
-	q.values, q.float, q.rep = v, f, rep
+	q.values, q.float, q.rep, q.run = v, f, rep, nil
 	q.step = NewStepping(rep.stepped)
 	q.drawn = drawingOf(rep.stepped, nil)
 	return nil
@@ -102,7 +105,20 @@ func (q *Quant) Views() []View {
 func (q *Quant) axes(n *engine.Node) (rows, cols Axis) { return classifierAxes(n, q.float.test.Names) }
 
 // Metrics implements Exhibit: the report of quantize.
-func (q *Quant) Metrics(bool) Metrics { return Metrics{Values: q.rep.values} }
+// While a live QAT run goes on, Step counts its steps, and the values add
+// the last step's training losses, floatTrainLoss and qatTrainLoss.
+func (q *Quant) Metrics(running bool) Metrics {
+	if q.run == nil || q.run.done == 0 {
+		return Metrics{Values: q.rep.values}
+	}
+	v := make(map[string]float64, len(q.rep.values)+2)
+	for k, x := range q.rep.values {
+		v[k] = x
+	}
+	last := q.run.done - 1
+	v["floatTrainLoss"], v["qatTrainLoss"] = q.run.float.Y[last], q.run.qatLoss.Y[last]
+	return Metrics{Step: q.run.done, RunEnd: quantQATSteps, Running: running, Values: v}
+}
 
 // Charts implements Exhibit: the histogram of the chosen weight's
 // quantization error.
@@ -113,5 +129,13 @@ func (q *Quant) Charts() ([]Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Chart{{Name: "error", SVG: svg}}, nil
+	charts := []Chart{{Name: "error", SVG: svg}}
+	if q.run != nil && q.run.done > 0 {
+		loss, err := q.run.lossChart()
+		if err != nil {
+			return nil, err
+		}
+		charts = append(charts, Chart{Name: "loss", SVG: loss})
+	}
+	return charts, nil
 }
