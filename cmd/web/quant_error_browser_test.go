@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -145,5 +146,53 @@ func TestBrowserQuantCalibration(t *testing.T) {
 	}
 	b.checkAxe("the quantization lesson's calibration", axe)
 	b.shootWidget("quant-calibration.png", root)
+	b.checkClean()
+}
+
+// TestBrowserQuantLiveQAT opens the quantization lesson's QAT widget and
+// trains it live: the run ends at 200 steps with the float and QAT
+// training-loss chart, and the last QAT and float losses shown are those
+// of the exhibit's own run, computed in Go from the widget's options.
+func TestBrowserQuantLiveQAT(t *testing.T) {
+	b := newBrowser(t)
+	l := lessonBySlug(t, "quantization")
+	var opts map[string]string
+	var id string
+	for _, w := range l.Widgets {
+		if w.Kind == "quant" && w.Options["pass"] == "qat" {
+			opts, id = w.Options, w.ID
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("the quantization lesson has no qat quant widget")
+	}
+	k, _ := exhibit.KindOf("quant")
+	ex, e := k.Build(opts)
+	if e != nil {
+		t.Fatal(e)
+	}
+	tr := ex.(exhibit.Trainer)
+	if _, e := tr.StartTraining(0); e != nil {
+		t.Fatal(e)
+	}
+	for !tr.TrainChunk(1000, time.Hour).Finished {
+	}
+	want := ex.Metrics(false).Values
+
+	root := openLesson(b, l.Slug, id)
+	train := root + ` [data-testid="train"]`
+	b.do("train QAT live", chromedp.WaitVisible(chromedp.CSS(train)), chromedp.WaitEnabled(chromedp.CSS(root+` [data-testid="step-forward"]`)), chromedp.Click(chromedp.CSS(train)))
+	pollJS[bool](b, "the run's end", `document.querySelector('`+root+` [data-testid="qat-steps"]')?.textContent === "200" && document.querySelector('`+root+` [data-testid="train"]').getAttribute("aria-pressed") === "false"`)
+	waitChart(b, root, "loss")
+	for testid, key := range map[string]string{"qat-loss": "qatTrainLoss", "qat-float-loss": "floatTrainLoss"} {
+		text := eval[string](b, `document.querySelector('`+root+` [data-testid="`+testid+`"]').textContent`)
+		got, err := strconv.ParseFloat(text, 64)
+		// The page writes 4 significant digits.
+		if err != nil || math.Abs(got-want[key]) > 5e-4*math.Abs(want[key]) {
+			t.Errorf("%s shows %q, want %v", testid, text, want[key])
+		}
+	}
+	b.shootWidget("quant-live-qat.png", root)
 	b.checkClean()
 }

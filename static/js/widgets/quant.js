@@ -76,6 +76,20 @@ export function mountQuant(root, client, spec) {
     }),
   );
   const calibration = h("div", { class: "sgq-calibration", "data-testid": "calibration", hidden: true });
+  // The qat pass trains live: its fine-tuning beside a float one, both
+  // training losses on one chart (docs/protocol.md, "quant").
+  const card = f.train({
+    label: "Train QAT live",
+    plots: ["loss"],
+    plotTestid: "qat-plot",
+    metrics: [
+      { key: "step", label: "steps", testid: "qat-steps", get: (m) => m.step },
+      { key: "floatTrainLoss", label: "float training loss", testid: "qat-float-loss", get: (m) => m.values.floatTrainLoss, format: fmt },
+      { key: "qatTrainLoss", label: "QAT training loss", testid: "qat-loss", get: (m) => m.values.qatTrainLoss, format: fmt },
+    ],
+    plotHint: "Train to see the float and the QAT fine-tuning's loss, step by step, on one chart.",
+  });
+  card.el.hidden = spec.options.pass !== "qat";
   const summary = h("dl", { class: "sgw-metrics sgq-summary", "data-testid": "quant-summary" });
   const errors = h("div", { class: "sgq-errors", "data-testid": "quant-errors" });
   const plot = h("div", { class: "sgw-plot", "data-testid": "plot" });
@@ -88,6 +102,7 @@ export function mountQuant(root, client, spec) {
       qe.legend,
       summary,
       calibration,
+      card.el,
       h("div", { class: "sgq-report" }, errors, plot),
     ),
   );
@@ -128,7 +143,8 @@ export function mountQuant(root, client, spec) {
     return [`${name}.q`, `${name}.fq`, name].find((n) => drawn.has(n)) || name;
   };
 
-  f.on(ServerType.GRAPH, () => {
+  f.on(ServerType.GRAPH, (g) => {
+    card.el.hidden = !g.options || g.options.pass !== "qat";
     f.graph.mark("sgq-inserted", (n) => INSERTED.test(n.name) || /^int\d/.test(n.op));
     if (Object.keys(values).length) showErrors();
   });
@@ -141,7 +157,9 @@ export function mountQuant(root, client, spec) {
     showErrors();
     f.inspector.redraw();
   });
-  f.on(ServerType.PLOT, (p) => plotImage(plot, p));
+  f.on(ServerType.PLOT, (p) => {
+    if (p.name === "error") plotImage(plot, p);
+  });
   f.on(ServerType.QUANT_ERROR, (m) => {
     qe.show(m);
     showCalibration(calibration, m.calibration);
