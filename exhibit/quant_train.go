@@ -84,6 +84,9 @@ func (q *Quant) StartTraining(int) (bool, *Error) {
 
 // TrainChunk implements Trainer.
 func (q *Quant) TrainChunk(max int, d time.Duration) Progress {
+	if q.run == nil { // no run was started (a pass that does not train)
+		return Progress{Finished: true}
+	}
 	start, n := time.Now(), 0
 	for n < max && q.run.done < quantQATSteps {
 		q.run.step(q.float)
