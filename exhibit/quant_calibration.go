@@ -19,7 +19,7 @@ type QuantCalibration struct {
 type QuantObserverRow struct {
 	Node       string  // the observer's node, "<activation>.obs"
 	Activation string  // the activation it watches
-	Observer   string  // its kind: "minmax"
+	Observer   string  // its kind: "minmax" or "percentile"
 	Lo, Hi     float64 // the range it found
 	Scale      float64 // the activation grid's scale, from that range
 	Zero       int     // its zero point (0 for a symmetric grid)

@@ -76,3 +76,37 @@ func TestQuantCalibration(t *testing.T) {
 		t.Errorf("logits SQNR %v dB with 1 calibration point and with 300: want the grids to change it", all)
 	}
 }
+
+// TestQuantCalibrationPercentile checks the percentile observer: each
+// range is the 1st to 99th percentile (nearest rank, as
+// quant.Percentile) of the activation's values on the first `calibration`
+// training points, each seen once; it is inside the min/max range.
+func TestQuantCalibrationPercentile(t *testing.T) {
+	for _, points := range []int{300, 7} {
+		opts := map[string]string{"pass": "static", "observer": "percentile", "calibration": fmt.Sprint(points)}
+		q := build[*Quant](t, "quant", opts)
+		c := q.Views()[0].(*QuantErrorView).Calibration
+		mm := build[*Quant](t, "quant", map[string]string{"pass": "static", "calibration": fmt.Sprint(points)}).Views()[0].(*QuantErrorView).Calibration
+		g, err := q.float.graph(q.float.model, points)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx := make([]int, points)
+		for i := range idx {
+			idx[i] = i
+		}
+		q.float.train.Fill(g.MustNode("x").Value, g.MustNode("y").Value, idx)
+		g.Forward()
+		for i, o := range c.Observers {
+			p := quant.NewPercentile(quantPercentile)
+			p.Observe(g.MustNode(o.Activation).Value)
+			lo, hi, _ := p.Range()
+			if o.Observer != "percentile" || o.Lo != lo || o.Hi != hi {
+				t.Errorf("%v: %s range [%v, %v] (%s), want percentiles [%v, %v]", opts, o.Node, o.Lo, o.Hi, o.Observer, lo, hi)
+			}
+			if m := mm.Observers[i]; o.Lo < m.Lo || o.Hi > m.Hi {
+				t.Errorf("%v: %s percentile range [%v, %v] outside min/max [%v, %v]", opts, o.Node, o.Lo, o.Hi, m.Lo, m.Hi)
+			}
+		}
+	}
+}

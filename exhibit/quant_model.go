@@ -75,23 +75,70 @@ func (f *quantFloat) graph(m *mlp.Model, batch int) (*engine.Graph, error) {
 	return g, nil
 }
 
-// calibrate returns the calibration of a static pass over the first n
-// training points: it runs the pass's calibration graph forward over them,
-// a batch at a time, so that its observers see them all. A batch larger
-// than what is left takes points from the start of the set again, which
-// min/max observers do not notice: they find the same ranges whatever the
-// batch size.
-func (f *quantFloat) calibrate(n int) func(cal *engine.Graph) error {
+// quantCalib is a static pass's calibration: how many training points,
+// which observer, and the rows of the current batch that are calibration
+// points (the rest repeat points from the start of the set).
+type quantCalib struct {
+	points   int
+	observer string // "minmax" or "percentile"
+	rows     *int   // the current batch's calibration rows; 0: all of them
+}
+
+// quantPercentile is the percentile observer's P: the range runs from the
+// 1st to the 99th percentile of the values seen.
+const quantPercentile = 99
+
+// calibOf returns the calibration the options v describe.
+func calibOf(v Values) quantCalib {
+	return quantCalib{points: v.Int("calibration"), observer: v.Str("observer"), rows: new(int)}
+}
+
+// newObserver returns the observers of c: each sees only the calibration
+// rows of a batch, so that it sees every calibration point exactly once
+// whatever the batch size.
+func (c quantCalib) newObserver() func() quant.Observer {
+	return func() quant.Observer {
+		inner := quant.NewMinMax()
+		if c.observer == "percentile" {
+			inner = quant.NewPercentile(quantPercentile)
+		}
+		return &rowsObserver{Observer: inner, rows: c.rows}
+	}
+}
+
+// rowsObserver passes the first *rows rows of each batch to its observer
+// (every row when *rows is 0 or the batch's size).
+type rowsObserver struct {
+	quant.Observer
+	rows *int
+}
+
+// Observe records the calibration rows of x.
+func (o *rowsObserver) Observe(x *engine.Tensor) {
+	if k := *o.rows; k > 0 && x.Rank() > 0 && k < x.Shape[0] {
+		x = leading(x, k)
+	}
+	o.Observer.Observe(x)
+}
+
+// calibrate returns the calibration of a static pass over the first
+// c.points training points: it runs the pass's calibration graph forward
+// over them, a batch at a time, so that its observers see each once. A
+// batch larger than what is left is filled with points from the start of
+// the set again, which the observers do not see.
+func (f *quantFloat) calibrate(c quantCalib) func(cal *engine.Graph) error {
 	return func(cal *engine.Graph) error {
 		x, y := cal.MustNode("x").Value, cal.MustNode("y").Value
 		idx := make([]int, y.Size())
-		for start := 0; start < n; start += len(idx) {
+		for start := 0; start < c.points; start += len(idx) {
 			for b := range idx {
-				idx[b] = (start + b) % n
+				idx[b] = (start + b) % c.points
 			}
+			*c.rows = min(len(idx), c.points-start)
 			f.train.Fill(x, y, idx)
 			cal.Forward()
 		}
+		*c.rows = 0
 		return nil
 	}
 }
@@ -122,19 +169,19 @@ func (f *quantFloat) fineTune(s quant.Scheme) (*mlp.Model, *engine.Graph, error)
 
 // convert returns the integer graph of g, a fresh float graph, under the
 // pass; qat is the trained QAT graph for the "qat" pass.
-func (f *quantFloat) convert(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, calN int) (*engine.Graph, error) {
-	q, _, err := f.convertCal(pass, g, s, qat, calN)
+func (f *quantFloat) convert(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, cb quantCalib) (*engine.Graph, error) {
+	q, _, err := f.convertCal(pass, g, s, qat, cb)
 	return q, err
 }
 
 // convertCal is convert that also returns, for the static pass, its
 // calibration graph (the observers' ranges).
-func (f *quantFloat) convertCal(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, calN int) (*engine.Graph, *engine.Graph, error) {
+func (f *quantFloat) convertCal(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, cb quantCalib) (*engine.Graph, *engine.Graph, error) {
 	if pass == "static" {
 		var cal *engine.Graph
-		q, err := quant.Static(g, s, nil, func(c *engine.Graph) error {
+		q, err := quant.Static(g, s, cb.newObserver(), func(c *engine.Graph) error {
 			cal = c
-			return f.calibrate(calN)(c)
+			return f.calibrate(cb)(c)
 		})
 		return q, cal, err
 	}
@@ -157,15 +204,15 @@ func (f *quantFloat) convertOther(pass string, g *engine.Graph, s quant.Scheme, 
 // for dynamic (nothing to insert), the calibration graph with its observers
 // for static, and for qat the fake-quant graph with the activation ranges
 // that training learnt (frozen, as for evaluation).
-func (f *quantFloat) prepare(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, calN int) (*engine.Graph, error) {
+func (f *quantFloat) prepare(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, cb quantCalib) (*engine.Graph, error) {
 	switch pass {
 	case "dynamic":
 		return g, nil
 	case "static":
 		var cal *engine.Graph
-		_, err := quant.Static(g, s, nil, func(c *engine.Graph) error {
+		_, err := quant.Static(g, s, cb.newObserver(), func(c *engine.Graph) error {
 			cal = c
-			return f.calibrate(calN)(c)
+			return f.calibrate(cb)(c)
 		})
 		return cal, err
 	case "qat":
@@ -259,8 +306,8 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	calN := v.Int("calibration")
-	q, cal, err := f.convertCal(pass, src, s, qat, calN)
+	cb := calibOf(v)
+	q, cal, err := f.convertCal(pass, src, s, qat, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -273,9 +320,9 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	}
 	var stepped *engine.Graph
 	if v.Str("view") == "integer" {
-		stepped, err = f.convert(pass, src, s, qat, calN)
+		stepped, err = f.convert(pass, src, s, qat, cb)
 	} else {
-		stepped, err = f.prepare(pass, src, s, qat, calN)
+		stepped, err = f.prepare(pass, src, s, qat, cb)
 	}
 	if err != nil {
 		return nil, err
@@ -296,7 +343,7 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 		rep.put(k, v)
 	}
 	if cal != nil {
-		rep.calibration = calibrationOf(cal, q, calN)
+		rep.calibration = calibrationOf(cal, q, cb.points)
 	}
 	for _, e := range quant.Compare(ref, q) {
 		rep.putError(e)

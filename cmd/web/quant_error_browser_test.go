@@ -89,8 +89,8 @@ func TestBrowserQuantErrorGraph(t *testing.T) {
 // TestBrowserQuantCalibration opens the quantization lesson's static
 // widget: the calibration table lists every observer with its range, scale
 // and zero point; setting the calibration size (calibration-size) to 5
-// points updates the set and the ranges to what the exhibit, built in Go
-// with 5 points, reports.
+// points, then the observer to percentile, updates the set and the ranges
+// to what the exhibit, built in Go with those options, reports.
 func TestBrowserQuantCalibration(t *testing.T) {
 	axe := optionalAxe(t)
 	b := newBrowser(t)
@@ -119,31 +119,12 @@ func TestBrowserQuantCalibration(t *testing.T) {
 		five[k] = v
 	}
 	five["calibration"] = "5"
-	k, _ := exhibit.KindOf("quant")
-	ex, e := k.Build(five)
-	if e != nil {
-		t.Fatal(e)
-	}
-	c := ex.Views()[0].(*exhibit.QuantErrorView).Calibration
-	shown := eval[map[string][]string](b, `Object.fromEntries([...document.querySelectorAll('`+root+` [data-testid^="calibration-row-"]')].map(r => [r.dataset.testid.slice("calibration-row-".length), ["lo", "hi", "scale", "zero"].map(f => r.querySelector('[data-testid="calibration-' + f + '"]').textContent)]))`)
-	if len(shown) != len(c.Observers) {
-		t.Fatalf("page shows %d observers, want %d", len(shown), len(c.Observers))
-	}
-	for _, o := range c.Observers {
-		row := shown[o.Activation]
-		if len(row) != 4 {
-			t.Errorf("no row for observer %s", o.Node)
-			continue
-		}
-		for i, want := range []float64{o.Lo, o.Hi, o.Scale, float64(o.Zero)} {
-			got, err := strconv.ParseFloat(row[i], 64)
-			// The page writes 4 significant digits: a relative error of
-			// at most 5e-4.
-			if err != nil || math.Abs(got-want) > 5e-4*math.Abs(want) {
-				t.Errorf("observer %s column %d = %q, want %v", o.Node, i, row[i], want)
-			}
-		}
-	}
+	checkCalibrationTable(b, root, five)
+
+	setOption(b, root, "observer", "percentile")
+	pollJS[bool](b, "percentile observers", `document.querySelector('`+root+` [data-testid="calibration-row-x"] td')?.textContent === "percentile"`)
+	five["observer"] = "percentile"
+	checkCalibrationTable(b, root, five)
 	b.checkAxe("the quantization lesson's calibration", axe)
 	b.shootWidget("quant-calibration.png", root)
 	b.checkClean()
@@ -195,4 +176,35 @@ func TestBrowserQuantLiveQAT(t *testing.T) {
 	}
 	b.shootWidget("quant-live-qat.png", root)
 	b.checkClean()
+}
+
+// checkCalibrationTable checks the widget's calibration table against the
+// calibration of the exhibit built in Go with opts.
+func checkCalibrationTable(b *browser, root string, opts map[string]string) {
+	b.t.Helper()
+	k, _ := exhibit.KindOf("quant")
+	ex, e := k.Build(opts)
+	if e != nil {
+		b.t.Fatal(e)
+	}
+	c := ex.Views()[0].(*exhibit.QuantErrorView).Calibration
+	shown := eval[map[string][]string](b, `Object.fromEntries([...document.querySelectorAll('`+root+` [data-testid^="calibration-row-"]')].map(r => [r.dataset.testid.slice("calibration-row-".length), ["lo", "hi", "scale", "zero"].map(f => r.querySelector('[data-testid="calibration-' + f + '"]').textContent)]))`)
+	if len(shown) != len(c.Observers) {
+		b.t.Fatalf("%v: page shows %d observers, want %d", opts, len(shown), len(c.Observers))
+	}
+	for _, o := range c.Observers {
+		row := shown[o.Activation]
+		if len(row) != 4 {
+			b.t.Errorf("%v: no row for observer %s", opts, o.Node)
+			continue
+		}
+		for i, want := range []float64{o.Lo, o.Hi, o.Scale, float64(o.Zero)} {
+			got, err := strconv.ParseFloat(row[i], 64)
+			// The page writes 4 significant digits: a relative error of
+			// at most 5e-4.
+			if err != nil || math.Abs(got-want) > 5e-4*math.Abs(want) {
+				b.t.Errorf("%v: observer %s column %d = %q, want %v", opts, o.Node, i, row[i], want)
+			}
+		}
+	}
 }

@@ -31,7 +31,7 @@ type QuantCalibration struct {
 type QuantObserver struct {
 	Node       string  `json:"node"`       // the observer's node, "<activation>.obs"
 	Activation string  `json:"activation"` // the activation it watches
-	Observer   string  `json:"observer"`   // "minmax"
+	Observer   string  `json:"observer"`   // "minmax" or "percentile"
 	Lo         float64 `json:"lo"`         // the range it found
 	Hi         float64 `json:"hi"`
 	Scale      float64 `json:"scale"` // the activation grid's scale

@@ -30,6 +30,8 @@ func TestQuantOptions(t *testing.T) {
 		{map[string]string{"calibration": "0"}, protocol.CodeOutOfRange, "calibration"},
 		{map[string]string{"calibration": "301"}, protocol.CodeOutOfRange, "calibration"},
 		{map[string]string{"calibration": "many"}, protocol.CodeBadField, "calibration"},
+		{map[string]string{"pass": "static", "observer": "percentile"}, "", ""},
+		{map[string]string{"observer": "ema"}, protocol.CodeBadField, "observer"},
 		{map[string]string{"lr": "0.1"}, protocol.CodeUnknownParam, "lr"},
 	})
 }

@@ -19,6 +19,7 @@ const CHOICES = {
   symmetry: { label: "grid", values: ["symmetric", "asymmetric"], def: "symmetric" },
   granularity: { label: "scales", values: ["per-tensor", "per-channel"], def: "per-tensor" },
   pass: { label: "pass", values: ["dynamic", "static", "qat"], def: "dynamic" },
+  observer: { label: "observer (static)", values: ["minmax", "percentile"], def: "minmax" },
   view: { label: "graph", values: ["integer", "prepared"], def: "integer" },
   weight: { label: "histogram of", values: ["layers.0.w", "layers.1.w", "layers.2.w"], def: "layers.1.w" },
 };
