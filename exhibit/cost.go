@@ -125,7 +125,8 @@ func pointsCost(n int) int64 { return int64(n * 3 * floatBytes) }
 // integer values on the stepped points (as many numbers as the stepped
 // graph's values and gradients) and each weight's round trip again.
 //
-// With the qat pass, a live run (quant_train.go) adds two copies of the
+// Percentile observers in a stepped calibration graph keep the values
+// they saw. With the qat pass, a live run (quant_train.go) adds two copies of the
 // model, each with its training graph over quantTrainBatch points, its
 // gradients and Adam's two moments, the QAT graph's fake-quant nodes of
 // every linear layer's input and weight (values and gradients), and two
@@ -140,6 +141,11 @@ func quantCost(v Values) int64 {
 		weights += widths[i-1] * widths[i]
 	}
 	numbers := 3*perRow*quantBatch + 4*params
+	if v.Str("pass") == "static" && v.Str("observer") == "percentile" && v.Str("view") == "prepared" {
+		// The stepped calibration graph's percentile observers keep every
+		// value they saw: each calibration point's activations.
+		numbers += v.Int("calibration") * inputs
+	}
 	if v.Str("pass") == "qat" {
 		numbers += 2*perRow*quantTrainBatch + 8*params + 2*(inputs*quantTrainBatch+weights) + 2*2*quantQATSteps
 	}
