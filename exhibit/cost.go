@@ -120,15 +120,35 @@ func pointsCost(n int) int64 { return int64(n * 3 * floatBytes) }
 // dropped once measured; the exhibit keeps the stepped graph over
 // quantBatch points (each layer a product, a sum, an activation, and as
 // many of the quantize and dequantize ops) and, per parameter, its
-// quantized value, its dequantized value and its error.
-func quantCost(Values) int64 {
-	perRow, params := 0, 0
+// quantized value, its dequantized value and its error; for the graph's
+// error colours and the inspector's comparison, each op node's float and
+// integer values on the stepped points (as many numbers as the stepped
+// graph's values and gradients) and each weight's round trip again.
+//
+// Percentile observers in a stepped calibration graph keep the values
+// they saw. With the qat pass, a live run (quant_train.go) adds two copies of the
+// model, each with its training graph over quantTrainBatch points, its
+// gradients and Adam's two moments, the QAT graph's fake-quant nodes of
+// every linear layer's input and weight (values and gradients), and two
+// losses a step.
+func quantCost(v Values) int64 {
+	perRow, params, inputs, weights := 0, 0, 0, 0
 	widths := append(append([]int{quantConfig.Inputs}, quantConfig.Hidden...), quantConfig.Classes)
 	for i := 1; i < len(widths); i++ {
 		perRow += 2 * 3 * widths[i]
 		params += widths[i-1]*widths[i] + widths[i]
+		inputs += widths[i-1]
+		weights += widths[i-1] * widths[i]
 	}
-	numbers := 2*perRow*quantBatch + 3*params
+	numbers := 3*perRow*quantBatch + 4*params
+	if v.Str("pass") == "static" && v.Str("observer") == "percentile" && v.Str("view") == "prepared" {
+		// The stepped calibration graph's percentile observers keep every
+		// value they saw: each calibration point's activations.
+		numbers += v.Int("calibration") * inputs
+	}
+	if v.Str("pass") == "qat" {
+		numbers += 2*perRow*quantTrainBatch + 8*params + 2*(inputs*quantTrainBatch+weights) + 2*2*quantQATSteps
+	}
 	return int64(costMargin * float64(numbers*floatBytes))
 }
 

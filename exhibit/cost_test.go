@@ -40,6 +40,7 @@ func TestCosts(t *testing.T) {
 		{"cnn", map[string]string{"size": "16", "channels": "8,8", "kernel": "3", "pad": "1"}},
 		{"quant", nil},
 		{"quant", map[string]string{"pass": "qat", "bits": "4", "granularity": "per-channel"}},
+		{"quant", map[string]string{"pass": "static", "observer": "percentile", "view": "prepared"}},
 		{"mlp", map[string]string{"hidden": "8,1", "data": "clusters", "batch": "8"}},
 		{"distill", nil},
 		{"distill", map[string]string{"width": "32", "points": "300"}},

@@ -75,20 +75,72 @@ func (f *quantFloat) graph(m *mlp.Model, batch int) (*engine.Graph, error) {
 	return g, nil
 }
 
-// calibrate runs a static pass's calibration graph forward over every
-// training point, a batch at a time, so that its observers see them all.
-// Min/max observers then find the same ranges whatever the batch size.
-func (f *quantFloat) calibrate(cal *engine.Graph) error {
-	x, y := cal.MustNode("x").Value, cal.MustNode("y").Value
-	idx := make([]int, y.Size())
-	for start := 0; start < f.train.Len(); start += len(idx) {
-		for b := range idx {
-			idx[b] = (start + b) % f.train.Len()
+// quantCalib is a static pass's calibration: how many training points,
+// which observer, and the rows of the current batch that are calibration
+// points (the rest repeat points from the start of the set).
+type quantCalib struct {
+	points   int
+	observer string // "minmax" or "percentile"
+	rows     *int   // the current batch's calibration rows; 0: all of them
+}
+
+// quantPercentile is the percentile observer's P: the range runs from the
+// 1st to the 99th percentile of the values seen.
+const quantPercentile = 99
+
+// calibOf returns the calibration the options v describe.
+func calibOf(v Values) quantCalib {
+	return quantCalib{points: v.Int("calibration"), observer: v.Str("observer"), rows: new(int)}
+}
+
+// newObserver returns the observers of c: each sees only the calibration
+// rows of a batch, so that it sees every calibration point exactly once
+// whatever the batch size.
+func (c quantCalib) newObserver() func() quant.Observer {
+	return func() quant.Observer {
+		inner := quant.NewMinMax()
+		if c.observer == "percentile" {
+			inner = quant.NewPercentile(quantPercentile)
 		}
-		f.train.Fill(x, y, idx)
-		cal.Forward()
+		return &rowsObserver{Observer: inner, rows: c.rows}
 	}
-	return nil
+}
+
+// rowsObserver passes the first *rows rows of each batch to its observer
+// (every row when *rows is 0 or the batch's size).
+type rowsObserver struct {
+	quant.Observer
+	rows *int
+}
+
+// Observe records the calibration rows of x.
+func (o *rowsObserver) Observe(x *engine.Tensor) {
+	if k := *o.rows; k > 0 && x.Rank() > 0 && k < x.Shape[0] {
+		x = leading(x, k)
+	}
+	o.Observer.Observe(x)
+}
+
+// calibrate returns the calibration of a static pass over the first
+// c.points training points: it runs the pass's calibration graph forward
+// over them, a batch at a time, so that its observers see each once. A
+// batch larger than what is left is filled with points from the start of
+// the set again, which the observers do not see.
+func (f *quantFloat) calibrate(c quantCalib) func(cal *engine.Graph) error {
+	return func(cal *engine.Graph) error {
+		x, y := cal.MustNode("x").Value, cal.MustNode("y").Value
+		idx := make([]int, y.Size())
+		for start := 0; start < c.points; start += len(idx) {
+			for b := range idx {
+				idx[b] = (start + b) % c.points
+			}
+			*c.rows = min(len(idx), c.points-start)
+			f.train.Fill(x, y, idx)
+			cal.Forward()
+		}
+		*c.rows = 0
+		return nil
+	}
 }
 
 // fineTune runs quantization-aware training on a copy of the float model:
@@ -117,12 +169,31 @@ func (f *quantFloat) fineTune(s quant.Scheme) (*mlp.Model, *engine.Graph, error)
 
 // convert returns the integer graph of g, a fresh float graph, under the
 // pass; qat is the trained QAT graph for the "qat" pass.
-func (f *quantFloat) convert(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph) (*engine.Graph, error) {
+func (f *quantFloat) convert(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, cb quantCalib) (*engine.Graph, error) {
+	q, _, err := f.convertCal(pass, g, s, qat, cb)
+	return q, err
+}
+
+// convertCal is convert that also returns, for the static pass, its
+// calibration graph (the observers' ranges).
+func (f *quantFloat) convertCal(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, cb quantCalib) (*engine.Graph, *engine.Graph, error) {
+	if pass == "static" {
+		var cal *engine.Graph
+		q, err := quant.Static(g, s, cb.newObserver(), func(c *engine.Graph) error {
+			cal = c
+			return f.calibrate(cb)(c)
+		})
+		return q, cal, err
+	}
+	q, err := f.convertOther(pass, g, s, qat)
+	return q, nil, err
+}
+
+// convertOther converts g by the dynamic or the qat pass.
+func (f *quantFloat) convertOther(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph) (*engine.Graph, error) {
 	switch pass {
 	case "dynamic":
 		return quant.Dynamic(g, s)
-	case "static":
-		return quant.Static(g, s, nil, f.calibrate)
 	case "qat":
 		return quant.Convert(qat, g, s)
 	}
@@ -133,15 +204,15 @@ func (f *quantFloat) convert(pass string, g *engine.Graph, s quant.Scheme, qat *
 // for dynamic (nothing to insert), the calibration graph with its observers
 // for static, and for qat the fake-quant graph with the activation ranges
 // that training learnt (frozen, as for evaluation).
-func (f *quantFloat) prepare(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph) (*engine.Graph, error) {
+func (f *quantFloat) prepare(pass string, g *engine.Graph, s quant.Scheme, qat *engine.Graph, cb quantCalib) (*engine.Graph, error) {
 	switch pass {
 	case "dynamic":
 		return g, nil
 	case "static":
 		var cal *engine.Graph
-		_, err := quant.Static(g, s, nil, func(c *engine.Graph) error {
+		_, err := quant.Static(g, s, cb.newObserver(), func(c *engine.Graph) error {
 			cal = c
-			return f.calibrate(c)
+			return f.calibrate(cb)(c)
 		})
 		return cal, err
 	case "qat":
@@ -196,6 +267,12 @@ type quantReport struct {
 	stepped *engine.Graph        // the graph the learner steps, on the first held-out points
 	values  map[string]float64   // the metrics message: see quantize
 	errors  map[string][]float64 // per weight name, w - w' for every entry
+
+	// What the graph's colours and the inspector's comparison show.
+	rows        map[string][2]*engine.Tensor // per compared op node, its float and integer values on the stepped points
+	nodeErrors  map[string]quant.Error       // engine/quant's error of each op node (Compare) and weight (WeightErrors), by name
+	weights     map[string][2]*engine.Tensor // per weight name, the float weight and its round trip
+	calibration *QuantCalibration            // the static pass's calibration; nil for the others
 }
 
 // quantize runs the options' pass on the float model and measures the
@@ -229,7 +306,8 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := f.convert(pass, src, s, qat)
+	cb := calibOf(v)
+	q, cal, err := f.convertCal(pass, src, s, qat, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -242,16 +320,19 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	}
 	var stepped *engine.Graph
 	if v.Str("view") == "integer" {
-		stepped, err = f.convert(pass, src, s, qat)
+		stepped, err = f.convert(pass, src, s, qat, cb)
 	} else {
-		stepped, err = f.prepare(pass, src, s, qat)
+		stepped, err = f.prepare(pass, src, s, qat, cb)
 	}
 	if err != nil {
 		return nil, err
 	}
 	data.FillFirst(stepped, f.test)
 
-	rep := &quantReport{scheme: s, stepped: stepped, values: map[string]float64{}, errors: map[string][]float64{}}
+	rep := &quantReport{
+		scheme: s, stepped: stepped, values: map[string]float64{}, errors: map[string][]float64{},
+		rows: map[string][2]*engine.Tensor{}, nodeErrors: map[string]quant.Error{}, weights: map[string][2]*engine.Tensor{},
+	}
 	fe, qe := quant.Evaluate(ref), quant.Evaluate(q)
 	mem := quant.MemoryOf(ref, s)
 	for k, v := range map[string]float64{
@@ -261,8 +342,14 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	} {
 		rep.put(k, v)
 	}
+	if cal != nil {
+		rep.calibration = calibrationOf(cal, q, cb.points)
+	}
 	for _, e := range quant.Compare(ref, q) {
 		rep.putError(e)
+		// The graphs over every held-out point are dropped: the
+		// inspector's comparison keeps the stepped points only.
+		rep.rows[e.Name] = [2]*engine.Tensor{leading(ref.MustNode(e.Name).Value, quantBatch), leading(q.MustNode(e.Name).Value, quantBatch)}
 	}
 	wg, err := m.Build(1) // a graph of m, for its weights
 	if err != nil {
@@ -274,6 +361,7 @@ func (f *quantFloat) quantize(v Values) (*quantReport, error) {
 	for _, name := range quantWeights() {
 		w := m.Params[name]
 		d, _ := quant.RoundTrip(w, s)
+		rep.weights[name] = [2]*engine.Tensor{w, d}
 		diff := make([]float64, w.Size())
 		for i, v := range w.Data {
 			diff[i] = v - d.Data[i]
@@ -292,6 +380,7 @@ func (r *quantReport) put(key string, v float64) {
 
 // putError stores the three numbers of a node's error.
 func (r *quantReport) putError(e quant.NodeError) {
+	r.nodeErrors[e.Name] = e.Error
 	r.put("mse:"+e.Name, e.MSE)
 	r.put("maxAbs:"+e.Name, e.MaxAbs)
 	r.put("sqnr:"+e.Name, e.SQNR)

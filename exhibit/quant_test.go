@@ -28,13 +28,18 @@ func TestQuantSteppedGraphs(t *testing.T) {
 	}{
 		{"dynamic", "integer", suffixed(".q"), "int8 matmul (dynamic)"},
 		{"static", "integer", suffixed(".q"), "int8 matmul (static)"},
+		{"static-percentile", "integer", suffixed(".q"), "int8 matmul (static)"},
 		{"qat", "integer", suffixed(".q"), "int8 matmul (static)"},
 		{"dynamic", "prepared", weights, "matmul"},
 		{"static", "prepared", []string{"x.obs", "layers.0.act.obs", "layers.1.act.obs"}, "matmul"},
 		{"qat", "prepared", append(suffixed(".fq"), "x.fq", "layers.0.act.fq", "layers.1.act.fq"), "matmul"},
 	}
 	for _, c := range cases {
-		q := build[*Quant](t, "quant", map[string]string{"pass": c.pass, "view": c.view})
+		opts := map[string]string{"pass": c.pass, "view": c.view}
+		if c.pass == "static-percentile" { // static, with percentile observers over 50 points
+			opts = map[string]string{"pass": "static", "view": c.view, "observer": "percentile", "calibration": "50"}
+		}
+		q := build[*Quant](t, "quant", opts)
 		g := q.step.g
 		for _, name := range append(c.want, "x", "logits", "loss") {
 			if g.Node(name) == nil {
@@ -85,7 +90,7 @@ func quantIntegerGraph(t *testing.T, q *Quant) *engine.Graph {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := f.convert(pass, src, s, qat)
+	g, err := f.convert(pass, src, s, qat, calibOf(q.values))
 	if err != nil {
 		t.Fatal(err)
 	}

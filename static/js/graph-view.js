@@ -455,6 +455,35 @@ export class GraphView {
     }
   }
 
+  /**
+   * tag gives drawn nodes a small labelled pill on their box: tags maps
+   * a node id to {text, cls}, cls also marks the node's <g> (a
+   * colour band). Nodes not in tags lose their tag. The text is part of the
+   * node's accessible name, so a colour never says alone what it means.
+   */
+  tag(tags, prefix = "sg-tag") {
+    for (const t of this.el.querySelectorAll(`.${prefix}`)) t.remove();
+    for (const [id, g] of this.nodes) {
+      for (const c of [...g.classList]) if (c.startsWith(`${prefix}--`)) g.classList.remove(c);
+      const t = tags.get(id);
+      if (t) {
+        g.classList.add(`${prefix}--${t.cls}`);
+        // At the box's top-left corner: the edges enter at the middle of
+        // its top, and the gradient badge sits at its top-right. It goes
+        // before the label, so that the node's texts read in the order they
+        // stand from top to bottom, and whatever part of a node the graph's
+        // box clips, what shows is one run of its accessible name.
+        g.querySelector("text").before(
+          s("g", { class: `${prefix} ${prefix}--${t.cls}`, transform: "translate(-12 -14)", "data-testid": `${prefix}-${this.boxes.get(id).name}` },
+            s("rect", { width: 64, height: 17, rx: 8.5 }),
+            s("text", { x: 32, y: 12.5, "text-anchor": "middle", text: t.text }),
+          ),
+        );
+      }
+      this.describe(g);
+    }
+  }
+
   /** name names node id: its box, the folded scope that holds it, or "node <id>". */
   name(id) {
     const b = this.boxes.get(id);

@@ -51,7 +51,9 @@ export class Inspector {
     el.classList.add("insp");
     this.optim = ctx.optimize ? new OptimizerPanel(ctx.optimize, this.nameTag) : null;
     this.check = ctx.check || ctx.checkAll ? new GradCheck(ctx, this.nameTag, () => this.redraw()) : null;
-    el.replaceChildren(h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.optim ? this.optim.el : null, this.check && this.check.allEl, this.readout);
+    // replaceChildren writes a null as the text "null": the parts a kind
+    // does not have are left out.
+    el.replaceChildren(...[h("div", { class: "insp__bar" }, h(heading, { class: "insp__title" }, "Inspector"), this.scale), this.body, this.optim ? this.optim.el : null, this.check && this.check.allEl, this.readout].filter(Boolean));
     hoverReadout(this.body, this.readout);
     if (this.optim) hoverReadout(this.optim.el, this.readout);
     // The formula box's size changes with the pane's and with the formula.

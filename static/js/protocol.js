@@ -40,6 +40,7 @@ export const ServerType = Object.freeze({
   OPTIMIZER: "optimizer", // what one optimizer step did to a parameter: before, grad, delta, after; Adam's m, v; SGD's velocity
   GRADCHECK: "gradcheck", // a check's autograd next to numeric per entry, worst, tolerance, match; with all, progress and a final one
   NEURONS: "neurons", // mlp: one map per neuron of the highlighted hidden layer, its activation over the plane
+  QUANT_ERROR: "quantError", // quant: every node's SQNR (dB) and band, and the highlighted node's float, quantized and error maps
 });
 
 /** Error codes of an error message. */

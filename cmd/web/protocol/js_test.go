@@ -12,7 +12,7 @@ import (
 )
 
 // serverTypes lists the message types the server sends.
-var serverTypes = []string{TypeHello, TypeGraph, TypeNode, TypeAttention, TypeMetrics, TypePlot, TypeError, TypeExport, TypeMaps, TypeOptimizer, TypeGradCheck, TypeNeurons}
+var serverTypes = []string{TypeHello, TypeGraph, TypeNode, TypeAttention, TypeMetrics, TypePlot, TypeError, TypeExport, TypeMaps, TypeOptimizer, TypeGradCheck, TypeNeurons, TypeQuantError}
 
 // jsObject returns the string values, or the number values, of one frozen
 // object of protocol.js: `export const Name = Object.freeze({ ... });`.

@@ -26,6 +26,12 @@ func TestQuantOptions(t *testing.T) {
 		{map[string]string{"view": "float"}, protocol.CodeBadField, "view"},
 		{map[string]string{"weight": "layers.0.b"}, protocol.CodeBadField, "weight"},
 		{map[string]string{"seed": "-1"}, protocol.CodeOutOfRange, "seed"},
+		{map[string]string{"pass": "static", "calibration": "1"}, "", ""},
+		{map[string]string{"calibration": "0"}, protocol.CodeOutOfRange, "calibration"},
+		{map[string]string{"calibration": "301"}, protocol.CodeOutOfRange, "calibration"},
+		{map[string]string{"calibration": "many"}, protocol.CodeBadField, "calibration"},
+		{map[string]string{"pass": "static", "observer": "percentile"}, "", ""},
+		{map[string]string{"observer": "ema"}, protocol.CodeBadField, "observer"},
 		{map[string]string{"lr": "0.1"}, protocol.CodeUnknownParam, "lr"},
 	})
 }
@@ -51,7 +57,7 @@ func TestQuantFormulasRender(t *testing.T) {
 // TestQuantSet checks that set answers with the new graph and histogram
 // (exhibit's TestQuantSet checks which model it quantizes), that a bad
 // value leaves the widget as it was, and that the quant widget does not
-// train on request.
+// train on request but with the qat pass.
 func TestQuantSet(t *testing.T) {
 	w, rec := newWidget(t, "quant", nil)
 	w.Start(1)
@@ -76,12 +82,46 @@ func TestQuantSet(t *testing.T) {
 	if e := w.Handle(&protocol.Request{Type: protocol.TypeSet, ID: 4, Name: "seed", Value: "2"}); e != nil {
 		t.Fatal(e)
 	}
+	// Only the qat pass trains on request (TestQuantTrainQAT).
+	if e := w.Handle(&protocol.Request{Type: protocol.TypeSet, ID: 5, Name: "pass", Value: "static"}); e != nil {
+		t.Fatal(e)
+	}
 	if e := w.Handle(&protocol.Request{Type: protocol.TypeTrain, Action: protocol.TrainStart}); e == nil || e.Code != protocol.CodeUnsupported {
-		t.Errorf("train: %v, want unsupported", e)
+		t.Errorf("train with pass static: %v, want unsupported", e)
 	}
 	// A quantized engine value is what the stepped graph shows.
 	g := w.ex.Stepping().Graph()
 	if _, ok := g.MustNode("layers.0.linear").Op.(*quant.QMatMul); w.ex.Values().Str("view") == "integer" && !ok {
 		t.Errorf("integer view: layers.0.linear is %T, want *quant.QMatMul", g.MustNode("layers.0.linear").Op)
+	}
+}
+
+// TestQuantTrainQAT trains a qat widget's live run to its end: the
+// metrics count its steps with both training losses, and the loss chart
+// comes with the histogram; a set afterwards clears the chart.
+func TestQuantTrainQAT(t *testing.T) {
+	w, rec := newWidget(t, "quant", map[string]string{"pass": "qat"})
+	w.Start(1)
+	rec.take()
+	for !chunk(w) {
+	}
+	msgs := rec.take()
+	m := last[*protocol.Metrics](msgs)
+	if m == nil || m.Step != 200 || m.Running {
+		t.Fatalf("metrics after the run = %+v, want 200 steps, not running", m)
+	}
+	for _, k := range []string{"floatTrainLoss", "qatTrainLoss", "quantAccuracy"} {
+		if _, ok := m.Values[k]; !ok {
+			t.Errorf("metrics have no %s: %v", k, m.Values)
+		}
+	}
+	if p := plotNamed(msgs, "loss"); p == nil || !strings.Contains(p.SVG, "<svg") {
+		t.Errorf("loss chart after the run = %+v, want one", p)
+	}
+	if e := w.Handle(&protocol.Request{Type: protocol.TypeSet, ID: 3, Name: "bits", Value: "4"}); e != nil {
+		t.Fatal(e)
+	}
+	if p := plotNamed(rec.take(), "loss"); p == nil || p.SVG != "" {
+		t.Errorf("loss chart after a set = %+v, want an empty one", p)
 	}
 }

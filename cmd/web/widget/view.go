@@ -144,6 +144,8 @@ func viewMessage(v exhibit.View) protocol.Message {
 			Header: protocol.Header{Type: protocol.TypeNeurons}, Layer: v.Layer, Node: v.Node,
 			Lo: v.Lo, Hi: v.Hi, Grid: v.Grid, Units: heatmaps(v.Units),
 		}
+	case *exhibit.QuantErrorView:
+		return quantErrorMessage(v)
 	}
 	panic(fmt.Sprintf("widget: no message for the view %T", v))
 }

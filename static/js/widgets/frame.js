@@ -94,7 +94,8 @@ export class WidgetFrame {
    * chosen, the server's metrics and plots go to it, and the stepper is
    * held while the model trains (the server refuses steps then; the graph,
    * the inspector and the kind's views follow the node messages training
-   * sends). opts.change is told too.
+   * sends). opts.change is told too; opts.plots, a list of chart names,
+   * keeps the kind's other charts out of the card.
    */
   train(opts) {
     const card = new TrainingCard(h("div", { class: "sgw-train" }), {
@@ -110,7 +111,10 @@ export class WidgetFrame {
       },
     });
     this.on(ServerType.METRICS, (m) => card.showMetrics(m));
-    this.on(ServerType.PLOT, (p) => card.showPlot(p));
+    // opts.plots names the charts that are the card's (all by default).
+    this.on(ServerType.PLOT, (p) => {
+      if (!opts.plots || opts.plots.includes(p.name)) card.showPlot(p);
+    });
     return card;
   }
 

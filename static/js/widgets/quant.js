@@ -10,6 +10,7 @@ import { selects } from "../fields.js";
 import { plotImage } from "../chart.js";
 import { ServerType } from "../protocol.js";
 import { WidgetFrame } from "./frame.js";
+import { QuantErrors } from "../quant-errors.js";
 
 // The options offered as selects: name → {label, values, def}. The values
 // are the server's (docs/protocol.md, "quant").
@@ -18,6 +19,7 @@ const CHOICES = {
   symmetry: { label: "grid", values: ["symmetric", "asymmetric"], def: "symmetric" },
   granularity: { label: "scales", values: ["per-tensor", "per-channel"], def: "per-tensor" },
   pass: { label: "pass", values: ["dynamic", "static", "qat"], def: "dynamic" },
+  observer: { label: "observer (static)", values: ["minmax", "percentile"], def: "minmax" },
   view: { label: "graph", values: ["integer", "prepared"], def: "integer" },
   weight: { label: "histogram of", values: ["layers.0.w", "layers.1.w", "layers.2.w"], def: "layers.1.w" },
 };
@@ -38,20 +40,57 @@ const sqnrText = (x) => (x === undefined ? "∞ (exact)" : `${x.toFixed(1)} dB`)
 export function mountQuant(root, client, spec) {
   let values = {}; // the report: the last metrics message's values
   const has = (name) => `mse:${name}` in values;
+  let qe = null; // the graph's colours by error, once the frame has a graph view
   const f = new WidgetFrame(root, client, spec, {
     inspector: {
-      // The inspected node's error, from the report.
+      // The inspected node's error, from the report, and its float and
+      // quantized values (quantError).
       note: (msg) => {
         const name = errorName(msg.node.name);
-        if (!has(name)) return null;
-        return h(
+        const cmp = qe ? qe.compare(msg) : null;
+        if (!has(name)) return cmp;
+        const report = h(
           "p",
           { class: "sgq-node-error", "data-testid": "inspector-quant-error" },
           `Against the float model (every held-out point): MSE ${fmt(values[`mse:${name}`])}, max |error| ${fmt(values[`maxAbs:${name}`])}, SQNR ${sqnrText(values[`sqnr:${name}`])}.`,
         );
+        return cmp ? h("div", {}, report, cmp) : report;
       },
     },
   });
+  qe = new QuantErrors(f.graph);
+  // The static pass's calibration set: its size, a field of the option
+  // calibration (docs/protocol.md, "quant": 1 to 300), and what it gave.
+  const calibrationField = h(
+    "label",
+    { class: "sgw-field" },
+    h("span", {}, "calibration points (static)"),
+    h("input", {
+      type: "number",
+      class: "select sgd-input",
+      "data-testid": "calibration-size",
+      min: 1,
+      max: 300,
+      step: 1,
+      value: spec.options.calibration ?? 300,
+      onchange: (ev) => f.channel.set("calibration", ev.target.value),
+    }),
+  );
+  const calibration = h("div", { class: "sgq-calibration", "data-testid": "calibration", hidden: true });
+  // The qat pass trains live: its fine-tuning beside a float one, both
+  // training losses on one chart (docs/protocol.md, "quant").
+  const card = f.train({
+    label: "Train QAT live",
+    plots: ["loss"],
+    plotTestid: "qat-plot",
+    metrics: [
+      { key: "step", label: "steps", testid: "qat-steps", get: (m) => m.step },
+      { key: "floatTrainLoss", label: "float training loss", testid: "qat-float-loss", get: (m) => m.values.floatTrainLoss, format: fmt },
+      { key: "qatTrainLoss", label: "QAT training loss", testid: "qat-loss", get: (m) => m.values.qatTrainLoss, format: fmt },
+    ],
+    plotHint: "Train to see the float and the QAT fine-tuning's loss, step by step, on one chart.",
+  });
+  card.el.hidden = spec.options.pass !== "qat";
   const summary = h("dl", { class: "sgw-metrics sgq-summary", "data-testid": "quant-summary" });
   const errors = h("div", { class: "sgq-errors", "data-testid": "quant-errors" });
   const plot = h("div", { class: "sgw-plot", "data-testid": "plot" });
@@ -59,9 +98,12 @@ export function mountQuant(root, client, spec) {
     h(
       "div",
       { class: "sgw-footer" },
-      h("div", { class: "sgw-controls" }, ...selects(CHOICES, spec.options, (name, value) => f.channel.set(name, value))),
+      h("div", { class: "sgw-controls" }, ...selects(CHOICES, spec.options, (name, value) => f.channel.set(name, value)), calibrationField),
       h("p", { class: "sgq-legend" }, h("span", { class: "sgq-legend__item sgq-legend--inserted" }, "inserted by the pass: .q integer weights, .fq fake quantization, .obs observers, integer matmuls")),
+      qe.legend,
       summary,
+      calibration,
+      card.el,
       h("div", { class: "sgq-report" }, errors, plot),
     ),
   );
@@ -102,7 +144,8 @@ export function mountQuant(root, client, spec) {
     return [`${name}.q`, `${name}.fq`, name].find((n) => drawn.has(n)) || name;
   };
 
-  f.on(ServerType.GRAPH, () => {
+  f.on(ServerType.GRAPH, (g) => {
+    card.el.hidden = !g.options || g.options.pass !== "qat";
     f.graph.mark("sgq-inserted", (n) => INSERTED.test(n.name) || /^int\d/.test(n.op));
     if (Object.keys(values).length) showErrors();
   });
@@ -115,7 +158,14 @@ export function mountQuant(root, client, spec) {
     showErrors();
     f.inspector.redraw();
   });
-  f.on(ServerType.PLOT, (p) => plotImage(plot, p));
+  f.on(ServerType.PLOT, (p) => {
+    if (p.name === "error") plotImage(plot, p);
+  });
+  f.on(ServerType.QUANT_ERROR, (m) => {
+    qe.show(m);
+    showCalibration(calibration, m.calibration);
+    f.inspector.redraw();
+  });
   return f;
 }
 
@@ -129,5 +179,40 @@ function showReport(el, v) {
     ...item("held-out accuracy", `${pct(v.floatAccuracy)} → ${pct(v.quantAccuracy)}`, "quant-accuracy"),
     ...item("parameters", `${v.floatBytes} B → ${v.bytes} B${ratio}`, "quant-bytes"),
     ...item("of which", `weights ${v.weightBytes} B · scales ${v.scaleBytes} B · zero points ${v.zeroBytes} B · float ${v.otherBytes} B`, "quant-bytes-parts"),
+  );
+}
+
+// showCalibration writes which training points the static pass's
+// observers saw, each observer's range and the grid it fixed; it hides
+// the part for the other passes (c null).
+function showCalibration(el, c) {
+  el.hidden = !c;
+  if (!c) return el.replaceChildren();
+  const ex = c.examples;
+  const which = ex.length === 1 ? `training point ${ex[0]}` : `training points ${ex[0]} to ${ex[ex.length - 1]}`;
+  const num = (x) => fmt(x);
+  el.replaceChildren(
+    h(
+      "table",
+      { class: "sgq-table", "data-testid": "calibration-table" },
+      h("caption", { "data-testid": "calibration-set" }, `Calibration: ${c.points} ${c.points === 1 ? "point" : "points"} (${which}); each observer's range fixes its activation's grid`),
+      h("thead", {}, h("tr", {}, ...["observer", "kind", "min", "max", "scale", "zero point"].map((x) => h("th", { scope: "col" }, x)))),
+      h(
+        "tbody",
+        {},
+        ...c.observers.map((o) =>
+          h(
+            "tr",
+            { "data-testid": `calibration-row-${o.activation}` },
+            h("th", { scope: "row" }, o.node),
+            h("td", {}, o.observer),
+            h("td", { "data-testid": "calibration-lo" }, num(o.lo)),
+            h("td", { "data-testid": "calibration-hi" }, num(o.hi)),
+            h("td", { "data-testid": "calibration-scale" }, num(o.scale)),
+            h("td", { "data-testid": "calibration-zero" }, String(o.zero)),
+          ),
+        ),
+      ),
+    ),
   );
 }
