@@ -20,7 +20,7 @@ dev: ## start the app serving static/ and content/ from disk, reloading lessons
 	$(GO) run ./cmd/web $(if $(ADDR),-addr $(ADDR)) -dev
 
 test: | $(AXE) ## run every test under the race detector (browser tests need Chromium, their accessibility checks axe-core)
-	$(GO) test -race ./...
+	$(GO) test -race -timeout 30m ./...
 
 axe: ## install axe-core for the browser tests' accessibility checks (npm ci, from package-lock.json)
 	npm ci --no-audit --no-fund --ignore-scripts

@@ -72,8 +72,13 @@ func TestViewsSentWhenChanged(t *testing.T) {
 		}
 		handle(protocol.Request{Type: protocol.TypeSet, Name: "seed", Value: "2"})
 		handle(protocol.Request{Type: protocol.TypeRun, To: protocol.RunToEnd})
-		handle(protocol.Request{Type: protocol.TypeTrain, Action: protocol.TrainStart, Steps: 3})
+		// Training: the run's chunk sends its views while it runs, so the
+		// page's view is checked once the three steps are done.
+		if e := w.Handle(&protocol.Request{Type: protocol.TypeTrain, Action: protocol.TrainStart, Steps: 3}); e != nil {
+			t.Fatalf("%s %v: train start: %v", c.kind, c.opts, e)
+		}
 		w.trainer.stop() // wait for the three steps
+		check("a run of three training steps")
 		handle(protocol.Request{Type: protocol.TypeTrain, Action: protocol.TrainStop})
 	}
 }
