@@ -469,11 +469,13 @@ export class GraphView {
       if (t) {
         g.classList.add(`${prefix}--${t.cls}`);
         // At the box's top-left corner: the edges enter at the middle of
-        // its top, and the gradient badge sits at its top-right. It goes
-        // before the label, so that the node's texts read in the order they
-        // stand from top to bottom, and whatever part of a node the graph's
-        // box clips, what shows is one run of its accessible name.
-        g.querySelector("text").before(
+        // its top, and the gradient badge sits at its top-right. In the
+        // node's texts, and so in its accessible name, it goes between the
+        // label and the op: where the graph's box clips a node, at its
+        // bottom (the op line hidden) or, on a phone, at its right (the
+        // short label hidden, the wider op line and the pill still shown),
+        // what shows is one run of the name.
+        g.querySelector("text").after(
           s("g", { class: `${prefix} ${prefix}--${t.cls}`, transform: "translate(-12 -14)", "data-testid": `${prefix}-${this.boxes.get(id).name}` },
             s("rect", { width: 64, height: 17, rx: 8.5 }),
             s("text", { x: 32, y: 12.5, "text-anchor": "middle", text: t.text }),
