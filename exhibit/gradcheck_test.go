@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"stepgraph/engine"
+	"stepgraph/engine/enginetest"
 	"stepgraph/engine/gradcheck"
 )
 
@@ -149,18 +150,6 @@ func TestCheckGradientRefuses(t *testing.T) {
 	}
 }
 
-// brokenBackward wraps an op and scales its backward by 3/2: a wrong
-// gradient planted on purpose, which the check must flag.
-type brokenBackward struct{ engine.Op }
-
-func (b brokenBackward) Backward(din []*engine.Tensor, dout, out *engine.Tensor, in ...*engine.Tensor) {
-	scaled := dout.Clone()
-	for i := range scaled.Data {
-		scaled.Data[i] *= 1.5
-	}
-	b.Op.Backward(din, scaled, out, in...)
-}
-
 // TestCheckGradientFlagsABrokenOp breaks the backward of the lab's ReLU
 // and replays the run: the parameters before it (w1, b1) mismatch by far,
 // the parameters after it (w2) still match.
@@ -168,7 +157,7 @@ func TestCheckGradientFlagsABrokenOp(t *testing.T) {
 	l := build[*Lab](t, "lab", nil)
 	s := l.Stepping()
 	act := s.Graph().MustNode("layers.0.ffn.act")
-	act.Op = brokenBackward{act.Op}
+	act.Op = enginetest.BrokenBackward{Op: act.Op}
 	s.RunToEnd()
 	for name, match := range map[string]bool{"layers.0.ffn.w1": false, "layers.0.ffn.b1": false, "layers.0.attn.wq": false, "layers.0.ffn.w2": true, "head.w": true} {
 		c, e := s.CheckGradient(name, MaxCheckEntries)

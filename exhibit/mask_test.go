@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"stepgraph/engine"
+	"stepgraph/engine/enginetest"
 )
 
 // probsTol bounds the difference between the engine's softmax and the
@@ -24,28 +25,6 @@ func headProbs(ex Exhibit) (probs, scores map[string][]float64) {
 		scores[scope] = append([]float64(nil), s.g.MustNode(ref.Scores).Value.Data...)
 	}
 	return probs, scores
-}
-
-// softmaxAllowed is the softmax of the scores of one row over the allowed
-// keys alone, 0 at the others, computed here from its definition.
-func softmaxAllowed(scores []float64, allowed []bool) []float64 {
-	m := math.Inf(-1)
-	for k, v := range scores {
-		if allowed[k] && v > m {
-			m = v
-		}
-	}
-	out, sum := make([]float64, len(scores)), 0.0
-	for k, v := range scores {
-		if allowed[k] {
-			out[k] = math.Exp(v - m)
-			sum += out[k]
-		}
-	}
-	for k := range out {
-		out[k] /= sum
-	}
-	return out
 }
 
 // TestMaskEditChangesOneRow blocks one mask cell with the forward pass
@@ -98,7 +77,7 @@ func TestMaskEditChangesOneRow(t *testing.T) {
 					for k := range allowed {
 						allowed[k] = c.allowed(i, k) && k != c.col
 					}
-					want, sum := softmaxAllowed(scores[scope][i*tk:(i+1)*tk], allowed), 0.0
+					want, sum := enginetest.SoftmaxOver(scores[scope][i*tk:(i+1)*tk], allowed), 0.0
 					for k := range row {
 						sum += row[k]
 						if math.Abs(row[k]-want[k]) > probsTol {

@@ -8,6 +8,7 @@ import (
 	"stepgraph/cmd/web/pool"
 	"stepgraph/cmd/web/protocol"
 	"stepgraph/engine"
+	"stepgraph/engine/enginetest"
 	"stepgraph/exhibit"
 )
 
@@ -122,25 +123,13 @@ func TestCheckAllLab(t *testing.T) {
 	}
 }
 
-// brokenBackward wraps an op and scales its backward by 3/2: a wrong
-// gradient planted on purpose.
-type brokenBackward struct{ engine.Op }
-
-func (b brokenBackward) Backward(din []*engine.Tensor, dout, out *engine.Tensor, in ...*engine.Tensor) {
-	scaled := dout.Clone()
-	for i := range scaled.Data {
-		scaled.Data[i] *= 1.5
-	}
-	b.Op.Backward(din, scaled, out, in...)
-}
-
 // TestCheckFlagsABrokenOp breaks the backward of the lab's ReLU, runs the
 // timeline again, and checks: match false for the parameters before it,
 // true for those after it, and false in the final message of all.
 func TestCheckFlagsABrokenOp(t *testing.T) {
 	w, rec := newWidget(t, "lab", nil)
 	act := w.ex.Stepping().Graph().MustNode("layers.0.ffn.act")
-	act.Op = brokenBackward{act.Op}
+	act.Op = enginetest.BrokenBackward{Op: act.Op}
 	w.Handle(&protocol.Request{Type: protocol.TypeRun, Widget: "lab", To: protocol.RunToEnd})
 	for name, match := range map[string]bool{"layers.0.ffn.w1": false, "layers.0.ffn.hidden": false, "layers.0.ffn.w2": true} {
 		ms, e := check(t, w, rec, protocol.Request{Node: name})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"stepgraph/cmd/web/protocol"
+	"stepgraph/engine/enginetest"
 )
 
 // wireTol bounds the difference between a probability on the wire and a
@@ -54,7 +55,7 @@ func TestAdapterMaskEdit(t *testing.T) {
 					for k := range allowed {
 						allowed[k] = k <= i && k != col // the causal decoder, less the blocked key
 					}
-					want := softmaxOver(s.Data[i*tk:(i+1)*tk], allowed)
+					want := enginetest.SoftmaxOver(s.Data[i*tk:(i+1)*tk], allowed)
 					sum := 0.0
 					for k := range got {
 						sum += got[k]
@@ -69,27 +70,6 @@ func TestAdapterMaskEdit(t *testing.T) {
 			}
 		})
 	}
-}
-
-// softmaxOver is the softmax of scores over the allowed keys, 0 elsewhere.
-func softmaxOver(scores []float64, allowed []bool) []float64 {
-	m := math.Inf(-1)
-	for k, v := range scores {
-		if allowed[k] {
-			m = math.Max(m, v)
-		}
-	}
-	out, sum := make([]float64, len(scores)), 0.0
-	for k, v := range scores {
-		if allowed[k] {
-			out[k] = math.Exp(v - m)
-			sum += out[k]
-		}
-	}
-	for k := range out {
-		out[k] /= sum
-	}
-	return out
 }
 
 func types(msgs []protocol.Message) []string {
