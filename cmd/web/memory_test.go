@@ -24,10 +24,15 @@ func TestReclaim(t *testing.T) {
 	if held < 32<<20 {
 		t.Skipf("the runtime holds only %d MiB free after the collection (it may have released them already)", held>>20)
 	}
-	if _, _, freed := reclaim(held + 1); freed {
-		t.Errorf("reclaim with a threshold above the %d MiB held freed them", held>>20)
+	// Far above what is held: the package's other servers may free more
+	// heap meanwhile (their sessions' garbage), which must not reach it.
+	if _, _, freed := reclaim(2*held + 64<<20); freed {
+		t.Errorf("reclaim with a threshold far above the %d MiB held freed them", held>>20)
 	}
 	before, after, freed := reclaim(held / 2)
+	if !freed && before <= held/2 {
+		t.Skipf("the free heap fell from %d to %d MiB before reclaim looked: a server of another test gave it back first", held>>20, before>>20)
+	}
 	if !freed || after > before/4 {
 		t.Errorf("reclaim held %d MiB and %d MiB after (freed %v), want most of it given back", before>>20, after>>20, freed)
 	}
