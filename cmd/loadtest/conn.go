@@ -226,10 +226,9 @@ func parseHead(b []byte) head {
 	}
 	h.typ, rest = string(rest[:i]), rest[i+1:]
 	if rest, ok = bytes.CutPrefix(rest, []byte(`,"widget":"`)); ok {
-		if i = bytes.IndexByte(rest, '"'); i >= 0 {
-			if v, ok := intField(rest[i+1:], `,"id":`); ok && bytes.HasPrefix(rest[i+1:], []byte(`,"id":`)) {
-				h.id = int64(v)
-			}
+		if i = bytes.IndexByte(rest, '"'); i >= 0 && bytes.HasPrefix(rest[i+1:], []byte(`,"id":`)) {
+			v, _ := intField(rest[i+1:], `,"id":`)
+			h.id = int64(v)
 		}
 	}
 	switch h.typ {

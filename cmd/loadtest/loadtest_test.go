@@ -58,9 +58,11 @@ func TestRunSteppersAndTrainers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log(out.String())
-	// 4 steppers at 20 a second for 1 s: 80 steps, a tick more or less each.
-	if n := res.steppers.n; n < 72 || n > 88 {
-		t.Errorf("%d answers in the window, want 80 ± 8", n)
+	// 4 steppers at 20 a second for 1 s send at most 21 steps each in the
+	// window (a ticker drops the ticks of a late goroutine: no lower bound
+	// but the first step of each).
+	if n := res.steppers.n; n < 4 || n > 84 {
+		t.Errorf("%d answers in the window, want 4 to 84", n)
 	}
 	if res.steppers.errors+res.steppers.drops+res.steppers.setup+res.trainers.errors+res.trainers.drops+res.trainers.setup != 0 {
 		t.Errorf("errors or drops on an idle server:\n%s", out.String())
@@ -71,8 +73,19 @@ func TestRunSteppersAndTrainers(t *testing.T) {
 	if res.steppers.p50 <= 0 || res.steppers.p50 > res.steppers.p99 || res.steppers.p99 > res.steppers.max {
 		t.Errorf("latencies p50 %v, p99 %v, max %v: want 0 < p50 <= p99 <= max", res.steppers.p50, res.steppers.p99, res.steppers.max)
 	}
-	if !res.ok != (res.steppers.p99 >= cfg.wantP99) {
-		t.Errorf("ok = %v with p99 %v against %v", res.ok, res.steppers.p99, cfg.wantP99)
+}
+
+// TestRunMissesATarget asks for a p99 no server meets: the run is not ok,
+// and the report says which target failed.
+func TestRunMissesATarget(t *testing.T) {
+	addr := server(t, nil)
+	var out strings.Builder
+	res, err := run(context.Background(), flags(t, "-addr", addr, "-steppers", "1", "-duration", "300ms", "-warmup", "0s", "-want-p99", "1ns"), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ok || !strings.Contains(out.String(), "FAIL p99") {
+		t.Errorf("ok %v against a p99 of 1 ns:\n%s", res.ok, out.String())
 	}
 }
 
@@ -146,6 +159,12 @@ func TestFlagBounds(t *testing.T) {
 	c := flags(t, "-scenario", "mixed")
 	if c.scenario != (scenario{steppers: 200, rate: 10, trainers: 50}) {
 		t.Errorf("mixed = %+v", c.scenario)
+	}
+	if c := flags(t, "-scenario", "victim", "-heavy=false"); c.scenario.heavy {
+		t.Errorf("-heavy=false left the victim scenario's heavy connection in")
+	}
+	if c := flags(t, "-heavy"); !c.scenario.heavy {
+		t.Errorf("-heavy did not add the heavy connection to the class")
 	}
 }
 

@@ -96,7 +96,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	steppers := fs.Int("steppers", -1, "connections stepping the default lab")
 	rate := fs.Float64("rate", -1, "steps a second of each stepper")
 	trainers := fs.Int("trainers", -1, "connections training one default lab each at full speed")
-	heavy := fs.Bool("heavy", false, "add one connection training the largest labs, as many as it may")
+	heavy := fs.Bool("heavy", false, "one connection training the largest labs, as many as it may (the victim scenario has it; -heavy=false leaves it out)")
 	fs.DurationVar(&c.duration, "duration", 30*time.Second, "the measurement window, after the ramp and the warm-up")
 	fs.DurationVar(&c.warmup, "warmup", 5*time.Second, "time between the last connection and the window")
 	fs.Float64Var(&c.ramp, "ramp", 200, "connections opened a second")
@@ -121,7 +121,11 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	if *trainers >= 0 {
 		s.trainers = *trainers
 	}
-	s.heavy = s.heavy || *heavy
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "heavy" {
+			s.heavy = *heavy
+		}
+	})
 	c.scenario = s
 	c.wantRSS = int64(*wantRSS) << 10
 	switch {
@@ -232,7 +236,9 @@ func run(ctx context.Context, cfg config, out io.Writer) (result, error) {
 	trainedStart := trainedSteps(&mu, train)
 	var peak, last int64
 	sample := time.NewTicker(time.Second)
-	for end := time.After(cfg.duration); ; {
+	end := time.After(cfg.duration)
+window:
+	for {
 		select {
 		case <-sample.C:
 			if cfg.pid > 0 {
@@ -242,11 +248,11 @@ func run(ctx context.Context, cfg config, out io.Writer) (result, error) {
 				}
 				last, peak = r, max(peak, r)
 			}
-			continue
 		case <-end:
+			break window
 		case <-ctx.Done():
+			break window
 		}
-		break
 	}
 	sample.Stop()
 	trainedEnd := trainedSteps(&mu, train)

@@ -18,10 +18,10 @@ const (
 	// compressFrom is the size from which a message is deflated, when
 	// the client negotiated permessage-deflate. A step's message (2.5 KB
 	// at the default lab) would shrink by about 1.7 KB, but deflate's
-	// Huffman tables, built for every message, cost about as much server
-	// time as the rest of the step together: under load the server would
-	// answer far fewer learners. Graphs, large models' views and the
-	// first messages of a page are larger, and are deflated.
+	// Huffman tables, built for every message, took about 40% of the
+	// server's time under a class's load (docs/perf.md). Graphs, large
+	// models' views and the first messages of a page are larger, and are
+	// deflated.
 	compressFrom = 8192
 
 	// writeWait is the time allowed to write one message to the client.
