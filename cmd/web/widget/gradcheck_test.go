@@ -204,6 +204,8 @@ func TestCheckRefusals(t *testing.T) {
 		{protocol.TypeSeek, protocol.Request{Index: 3}},
 		{protocol.TypeSet, protocol.Request{Name: "lr", Value: "0.1"}},
 		{protocol.TypeTrain, protocol.Request{Action: protocol.TrainStart}},
+		{protocol.TypeOptimize, protocol.Request{}},
+		{protocol.TypeMask, protocol.Request{Mask: &protocol.MaskEdit{Attention: "layers.0.attn", Preset: "none"}}},
 	} {
 		if e := req(c.typ, c.r); e == nil || e.Code != protocol.CodeBusy {
 			t.Errorf("%s %+v while a check runs = %v, want busy", c.typ, c.r, e)

@@ -18,6 +18,9 @@ func (a *adapter) handleMask(req *protocol.Request) *protocol.Error {
 	if !ok {
 		return protocol.Errorf(protocol.CodeUnsupported, "the %s widget has no attention mask to edit", a.kind.Name())
 	}
+	if e := a.checkBusy(req); e != nil {
+		return e // a gradient check runs on these weights and this graph
+	}
 	if a.training() {
 		return protocol.Errorf(protocol.CodeBusy, "the model is training; stop it first, then edit the mask")
 	}

@@ -17,6 +17,9 @@ func (a *adapter) handleOptimize(req *protocol.Request) *protocol.Error {
 	if !ok {
 		return protocol.Errorf(protocol.CodeUnsupported, "the %s widget has no optimizer to step: its model is trained when it is configured", a.kind.Name())
 	}
+	if e := a.checkBusy(req); e != nil {
+		return e // a gradient check runs on these weights and this graph
+	}
 	if a.training() {
 		return protocol.Errorf(protocol.CodeBusy, "the model is training, and training takes the optimizer's steps; pause it first, then step the optimizer yourself")
 	}
