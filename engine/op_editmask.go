@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // MaskPattern says which keys each query of an attention may read: a
@@ -66,15 +67,7 @@ func (p *MaskPattern) Clone() *MaskPattern {
 
 // Equal reports whether p and q have the same sides and entries.
 func (p *MaskPattern) Equal(q *MaskPattern) bool {
-	if p.Tq != q.Tq || p.Tk != q.Tk {
-		return false
-	}
-	for j, a := range p.Allowed {
-		if a != q.Allowed[j] {
-			return false
-		}
-	}
-	return true
+	return p.Tq == q.Tq && p.Tk == q.Tk && slices.Equal(p.Allowed, q.Allowed)
 }
 
 // Set allows or blocks key k for query i. It returns an error, and
