@@ -62,7 +62,18 @@ func labCost(v Values) int64 {
 		return 0 // the exhibit refuses to build it
 	}
 	perRow, params := transformerRow(v.Str("arch"), l, v.Int("d"), v.Int("heads"), v.Int("dff"), v.Int("layers"))
-	return graphsCost(perRow, params, 1, labTrainBatch, labSamples)
+	c := graphsCost(perRow, params, 1, labTrainBatch, labSamples)
+	if q := v.Str("quant"); q != labQuantNone {
+		// While it quantizes: the float and integer graphs of the stepped
+		// example and of the held-out samples, the fine-tuned copy's graph
+		// for qat; after, the integer graph and the compared values.
+		rows := []int{1, 1, labSamples, labSamples}
+		if q == "qat" {
+			rows = append(rows, labQATBatch)
+		}
+		c += graphsCost(perRow, params, rows...)
+	}
+	return c
 }
 
 // attentionCost is the attention exhibit's Cost.

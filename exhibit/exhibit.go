@@ -88,6 +88,14 @@ type ForwardViewer interface {
 	ViewedNodes() []*engine.Node
 }
 
+// HighlightViewer is a ForwardViewer whose views, now and then, also
+// show the highlighted node (the lab's quantized model compares it with
+// the float one): while ViewsFollowHighlight says so, they change when
+// the highlight does.
+type HighlightViewer interface {
+	ViewsFollowHighlight() bool
+}
+
 // Axed is an exhibit that names the axes of its tensors as the engine
 // uses them: positions of a sequence, queries and keys, classes, units.
 // The heatmaps of its nodes, and their exports, carry these axes.

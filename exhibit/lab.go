@@ -23,6 +23,9 @@ type Lab struct {
 	run    *labRun
 	fresh  bool  // the weights are the seed's, untrained
 	masks  masks // the learner's masks of the stepped run (mask.go)
+	// quant is the quantized model the learner steps (lab_quant.go); nil
+	// while the lab runs its float model.
+	quant *quantReport
 }
 
 // NewLab builds the lab of v, options checked by LabOptions; a "step"
@@ -56,22 +59,25 @@ func (l *Lab) build(v Values) *Error {
 	if e != nil {
 		return e
 	}
-	l.values, l.lm, l.opt, l.masks = v, lm, opt, nil
+	l.values, l.lm, l.opt, l.masks, l.quant = v, lm, opt, nil, nil
 	l.step = NewStepping(lm.g)
 	l.step.beforeWrite = lm.own
 	l.run = newLabRun(v.Seed("seed"))
 	l.fresh = true
+	if v.Str("quant") != labQuantNone {
+		return l.requantize()
+	}
 	l.relayout()
 	return nil
 }
 
-// relayout draws the graph with the folded scopes.
+// relayout draws the stepped graph with the folded scopes.
 func (l *Lab) relayout() {
 	var folded []string
 	if s := l.values.Str("collapsed"); s != "" {
 		folded = splitComma(s)
 	}
-	l.drawn = drawingOf(l.lm.g, folded)
+	l.drawn = drawingOf(l.step.Graph(), folded)
 }
 
 // seekOption moves the cursor to the "step" option's index.
@@ -110,7 +116,17 @@ func (l *Lab) Apply(v Values, effect Effect) *Error {
 			return at(outOfRange(err), "tokens")
 		}
 		l.values = v
+		if l.quant != nil {
+			return l.requantize() // the errors are the stepped example's
+		}
 		l.step.Replay()
+	case Requantize:
+		old := l.values
+		l.values = v
+		if e := l.requantize(); e != nil {
+			l.values = old
+			return e
+		}
 	case Relayout:
 		l.values = v
 		l.relayout()
@@ -152,20 +168,37 @@ func (l *Lab) ViewedNodes() []*engine.Node { return l.step.attentionNodes().node
 
 func (l *Lab) Views() []View {
 	input, src := l.lm.tokens()
-	return []View{attentionOf(l.step, input, src, l.masks)}
+	views := []View{attentionOf(l.step, input, src, l.masks)}
+	if l.quant != nil {
+		q := l.quant.errorView(l.step.Graph(), l.step.Highlight(), l.Axes)
+		q.Over, q.Calibration = "the stepped example", l.quant.calibration
+		views = append(views, q)
+	}
+	return views
 }
+
+// ViewsFollowHighlight implements HighlightViewer: the quantized model's
+// view compares the highlighted node.
+func (l *Lab) ViewsFollowHighlight() bool { return l.quant != nil }
 
 // EditMask implements MaskEditor. The first edit of an attention builds
 // the stepped graph anew with its mask, fed the same example, at the same
-// place of the timeline.
+// place of the timeline. While the lab runs its quantized model, every
+// edit quantizes the masked model again.
 func (l *Lab) EditMask(e MaskEdit) (bool, *Error) {
 	if l.masks == nil {
 		l.masks = masks{}
 	}
 	input, src := l.lm.tokens()
 	rebuild, err := l.masks.edit(l.step, e, input, src)
-	if err != nil || !rebuild {
+	if err != nil {
 		return false, err
+	}
+	if !rebuild {
+		if l.quant != nil {
+			return true, l.requantize() // the errors of the edited mask
+		}
+		return false, nil
 	}
 	g, berr := l.lm.model.BuildMasked(1, l.lm.layout.T, l.lm.layout.TSrc, l.masks.patterns())
 	if berr != nil {
@@ -174,6 +207,9 @@ func (l *Lab) EditMask(e MaskEdit) (bool, *Error) {
 	}
 	task.Fill(g, l.lm.batch)
 	l.lm.g = g
+	if l.quant != nil {
+		return true, l.requantize() // a quantized copy of the masked graph
+	}
 	l.step = restep(l.step, g)
 	l.relayout()
 	return true, nil
@@ -212,6 +248,9 @@ func (l *Lab) LoadWeights(tensors map[string]*engine.Tensor) *Error {
 	l.opt = opt
 	l.run = newLabRun(l.values.Seed("seed"))
 	l.fresh = false
+	if l.quant != nil {
+		return l.requantize() // the loaded weights, quantized
+	}
 	l.step.Replay()
 	return nil
 }

@@ -106,12 +106,14 @@ func (lm *labModel) setTokens(v Values) error {
 }
 
 // The lab's random streams. The weights come from the seed itself, as the
-// spec says; the other streams from seed+1, seed+2 and seed+3, so that
-// each is reproducible on its own.
+// spec says; the other streams from seed+1, seed+2, ... in this order, so
+// that each is reproducible on its own.
 const (
 	StreamExample = 1 + iota // the stepped input when the learner has not set one
 	StreamHeld               // the held-out sample inputs
 	StreamTrain              // the training batches
+	StreamCalib              // the calibration sequences of static quantization (lab_quant.go)
+	StreamQAT                // the batches of quantization-aware fine-tuning
 )
 
 // LabStream returns the random stream s of a lab with the given seed.
@@ -145,8 +147,11 @@ func (lm *labModel) setInput(x []int) error {
 // trainBatch draws one training batch from rng. With heldOut, a row equal
 // to a held-out input is drawn again; the held-out inputs are at most a
 // sixteenth of all inputs, so this ends quickly.
-func (lm *labModel) trainBatch(rng *engine.Mulberry32) task.Batch {
-	xs := lm.layout.Inputs(rng, labTrainBatch)
+func (lm *labModel) trainBatch(rng *engine.Mulberry32) task.Batch { return lm.batchOf(rng, labTrainBatch) }
+
+// batchOf draws a batch of rows training sequences from rng, as trainBatch.
+func (lm *labModel) batchOf(rng *engine.Mulberry32, rows int) task.Batch {
+	xs := lm.layout.Inputs(rng, rows)
 	for i := range xs {
 		for lm.heldOut && lm.isHeld(xs[i]) {
 			xs[i] = lm.layout.Inputs(rng, 1)[0]

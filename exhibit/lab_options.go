@@ -33,7 +33,7 @@ const (
 )
 
 // LabOptions is the lab's option table, in the order of its form.
-var LabOptions = &Table{Kind: "lab", Options: []Option{
+var LabOptions = &Table{Kind: "lab", Options: append([]Option{
 	archOption,
 	taskOption,
 	{Name: "act", Label: "Activation", Help: "the feed-forward activation", Type: Choice,
@@ -60,7 +60,7 @@ var LabOptions = &Table{Kind: "lab", Options: []Option{
 	{Name: "collapsed", Label: "Folded scopes", Help: "scopes of the graph drawn as one box, comma-separated",
 		Type: Text, Values: fmt.Sprintf("at most %d names, each 1 to %d of `A-Z a-z 0-9 _ .`; empty by default", LabMaxCollapsed, LabMaxScopeName),
 		Effect: Relayout, Check: checkScopes, NoControl: true},
-}, Combine: labCombine}
+}, labQuantOptions...), Combine: labCombine}
 
 // labCombine checks that heads divide d, and drops the learner's tokens
 // when they no longer fit a new n or k: the model reads the input drawn

@@ -117,6 +117,9 @@ func labModelKey(v Values) string {
 
 // StartTraining implements Trainer.
 func (l *Lab) StartTraining(steps int) (bool, *Error) {
+	if e := l.notQuantized("train the float model"); e != nil {
+		return false, e
+	}
 	l.lm.own()
 	l.fresh = false
 	l.run.start(steps)
@@ -168,7 +171,7 @@ func (l *Lab) Metrics(training bool) Metrics {
 		// The seed's untrained model: its numbers are shared by every lab
 		// of the same model, and its sampling graph need not be kept.
 		u := l.untrained()
-		return Metrics{RunEnd: r.end, Samples: u.samples, Values: map[string]float64{"loss": u.loss, "accuracy": u.acc, "stepsPerSec": 0}}
+		return Metrics{RunEnd: r.end, Samples: u.samples, Values: l.quantValues(map[string]float64{"loss": u.loss, "accuracy": u.acc, "stepsPerSec": 0})}
 	}
 	loss, acc := r.loss, r.acc
 	switch {
@@ -192,8 +195,19 @@ func (l *Lab) Metrics(training bool) Metrics {
 	}
 	return Metrics{
 		Step: r.done, RunEnd: r.end, Running: training, Samples: r.samples,
-		Values: map[string]float64{"loss": loss, "accuracy": acc, "stepsPerSec": rate},
+		Values: l.quantValues(map[string]float64{"loss": loss, "accuracy": acc, "stepsPerSec": rate}),
 	}
+}
+
+// quantValues adds the quantized model's report to v, the training
+// numbers, while the lab runs it.
+func (l *Lab) quantValues(v map[string]float64) map[string]float64 {
+	if l.quant != nil {
+		for k, x := range l.quant.values {
+			v[k] = x
+		}
+	}
+	return v
 }
 
 // Charts implements Exhibit: the loss and accuracy, once training has run.

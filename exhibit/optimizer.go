@@ -153,6 +153,9 @@ func firstParams(g *engine.Graph, k int) string {
 // OptimizerStep implements Optimizing. The weights are no longer the
 // seed's.
 func (l *Lab) OptimizerStep(param string) (*OptimizerStep, *Error) {
+	if e := l.notQuantized("step the optimizer"); e != nil {
+		return nil, e
+	}
 	l.lm.own()
 	out, e := optimizerStep(l, l.opt, param)
 	if e == nil {

@@ -29,11 +29,12 @@ const (
 	NewExample                 // another example in the stepped graph; the weights stay
 	Relayout                   // another drawing of the same graph
 	Seek                       // the cursor moves; nothing else changes
+	Requantize                 // the same weights quantized anew (the lab's quant options); training pauses
 )
 
 // String returns the effect as docs/protocol.md names it.
 func (e Effect) String() string {
-	return [...]string{"rebuild", "retrain", "new optimizer", "new example", "new layout", "seek"}[e]
+	return [...]string{"rebuild", "retrain", "new optimizer", "new example", "new layout", "seek", "requantize"}[e]
 }
 
 // Option is one row of an exhibit kind's option table: its name, its

@@ -98,7 +98,7 @@ func (q *Quant) Drawing() *Drawing { return q.drawn }
 // of the same name.
 func (q *Quant) Views() []View {
 	v := q.rep.errorView(q.step.Graph(), q.step.Highlight(), q.axes)
-	v.Calibration = q.rep.calibration
+	v.Over, v.Calibration = "every held-out point", q.rep.calibration
 	return []View{v}
 }
 

@@ -6,12 +6,13 @@ import (
 )
 
 // QuantCalibration is what static quantization calibrated on: which
-// training points its observers saw, and for each observed activation the
+// training points (or, in the lab, sequences) its observers saw, and for each observed activation the
 // range its observer found and the grid (scale and zero point) that range
 // fixed for the integer matmuls reading it.
 type QuantCalibration struct {
 	Points    int                // how many training points: the calibration option
 	Examples  []int              // their indices in the training set: 0 to Points-1
+	Inputs    []string           // the lab's: the calibration sequences as text; nil for the quant kind
 	Observers []QuantObserverRow // one per observed activation, in graph order
 }
 

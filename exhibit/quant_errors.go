@@ -19,6 +19,7 @@ var QuantErrorEdges = []float64{10, 20, 30, 40}
 // float and quantized values with their difference.
 type QuantErrorView struct {
 	Unit  string            // "dB"
+	Over  string            // what the errors are measured on: "every held-out point", "the stepped example"
 	Edges []float64         // QuantErrorEdges
 	Nodes []QuantNodeError  // the stepped graph's nodes that have an error, in graph order
 	Node  *QuantNodeCompare // the highlighted node's values; nil when it has no error
@@ -79,7 +80,12 @@ func quantBand(sqnr float64) int {
 func (r *quantReport) errorView(g *engine.Graph, hl *engine.Node, axes func(*engine.Node) (Axis, Axis)) *QuantErrorView {
 	v := &QuantErrorView{Unit: "dB", Edges: QuantErrorEdges, Nodes: []QuantNodeError{}}
 	for _, n := range g.Nodes {
-		of := quantErrorName(n.Name)
+		// A node's own error first: the transformer's queries end in .q
+		// too ("layers.0.attn.q"), and are op nodes measured by name.
+		of := n.Name
+		if _, own := r.nodeErrors[of]; !own {
+			of = quantErrorName(n.Name)
+		}
 		e, ok := r.nodeErrors[of]
 		if !ok {
 			continue

@@ -11,6 +11,7 @@ const TypeQuantError = "quantError"
 type QuantError struct {
 	Header
 	Unit  string          `json:"unit"`  // "dB"
+	Over  string          `json:"over"`  // what the errors are measured on: "every held-out point" (quant), "the stepped example" (lab)
 	Edges []float64       `json:"edges"` // the bands' edges, ascending: band i is [edges[i-1], edges[i])
 	Nodes []QuantNodeStat `json:"nodes"` // the nodes that have an error, in graph order
 	Node  *QuantCompare   `json:"node"`  // the highlighted node's values; null when it has no error
@@ -22,9 +23,10 @@ type QuantError struct {
 // QuantCalibration is which training points static quantization's
 // observers saw, and the grid each observer's range fixed.
 type QuantCalibration struct {
-	Points    int             `json:"points"`    // how many: the calibration option
-	Examples  []int           `json:"examples"`  // their indices in the training set
-	Observers []QuantObserver `json:"observers"` // one per observed activation, in graph order
+	Points    int             `json:"points"`           // how many: the calibration option
+	Examples  []int           `json:"examples"`         // their indices in the training set
+	Inputs    []string        `json:"inputs,omitempty"` // the lab's calibration sequences, as text
+	Observers []QuantObserver `json:"observers"`        // one per observed activation, in graph order
 }
 
 // QuantObserver is one observer's range and the grid it fixed.

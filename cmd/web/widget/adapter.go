@@ -159,12 +159,16 @@ func (a *adapter) handleSet(req *protocol.Request) *protocol.Error {
 			return perr
 		}
 	}
-	if (effect == exhibit.Rebuild || effect == exhibit.Retrain) && a.training() {
-		// The training loop belongs to the old model: end it first.
-		// Requests come one at a time, so only the loop runs meanwhile.
+	if (effect == exhibit.Rebuild || effect == exhibit.Retrain || effect == exhibit.Requantize) && a.training() {
+		// The training loop belongs to the old model, or trains the
+		// weights about to be quantized: end it first. Requests come one
+		// at a time, so only the loop runs meanwhile.
 		a.mu.Unlock()
 		a.stopTraining()
 		a.mu.Lock()
+		if effect == exhibit.Requantize {
+			a.ex.(exhibit.Trainer).StopTraining() // paused, as a stop request pauses it
+		}
 	}
 	defer a.mu.Unlock()
 	a.model++
@@ -180,7 +184,7 @@ func (a *adapter) handleSet(req *protocol.Request) *protocol.Error {
 		a.cost = cost
 	}
 	switch effect {
-	case exhibit.Rebuild, exhibit.Retrain:
+	case exhibit.Rebuild, exhibit.Retrain, exhibit.Requantize:
 		a.sendAll(req.ID)
 	case exhibit.Relayout:
 		a.sendGraph(req.ID)
@@ -232,7 +236,12 @@ func (a *adapter) sendStep(id int64) {
 	a.env.Emit(id, m)
 	if fv, ok := a.ex.(exhibit.ForwardViewer); ok {
 		st := a.ex.Stepping().Stepper()
-		key := viewKey{model: a.model}
+		key := viewKey{model: a.model, highlight: -1}
+		if hv, ok := a.ex.(exhibit.HighlightViewer); ok && hv.ViewsFollowHighlight() {
+			if h := a.ex.Stepping().Highlight(); h != nil {
+				key.highlight = h.ID
+			}
+		}
 		for _, n := range fv.ViewedNodes() {
 			if st.ForwardDone(n) {
 				key.forward++
@@ -252,9 +261,11 @@ func (a *adapter) sendStep(id int64) {
 // depend on: which of its viewed nodes the current run has computed
 // (since a run computes them in order, their count says which); and the
 // model that computed them. The backward pass changes none of them, nor does selecting a
-// node. Other kinds' views (a cnn's maps of the selected node, with its
+// node, unless a view follows the highlighted node (exhibit.HighlightViewer:
+// the lab's quantized model compares it): then highlight is its id, else -1.
+// Other kinds' views (a cnn's maps of the selected node, with its
 // gradients) go with every step.
-type viewKey struct{ forward, model int }
+type viewKey struct{ forward, model, highlight int }
 
 // sendCharts sends the charts that have something to show, and an empty
 // plot for each chart sent before that has nothing to show now (a rebuilt

@@ -12,7 +12,7 @@ import (
 // float value is all zeros (SQNR −∞) has a null SQNR in band 0.
 func quantErrorMessage(v *exhibit.QuantErrorView) *protocol.QuantError {
 	m := &protocol.QuantError{
-		Header: protocol.Header{Type: protocol.TypeQuantError}, Unit: v.Unit,
+		Header: protocol.Header{Type: protocol.TypeQuantError}, Unit: v.Unit, Over: v.Over,
 		Edges: append([]float64{}, v.Edges...), Nodes: make([]protocol.QuantNodeStat, len(v.Nodes)),
 	}
 	for i, n := range v.Nodes {
@@ -25,7 +25,7 @@ func quantErrorMessage(v *exhibit.QuantErrorView) *protocol.QuantError {
 		}
 	}
 	if c := v.Calibration; c != nil {
-		m.Calibration = &protocol.QuantCalibration{Points: c.Points, Examples: append([]int{}, c.Examples...), Observers: []protocol.QuantObserver{}}
+		m.Calibration = &protocol.QuantCalibration{Points: c.Points, Examples: append([]int{}, c.Examples...), Inputs: c.Inputs, Observers: []protocol.QuantObserver{}}
 		for _, o := range c.Observers {
 			m.Calibration.Observers = append(m.Calibration.Observers, protocol.QuantObserver{
 				Node: o.Node, Activation: o.Activation, Observer: o.Observer, Lo: o.Lo, Hi: o.Hi, Scale: o.Scale, Zero: o.Zero,
