@@ -147,7 +147,9 @@ func (lm *labModel) setInput(x []int) error {
 // trainBatch draws one training batch from rng. With heldOut, a row equal
 // to a held-out input is drawn again; the held-out inputs are at most a
 // sixteenth of all inputs, so this ends quickly.
-func (lm *labModel) trainBatch(rng *engine.Mulberry32) task.Batch { return lm.batchOf(rng, labTrainBatch) }
+func (lm *labModel) trainBatch(rng *engine.Mulberry32) task.Batch {
+	return lm.batchOf(rng, labTrainBatch)
+}
 
 // batchOf draws a batch of rows training sequences from rng, as trainBatch.
 func (lm *labModel) batchOf(rng *engine.Mulberry32, rows int) task.Batch {
