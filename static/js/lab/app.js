@@ -18,6 +18,7 @@ import { Exports } from "./exports.js";
 import { Imports } from "./imports.js";
 import { bindKeys } from "./keys.js";
 import { LabTabs } from "./tabs.js";
+import { QuantErrors, showQuantReport, showCalibration } from "../quant-errors.js";
 
 const WIDGET = "lab";
 const URL_DELAY_MS = 150; // gather a burst of steps into one history entry update
@@ -88,8 +89,14 @@ export class Lab {
       },
       mask: (attention, fields) => this.channel.mask(attention, fields),
     });
+    // The quantized model (the quant option): the graph's colours by
+    // error, the report card, and the inspector's float against quantized.
+    this.quant = new QuantErrors(this.graph);
+    this.quantCard = q("lab-quant");
+    this.quantCard.insertBefore(this.quant.legend, q("quant-summary"));
     this.inspector = new Inspector(q("inspector"), {
       heading: "h2",
+      note: (msg) => this.quant.compare(msg),
       name: (id) => this.graph.name(id),
       inputs: (id) => this.graph.inputs(id),
       hidden: (name) => this.attention.hidden(name),
@@ -165,6 +172,12 @@ export class Lab {
       }
       case ServerType.METRICS:
         this.training.showMetrics(msg);
+        if (msg.values && msg.values.floatBytes !== undefined) showQuantReport(this.q("quant-summary"), msg.values);
+        break;
+      case ServerType.QUANT_ERROR:
+        this.quant.show(msg);
+        showCalibration(this.q("calibration"), msg.calibration);
+        this.inspector.redraw();
         break;
       case ServerType.PLOT: {
         // The first chart of a run makes the card taller: show it whole.
@@ -247,6 +260,9 @@ export class Lab {
       this.form.accept(this.options);
     }
     this.graph.setGraph(msg, { keepView: keep, folded: splitList(this.options.collapsed) });
+    const quantized = (this.options.quant || "none") !== "none";
+    this.quantCard.hidden = !quantized;
+    if (!quantized) this.quant.clear();
     this.stepper.setGraph(msg);
     this.summary.textContent = describe(this.options);
     const params = msg.nodes.filter((n) => n.kind === "parameter");

@@ -5,12 +5,12 @@
 // model, and a histogram of one weight's rounding error; the inspector adds
 // the inspected node's error.
 
-import { h, fmt, pct } from "../dom.js";
+import { h, fmt } from "../dom.js";
 import { selects } from "../fields.js";
 import { plotImage } from "../chart.js";
 import { ServerType } from "../protocol.js";
 import { WidgetFrame } from "./frame.js";
-import { QuantErrors } from "../quant-errors.js";
+import { QuantErrors, showQuantReport, showCalibration } from "../quant-errors.js";
 
 // The options offered as selects: name → {label, values, def}. The values
 // are the server's (docs/protocol.md, "quant").
@@ -154,7 +154,7 @@ export function mountQuant(root, client, spec) {
   });
   f.on(ServerType.METRICS, (m) => {
     values = m.values;
-    showReport(summary, values);
+    showQuantReport(summary, values);
     showErrors();
     f.inspector.redraw();
   });
@@ -167,52 +167,4 @@ export function mountQuant(root, client, spec) {
     f.inspector.redraw();
   });
   return f;
-}
-
-// showReport writes what quantizing cost: loss, accuracy and bytes.
-function showReport(el, v) {
-  const item = (label, value, testid) => [h("dt", {}, label), h("dd", { "data-testid": testid }, value)];
-  const num = (x) => (x === undefined ? "—" : fmt(x));
-  const ratio = v.bytes > 0 ? ` (${(v.floatBytes / v.bytes).toFixed(1)}× smaller)` : "";
-  el.replaceChildren(
-    ...item("loss: float → quantized", `${num(v.floatLoss)} → ${num(v.quantLoss)}`, "quant-loss"),
-    ...item("held-out accuracy", `${pct(v.floatAccuracy)} → ${pct(v.quantAccuracy)}`, "quant-accuracy"),
-    ...item("parameters", `${v.floatBytes} B → ${v.bytes} B${ratio}`, "quant-bytes"),
-    ...item("of which", `weights ${v.weightBytes} B · scales ${v.scaleBytes} B · zero points ${v.zeroBytes} B · float ${v.otherBytes} B`, "quant-bytes-parts"),
-  );
-}
-
-// showCalibration writes which training points the static pass's
-// observers saw, each observer's range and the grid it fixed; it hides
-// the part for the other passes (c null).
-function showCalibration(el, c) {
-  el.hidden = !c;
-  if (!c) return el.replaceChildren();
-  const ex = c.examples;
-  const which = ex.length === 1 ? `training point ${ex[0]}` : `training points ${ex[0]} to ${ex[ex.length - 1]}`;
-  const num = (x) => fmt(x);
-  el.replaceChildren(
-    h(
-      "table",
-      { class: "sgq-table", "data-testid": "calibration-table" },
-      h("caption", { "data-testid": "calibration-set" }, `Calibration: ${c.points} ${c.points === 1 ? "point" : "points"} (${which}); each observer's range fixes its activation's grid`),
-      h("thead", {}, h("tr", {}, ...["observer", "kind", "min", "max", "scale", "zero point"].map((x) => h("th", { scope: "col" }, x)))),
-      h(
-        "tbody",
-        {},
-        ...c.observers.map((o) =>
-          h(
-            "tr",
-            { "data-testid": `calibration-row-${o.activation}` },
-            h("th", { scope: "row" }, o.node),
-            h("td", {}, o.observer),
-            h("td", { "data-testid": "calibration-lo" }, num(o.lo)),
-            h("td", { "data-testid": "calibration-hi" }, num(o.hi)),
-            h("td", { "data-testid": "calibration-scale" }, num(o.scale)),
-            h("td", { "data-testid": "calibration-zero" }, String(o.zero)),
-          ),
-        ),
-      ),
-    ),
-  );
 }

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"stepgraph/exhibit"
+)
+
+// TestBrowserLabQuantize opens the lab with its transformer quantized
+// (int8, dynamic): every node the exhibit, built in Go from the same
+// options, measures against the float model is coloured in its band with
+// its SQNR in words; the card reads the exhibit's bytes and the
+// multiply-adds of its int matmuls; Quantize none takes the colours and
+// the card away.
+func TestBrowserLabQuantize(t *testing.T) {
+	b := newBrowser(t)
+	openLab(b, "?quant=dynamic")
+	v := exhibit.LabOptions.Defaults()
+	v["quant"] = "dynamic"
+	ex, e := exhibit.NewLab(v)
+	if e != nil {
+		t.Fatal(e)
+	}
+	var view *exhibit.QuantErrorView
+	for _, x := range ex.Views() {
+		if q, ok := x.(*exhibit.QuantErrorView); ok {
+			view = q
+		}
+	}
+	if view == nil || len(view.Nodes) == 0 {
+		t.Fatal("the quantized lab has no error view")
+	}
+	b.do("wait for the legend and the card",
+		chromedp.WaitVisible(chromedp.CSS(sel("quant-error-legend"))),
+		chromedp.WaitVisible(chromedp.CSS(sel("quant-bytes"))))
+	legend := eval[string](b, `document.querySelector('[data-testid="quant-error-legend"]').textContent`)
+	if !strings.Contains(legend, "on the stepped example") {
+		t.Errorf("legend %q does not say what the errors are measured on", legend)
+	}
+	tagged := eval[map[string]string](b, `Object.fromEntries([...document.querySelectorAll('[data-testid="graph"] .sg-node .sgq-tag')].map(t => [t.closest('.sg-node').dataset.name, t.querySelector('text').textContent + "|" + [...t.classList].find(c => c.startsWith("sgq-tag--"))]))`)
+	drawn := eval[map[string]bool](b, `Object.fromEntries([...document.querySelectorAll('[data-testid="graph"] .sg-node')].map(n => [n.dataset.name, true]))`)
+	checked := 0
+	for _, n := range view.Nodes {
+		if !drawn[n.Name] {
+			continue // inside a folded scope
+		}
+		checked++
+		want := fmt.Sprintf("%.1f dB|sgq-tag--band-%d", n.SQNR, n.Band)
+		if n.Exact() {
+			want = "exact|sgq-tag--exact"
+		}
+		if got := tagged[n.Name]; got != want {
+			t.Errorf("node %s tag = %q, want %q", n.Name, got, want)
+		}
+	}
+	if checked == 0 {
+		t.Fatalf("no measured node is drawn: %v", drawn)
+	}
+	m := ex.Metrics(false).Values
+	wantBytes := fmt.Sprintf("%d B → %d B", int(m["floatBytes"]), int(m["bytes"]))
+	if got := eval[string](b, `document.querySelector('[data-testid="quant-bytes"]').textContent`); !strings.Contains(got, wantBytes) {
+		t.Errorf("bytes read %q, want %s", got, wantBytes)
+	}
+	wantMACs := fmt.Sprintf("%d linear layers, %s multiply-adds", int(m["linears"]), commas(int(m["matmulMACs"])))
+	if got := eval[string](b, `document.querySelector('[data-testid="quant-macs"]').textContent`); !strings.Contains(got, wantMACs) {
+		t.Errorf("the timing reads %q, want %s", got, wantMACs)
+	}
+	if got := eval[string](b, `document.querySelector('[data-testid="quant-times"]').textContent`); !strings.Contains(got, "float64 ") || !strings.Contains(got, "int8 ") || !strings.Contains(got, "µs") {
+		t.Errorf("the times read %q", got)
+	}
+
+	b.do("quantize none",
+		chromedp.SetValue(chromedp.CSS(sel("hyper-quant")), "none"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="hyper-quant"]').dispatchEvent(new Event("change", {bubbles: true}))`))
+	pollJS[bool](b, "the float graph again", `document.querySelector('[data-testid="lab-quant"]').hidden && document.querySelectorAll('[data-testid="graph"] .sgq-tag').length === 0 && ![...document.querySelectorAll('[data-testid="graph"] .sg-node')].some(n => /int8/.test(n.textContent))`)
+}
+
+// commas writes n with thousands separators, as toLocaleString("en").
+func commas(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
