@@ -14,8 +14,9 @@ import (
 // (int8, dynamic): every node the exhibit, built in Go from the same
 // options, measures against the float model is coloured in its band with
 // its SQNR in words; the card reads the exhibit's bytes and the
-// multiply-adds of its int matmuls; Quantize none takes the colours and
-// the card away.
+// multiply-adds of its int matmuls; a click on the logits shows their
+// float, quantized and error maps with the exhibit's SQNR; Quantize none
+// takes the colours and the card away.
 func TestBrowserLabQuantize(t *testing.T) {
 	b := newBrowser(t)
 	openLab(b, "?quant=dynamic")
@@ -71,6 +72,28 @@ func TestBrowserLabQuantize(t *testing.T) {
 	}
 	if got := eval[string](b, `document.querySelector('[data-testid="quant-times"]').textContent`); !strings.Contains(got, "float64 ") || !strings.Contains(got, "int8 ") || !strings.Contains(got, "µs") {
 		t.Errorf("the times read %q", got)
+	}
+
+	// The inspector compares a clicked node's float and quantized values.
+	var logits *exhibit.QuantNodeError
+	for i, n := range view.Nodes {
+		if n.Name == "logits" {
+			logits = &view.Nodes[i]
+		}
+	}
+	if logits == nil {
+		t.Fatal("the exhibit measures no error of the logits")
+	}
+	b.do("click the logits",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="node-logits"]').dispatchEvent(new MouseEvent("click", {bubbles: true}))`),
+		chromedp.WaitVisible(chromedp.CSS(sel("quant-compare"))))
+	if got, want := eval[string](b, `document.querySelector('[data-testid="quant-compare-sqnr"]').textContent`), fmt.Sprintf("SQNR %.1f dB", logits.SQNR); !strings.Contains(got, want) {
+		t.Errorf("the inspector says %q, want %s", got, want)
+	}
+	for _, m := range []string{"quant-float", "quant-quantized", "quant-error-map"} {
+		if !eval[bool](b, `!!document.querySelector('[data-testid="quant-compare"] [data-testid="`+m+`"]')`) {
+			t.Errorf("the inspector's comparison has no %s map", m)
+		}
 	}
 
 	b.do("quantize none",
