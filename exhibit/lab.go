@@ -26,6 +26,7 @@ type Lab struct {
 	// quant is the quantized model the learner steps (lab_quant.go); nil
 	// while the lab runs its float model.
 	quant *quantReport
+	timed labTimed // the last timing of the quantized model's linear layers
 }
 
 // NewLab builds the lab of v, options checked by LabOptions; a "step"
@@ -59,7 +60,7 @@ func (l *Lab) build(v Values) *Error {
 	if e != nil {
 		return e
 	}
-	l.values, l.lm, l.opt, l.masks, l.quant = v, lm, opt, nil, nil
+	l.values, l.lm, l.opt, l.masks, l.quant, l.timed = v, lm, opt, nil, nil, labTimed{}
 	l.step = NewStepping(lm.g)
 	l.step.beforeWrite = lm.own
 	l.run = newLabRun(v.Seed("seed"))
@@ -170,9 +171,7 @@ func (l *Lab) Views() []View {
 	input, src := l.lm.tokens()
 	views := []View{attentionOf(l.step, input, src, l.masks)}
 	if l.quant != nil {
-		q := l.quant.errorView(l.step.Graph(), l.step.Highlight(), l.Axes)
-		q.Over, q.Calibration = "the stepped example", l.quant.calibration
-		views = append(views, q)
+		views = append(views, l.quant.errorView(l.step.Graph(), l.step.Highlight(), "the stepped example", l.Axes))
 	}
 	return views
 }

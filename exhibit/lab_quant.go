@@ -133,7 +133,10 @@ func (l *Lab) quantize() (*quantReport, error) {
 		return nil, err
 	}
 	mem := quant.MemoryOf(ref, s)
-	times := timeLinears(ref, q)
+	if key := pass + " " + s.String(); l.timed.key != key {
+		l.timed = labTimed{key: key, times: timeLinears(ref, q)}
+	}
+	times := l.timed.times
 	for k, x := range map[string]float64{
 		"floatBytes": float64(mem.Float32), "bytes": float64(mem.Quantized()),
 		"weightBytes": float64(mem.Weights), "scaleBytes": float64(mem.Scales), "zeroBytes": float64(mem.Zeros), "otherBytes": float64(mem.Other),

@@ -225,3 +225,51 @@ func TestLabQuantRefusalsAndBack(t *testing.T) {
 		t.Errorf("the float lab refuses to train: %v", e)
 	}
 }
+
+// TestLabQuantMaskEdit edits masks of a quantized lab: the integer graph
+// then applies them (a blocked key has probability 0 in the stepped run,
+// and the errors are those of a dynamic quantization of the masked float
+// model, built here), and the timing of the linear layers, whose shapes
+// did not change, is kept.
+func TestLabQuantMaskEdit(t *testing.T) {
+	l := quantLab(t, map[string]string{"quant": "dynamic"})
+	before := l.Metrics(false).Values["floatMatmulNs"]
+	// A cell the causal mask allows, then a second edit, which changes the
+	// mask in place.
+	for _, e := range []MaskEdit{{Attention: "layers.0.attn", Row: 2, Col: 0}, {Attention: "layers.0.attn", Row: 3, Col: 1}} {
+		if _, err := l.EditMask(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Stepping().RunForward()
+	g := l.Stepping().Graph()
+	for _, name := range []string{"layers.0.attn.head.0.probs", "layers.0.attn.head.1.probs"} {
+		p := g.MustNode(name).Value // [1, T, T]
+		T := p.Shape[2]
+		if p.Data[2*T+0] != 0 || p.Data[3*T+1] != 0 || p.Data[2*T+1] == 0 {
+			t.Errorf("%s of the quantized graph: row 2 %v, row 3 %v", name, p.Data[2*T:3*T], p.Data[3*T:4*T])
+		}
+	}
+
+	ref, err := l.Model().BuildMasked(1, l.lm.layout.T, l.lm.layout.TSrc, l.masks.patterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	task.Fill(ref, l.lm.batch)
+	ref.Forward()
+	src, _ := l.Model().BuildMasked(1, l.lm.layout.T, l.lm.layout.TSrc, l.masks.patterns())
+	task.Fill(src, l.lm.batch)
+	q, err := quant.Dynamic(src, labScheme(l.Values()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Forward()
+	for _, e := range quant.Compare(ref, q) {
+		if got := l.quant.nodeErrors[e.Name]; got != e.Error && !math.IsNaN(e.SQNR) {
+			t.Errorf("%s after the edits: error %v, the masked model's %v", e.Name, got, e.Error)
+		}
+	}
+	if after := l.Metrics(false).Values["floatMatmulNs"]; after != before {
+		t.Errorf("a mask edit timed the linear layers again: %v, then %v", before, after)
+	}
+}

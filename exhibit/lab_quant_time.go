@@ -30,6 +30,17 @@ type linearTimes struct {
 	linears, macs       int // the layers, and their multiply-adds: rows x k x n summed
 }
 
+// labTimed is a lab's timing of its quantized model's linear layers, and
+// the pass and scheme it timed ("dynamic int8-sym-channel"). It
+// depends on nothing else the lab changes without building a new model
+// (the weights, the tokens and the masks leave every shape as it was), so
+// a requantize of the same pass and scheme keeps it: a mask edit of a
+// quantized lab need not time again.
+type labTimed struct {
+	key   string
+	times linearTimes
+}
+
 // timeLinears times the int matmuls of q (run forward on the stepped
 // example) against the matmuls of the same name in ref, the float graph
 // of the same example.

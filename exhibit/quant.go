@@ -97,9 +97,7 @@ func (q *Quant) Drawing() *Drawing { return q.drawn }
 // graph: a node of the prepared graph shows the error of the integer node
 // of the same name.
 func (q *Quant) Views() []View {
-	v := q.rep.errorView(q.step.Graph(), q.step.Highlight(), q.axes)
-	v.Over, v.Calibration = "every held-out point", q.rep.calibration
-	return []View{v}
+	return []View{q.rep.errorView(q.step.Graph(), q.step.Highlight(), "every held-out point", q.axes)}
 }
 
 // axes names the rows and columns of n's comparison maps: examples and

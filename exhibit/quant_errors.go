@@ -76,9 +76,9 @@ func quantBand(sqnr float64) int {
 }
 
 // errorView builds the error view of graph g (the stepped graph) with
-// highlighted node hl (or nil).
-func (r *quantReport) errorView(g *engine.Graph, hl *engine.Node, axes func(*engine.Node) (Axis, Axis)) *QuantErrorView {
-	v := &QuantErrorView{Unit: "dB", Edges: QuantErrorEdges, Nodes: []QuantNodeError{}}
+// highlighted node hl (or nil), its errors measured on over.
+func (r *quantReport) errorView(g *engine.Graph, hl *engine.Node, over string, axes func(*engine.Node) (Axis, Axis)) *QuantErrorView {
+	v := &QuantErrorView{Unit: "dB", Over: over, Edges: QuantErrorEdges, Nodes: []QuantNodeError{}, Calibration: r.calibration}
 	for _, n := range g.Nodes {
 		// A node's own error first: the transformer's queries end in .q
 		// too ("layers.0.attn.q"), and are op nodes measured by name.
