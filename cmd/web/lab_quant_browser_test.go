@@ -102,6 +102,49 @@ func TestBrowserLabQuantize(t *testing.T) {
 	pollJS[bool](b, "the float graph again", `document.querySelector('[data-testid="lab-quant"]').hidden && document.querySelectorAll('[data-testid="graph"] .sgq-tag').length === 0 && ![...document.querySelectorAll('[data-testid="graph"] .sg-node')].some(n => /int8/.test(n.textContent))`)
 }
 
+// TestBrowserLabQuantScreens opens the Lab quantized statically (four
+// calibration sequences, so the card shows every part) on a laptop's, a
+// tablet's and a phone's screen, the phone on its training tab where the
+// card is: the card shows the exhibit's bytes, it never runs out of its
+// column, the phone's page does not scroll sideways and every control
+// can be tapped, and axe-core finds no violation. A screenshot of each is
+// saved to look at.
+func TestBrowserLabQuantScreens(t *testing.T) {
+	axe := optionalAxe(t)
+	b := newBrowser(t)
+	v := exhibit.LabOptions.Defaults()
+	v["quant"], v["qcalib"] = "static", "4"
+	ex, e := exhibit.NewLab(v)
+	if e != nil {
+		t.Fatal(e)
+	}
+	m := ex.Metrics(false).Values
+	wantBytes := fmt.Sprintf("%d B → %d B", int(m["floatBytes"]), int(m["bytes"]))
+	for _, s := range screens {
+		b.do(s.name+" screen", chromedp.EmulateViewport(s.width, s.height))
+		openLab(b, "?quant=static&qcalib=4")
+		if s.name == "phone" {
+			b.do("tap the training tab", chromedp.Click(chromedp.CSS(sel("lab-tab-training"))))
+		}
+		b.do(s.name+": wait for the card", chromedp.WaitVisible(chromedp.CSS(sel("quant-bytes"))), chromedp.WaitVisible(chromedp.CSS(sel("calibration-table"))))
+		if got := eval[string](b, `document.querySelector('[data-testid="quant-bytes"]').textContent`); !strings.Contains(got, wantBytes) {
+			t.Errorf("%s: bytes read %q, want %s", s.name, got, wantBytes)
+		}
+		if w := eval[[]float64](b, `(() => { const c = document.querySelector('[data-testid="lab-quant"]'); return [c.scrollWidth, c.clientWidth]; })()`); w[0] > w[1]+1 {
+			t.Errorf("%s: the card's content is %v pixels wide in its %v", s.name, w[0], w[1])
+		}
+		if s.name == "phone" {
+			checkPhonePage(b, "/lab?quant=static", axe)
+		} else {
+			b.checkAxe("/lab?quant=static on a "+s.name, axe)
+		}
+		b.do(s.name+": show the card", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="lab-quant"]').scrollIntoView()`))
+		b.screenshot(fmt.Sprintf("screen-%s-lab-quant.png", s.name))
+		b.screenshotOf(fmt.Sprintf("screen-%s-lab-quant-card.png", s.name), sel("lab-quant"))
+	}
+	b.checkClean()
+}
+
 // commas writes n with thousands separators, as toLocaleString("en").
 func commas(n int) string {
 	s := fmt.Sprint(n)
