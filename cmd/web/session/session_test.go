@@ -300,7 +300,7 @@ func TestOtherOriginRefused(t *testing.T) {
 }
 
 // TestTraining steps twice, starts training at 50 steps a second, reads
-// metrics while it runs (one step each), checks that stepping is refused
+// metrics while it runs (a step each, unless coalesced), checks that stepping is refused
 // meanwhile, then pauses it: the cursor is where it was, its run
 // recomputed with the trained weights.
 func TestTraining(t *testing.T) {
@@ -316,11 +316,16 @@ func TestTraining(t *testing.T) {
 	var before protocol.Node
 	c.expect(protocol.TypeNode, &before)
 	c.send(`{"type":"train","widget":"w1","id":3,"action":"start","rate":50}`)
-	for step := 1; step <= 3; step++ {
+	// A chunk is one step at this rate, and each sends its metrics; the
+	// outbox replaces metrics the client has not read yet with newer ones
+	// (coalescing), so a slow reader may see a step skipped, never one
+	// twice or out of order.
+	for i, last := 0, 0; i < 3; i++ {
 		c.expect(protocol.TypeMetrics, &met)
-		if !met.Running || met.Step != step || met.RunEnd != exhibit.MLPMaxSteps || math.IsNaN(met.Values["loss"]) {
-			t.Fatalf("metrics while training = %+v, want running at step %d of %d with a loss", met, step, exhibit.MLPMaxSteps)
+		if !met.Running || met.Step <= last || met.RunEnd != exhibit.MLPMaxSteps || math.IsNaN(met.Values["loss"]) {
+			t.Fatalf("metrics while training = %+v, want running after step %d of %d with a loss", met, last, exhibit.MLPMaxSteps)
 		}
+		last = met.Step
 	}
 	c.send(`{"type":"step","widget":"w1","id":4,"dir":"forward"}`)
 	var e protocol.ErrorMsg

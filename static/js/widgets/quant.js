@@ -76,7 +76,15 @@ export function mountQuant(root, client, spec) {
       onchange: (ev) => f.channel.set("calibration", ev.target.value),
     }),
   );
-  const calibration = h("div", { class: "sgq-calibration", "data-testid": "calibration", hidden: true });
+  // It scrolls sideways on a narrow screen: a region the keyboard reaches.
+  const calibration = h("div", {
+    class: "sgq-calibration",
+    "data-testid": "calibration",
+    tabindex: 0,
+    role: "region",
+    "aria-label": "Calibration: each observer's range and grid",
+    hidden: true,
+  });
   // The qat pass trains live: its fine-tuning beside a float one, both
   // training losses on one chart (docs/protocol.md, "quant").
   const card = f.train({
